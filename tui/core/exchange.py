@@ -1,0 +1,105 @@
+"""The values one send produces: what went out, what came back, how long it took."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class TransportErrorKind(StrEnum):
+    CONNECTION_REFUSED = "connection_refused"
+    DNS = "dns"
+    TLS = "tls"
+    TIMEOUT = "timeout"
+    READ = "read"  # the connection broke while reading (reset, closed mid-body)
+    PROTOCOL = "protocol"  # the server spoke broken HTTP
+    CANCELLED = "cancelled"
+    OTHER = "other"
+
+
+@dataclass(frozen=True)
+class TransportError:
+    kind: TransportErrorKind
+    message: str  # for a person: what happened and what to try
+    detail: str = ""  # the underlying exception text, for the curious
+
+
+@dataclass
+class SentRequest:
+    method: str
+    url: str
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+
+
+@dataclass
+class Response:
+    status: int
+    reason: str
+    http_version: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        lowered = name.lower()
+        return next((v for k, v in self.headers if k.lower() == lowered), None)
+
+    @property
+    def content_type(self) -> str:
+        return (self.header("content-type") or "").split(";")[0].strip().lower()
+
+    def json(self) -> Any:
+        """The parsed JSON body, or raise ValueError."""
+        return json.loads(self.body.decode(self.charset, errors="replace"))
+
+    @property
+    def charset(self) -> str:
+        content_type = self.header("content-type") or ""
+        for part in content_type.split(";")[1:]:
+            key, _, value = part.strip().partition("=")
+            if key.lower() == "charset" and value:
+                return value.strip('"')
+        return "utf-8"
+
+    @property
+    def text(self) -> str:
+        try:
+            return self.body.decode(self.charset, errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Timings:
+    started_at: float  # epoch seconds
+    total_ms: float = 0.0
+    headers_ms: float = 0.0  # until the status line and headers arrived
+    body_ms: float = 0.0  # reading the body
+
+
+@dataclass
+class Exchange:
+    request: SentRequest
+    timings: Timings
+    response: Response | None = None
+    error: TransportError | None = None
+    # Where it came from, for history and the response pane.
+    environment: str = ""
+    collection: str = ""
+    request_name: str = ""
+    refreshed_token: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.response is not None and 200 <= self.response.status < 300
+
+    @property
+    def request_size(self) -> int:
+        return len(self.request.body)
+
+    @property
+    def response_size(self) -> int:
+        return len(self.response.body) if self.response else 0

@@ -1,0 +1,47 @@
+"""Which values are secret, and how they are shown."""
+
+from __future__ import annotations
+
+import re
+
+# A name is secret when it contains one of these words (case-insensitive):
+# access_token, client_secret, password, api_key, X-Api-Key, amt_key ...
+SECRET_WORDS = ("token", "secret", "password", "key", "authorization")
+MASK = "••••••"
+
+
+def is_secret_name(name: str) -> bool:
+    lowered = name.lower()
+    return any(word in lowered for word in SECRET_WORDS)
+
+
+def mask_value(value: str) -> str:
+    """Hide a secret but keep a hint of its shape for recognition (never more than 4 chars)."""
+    if not value:
+        return value
+    if len(value) <= 12:
+        return MASK
+    return f"{value[:4]}{MASK}"
+
+
+def mask_authorization(value: str) -> str:
+    """Keep the scheme of an Authorization header, hide the credentials."""
+    scheme, _, credentials = value.partition(" ")
+    if credentials:
+        return f"{scheme} {MASK}"
+    return MASK
+
+
+def redact(text: str, secrets: list[str] | tuple[str, ...] | set[str]) -> str:
+    """Replace every occurrence of each known secret value in ``text`` by the mask."""
+    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text
+
+
+_BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
+
+
+def redact_auth_schemes(text: str) -> str:
+    """Mask credentials that follow ``Bearer`` / ``Basic`` anywhere in free text."""
+    return _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)

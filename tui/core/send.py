@@ -1,0 +1,256 @@
+"""The send pipeline: one pooled httpx.AsyncClient, transport errors as values.
+
+    resolve variables (prepare) -> add auth (refreshing the token if due) -> httpx -> Exchange
+
+A 401 AUTHENTICATION answer on an OAuth2 request makes the pipeline refresh the token once
+and resend. Cancellation (Esc, or a new send) propagates as asyncio.CancelledError.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from typing import Protocol
+
+import httpx
+
+from tui.core.exchange import (
+    Exchange,
+    Response,
+    SentRequest,
+    Timings,
+    TransportError,
+    TransportErrorKind,
+)
+from tui.core.model import AuthKind, OAuth2Settings
+from tui.core.prepare import PreparedRequest
+
+DEFAULT_TIMEOUT = 30.0
+USER_AGENT = "carman"
+
+
+class TokenSource(Protocol):
+    """Hands out access tokens for OAuth2 settings (the token store implements it)."""
+
+    async def access_token(self, settings: OAuth2Settings, *, stale: str | None = None) -> str:
+        """A valid access token; with ``stale``, that token was refused: refresh it."""
+        ...
+
+
+class NeedsLogin(Exception):
+    """No usable token: the user has to log in (again). The message says why."""
+
+
+def describe_transport_error(exc: BaseException, url: str) -> TransportError:
+    """Turn an httpx exception into words a person understands."""
+    host = httpx.URL(url).host if url else "the server"
+    text = str(exc) or type(exc).__name__
+    lowered = text.lower()
+    if isinstance(exc, httpx.TimeoutException):
+        phase = {
+            httpx.ConnectTimeout: "connecting to",
+            httpx.ReadTimeout: "waiting for an answer from",
+            httpx.WriteTimeout: "sending the request to",
+            httpx.PoolTimeout: "waiting for a free connection to",
+        }.get(type(exc), "talking to")
+        return TransportError(
+            TransportErrorKind.TIMEOUT,
+            f"Timed out {phase} {host}. The server may be slow or unreachable; try again.",
+            text,
+        )
+    if isinstance(exc, httpx.ConnectError):
+        if any(
+            word in lowered
+            for word in (
+                "name or service",
+                "nodename",
+                "getaddrinfo",
+                "name resolution",
+                "no address",
+                "not known",
+            )
+        ):
+            return TransportError(
+                TransportErrorKind.DNS,
+                f"Could not find the host {host}: DNS lookup failed. Check the URL.",
+                text,
+            )
+        if "ssl" in lowered or "certificate" in lowered or isinstance(exc.__cause__, ssl.SSLError):
+            return TransportError(
+                TransportErrorKind.TLS,
+                f"TLS handshake with {host} failed: {text}",
+                text,
+            )
+        if "refused" in lowered or "errno 111" in lowered:
+            return TransportError(
+                TransportErrorKind.CONNECTION_REFUSED,
+                f"Connection refused by {host}: nothing is listening there. "
+                "Is the server running and the port right?",
+                text,
+            )
+        return TransportError(
+            TransportErrorKind.OTHER, f"Could not connect to {host}: {text}", text
+        )
+    if isinstance(exc, (httpx.ReadError, httpx.RemoteProtocolError)) and (
+        "incomplete" in lowered
+        or "peer closed" in lowered
+        or "reset" in lowered
+        or isinstance(exc, httpx.ReadError)
+    ):
+        return TransportError(
+            TransportErrorKind.READ,
+            f"The connection to {host} broke before the whole response arrived ({text}).",
+            text,
+        )
+    if isinstance(exc, httpx.ProtocolError):
+        return TransportError(
+            TransportErrorKind.PROTOCOL,
+            f"{host} sent a response that is not valid HTTP: {text}",
+            text,
+        )
+    if isinstance(exc, httpx.DecodingError):
+        return TransportError(
+            TransportErrorKind.PROTOCOL, f"Could not decode the body from {host}: {text}", text
+        )
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return TransportError(TransportErrorKind.OTHER, f"Invalid URL: {text}", text)
+    return TransportError(TransportErrorKind.OTHER, f"Request to {host} failed: {text}", text)
+
+
+def is_authentication_error(response: Response) -> bool:
+    """A Smartcar 401 AUTHENTICATION answer (or any 401): the token was refused."""
+    if response.status != 401:
+        return False
+    try:
+        body = response.json()
+    except ValueError:
+        return True
+    return not isinstance(body, dict) or body.get("type", "AUTHENTICATION") == "AUTHENTICATION"
+
+
+class SendPipeline:
+    def __init__(
+        self,
+        token_source: TokenSource | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+        verify: bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.token_source = token_source
+        self.timeout = timeout
+        self._verify = verify
+        self._transport = transport
+        self._client: httpx.AsyncClient | None = None
+
+    @property
+    def client(self) -> httpx.AsyncClient:
+        # Created on first use so startup stays fast and the client binds to the running loop.
+        if self._client is None:
+            self._client = httpx.AsyncClient(
+                timeout=self.timeout,
+                verify=self._verify,
+                follow_redirects=False,
+                transport=self._transport,
+                headers={"User-Agent": USER_AGENT},
+                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
+
+    async def send(
+        self,
+        prepared: PreparedRequest,
+        *,
+        oauth2: OAuth2Settings | None = None,
+        timeout: float | None = None,
+        follow_redirects: bool = False,
+    ) -> Exchange:
+        """Send, adding the OAuth2 token when the effective auth is OAuth2.
+
+        Raises NeedsLogin when no token can be had; everything the network does wrong comes
+        back as ``Exchange.error``.
+        """
+        uses_oauth = prepared.auth.kind == AuthKind.OAUTH2 and oauth2 is not None
+        token: str | None = None
+        if uses_oauth and prepared.header("authorization") is None:
+            token = await self._token(oauth2)  # type: ignore[arg-type]
+            self._add_token(prepared, oauth2, token)  # type: ignore[arg-type]
+        exchange = await self.send_raw(prepared, timeout=timeout, follow_redirects=follow_redirects)
+        if (
+            token is not None
+            and exchange.response is not None
+            and is_authentication_error(exchange.response)
+        ):
+            # Once: the token may have been revoked or expired early. Refresh and resend.
+            fresh = await self._token(oauth2, stale=token)  # type: ignore[arg-type]
+            if fresh != token:
+                self._add_token(prepared, oauth2, fresh)  # type: ignore[arg-type]
+                exchange = await self.send_raw(
+                    prepared, timeout=timeout, follow_redirects=follow_redirects
+                )
+                exchange.refreshed_token = True
+        return exchange
+
+    async def _token(self, settings: OAuth2Settings, stale: str | None = None) -> str:
+        if self.token_source is None:
+            raise NeedsLogin("This request uses OAuth2 but no login is configured.")
+        return await self.token_source.access_token(settings, stale=stale)
+
+    @staticmethod
+    def _add_token(prepared: PreparedRequest, settings: OAuth2Settings, token: str) -> None:
+        if settings.add_token_to == "query":
+            separator = "&" if "?" in prepared.url else "?"
+            base = prepared.url.split("access_token=")[0].rstrip("?&")
+            separator = "&" if "?" in base else "?"
+            prepared.url = f"{base}{separator}access_token={token}"
+        else:
+            prepared.set_header("Authorization", f"Bearer {token}")
+
+    async def send_raw(
+        self,
+        prepared: PreparedRequest,
+        *,
+        timeout: float | None = None,
+        follow_redirects: bool = False,
+    ) -> Exchange:
+        sent = SentRequest(prepared.method, prepared.url, list(prepared.headers), prepared.body)
+        timings = Timings(started_at=time.time())
+        start = time.perf_counter()
+        exchange = Exchange(request=sent, timings=timings)
+        try:
+            request = self.client.build_request(
+                prepared.method,
+                prepared.url,
+                headers=prepared.headers,
+                content=prepared.body or None,
+                timeout=timeout if timeout is not None else self.timeout,
+            )
+            sent.headers = list(request.headers.multi_items())
+            response = await self.client.send(
+                request, stream=True, follow_redirects=follow_redirects
+            )
+            timings.headers_ms = (time.perf_counter() - start) * 1000
+            try:
+                body = await response.aread()
+            finally:
+                await response.aclose()
+            timings.body_ms = (time.perf_counter() - start) * 1000 - timings.headers_ms
+            exchange.response = Response(
+                status=response.status_code,
+                reason=response.reason_phrase,
+                http_version=response.http_version,
+                headers=list(response.headers.multi_items()),
+                body=body,
+            )
+        except asyncio.CancelledError:
+            raise
+        except (httpx.HTTPError, httpx.InvalidURL, ssl.SSLError, OSError, ValueError) as exc:
+            exchange.error = describe_transport_error(exc, prepared.url)
+        timings.total_ms = (time.perf_counter() - start) * 1000
+        return exchange

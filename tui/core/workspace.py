@@ -1,0 +1,248 @@
+"""The services one carman session works with, shared by the TUI and the CLI.
+
+Collections (the user's and the built-in ones), environments, the variables store, the secrets
+and session stores, the send pipeline and, once set, a token source for OAuth2. The TUI and every
+headless command go through these same methods.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+from tui.core import paths
+from tui.core.captures import CaptureResult, apply_captures
+from tui.core.collection_io import load_collection, load_collections
+from tui.core.config import Config, load_config
+from tui.core.environments import SessionStore, load_environment_file, load_environments
+from tui.core.errors import CarmanError, LoadIssue
+from tui.core.exchange import Exchange
+from tui.core.model import AuthKind, Collection, Environment, OAuth2Settings, Request
+from tui.core.prepare import PreparedRequest, prepare
+from tui.core.secrets import SecretsStore
+from tui.core.send import SendPipeline, TokenSource
+from tui.core.tomlfile import TomlFileError
+from tui.core.variables import VariableStore
+
+SANDBOX_ENVIRONMENT = "sandbox"
+ExchangeListener = Callable[[Exchange], None]
+
+
+class RequestNotFound(CarmanError):
+    pass
+
+
+def builtin_collections() -> tuple[list[Collection], list[LoadIssue]]:
+    from tui.builtin import COLLECTIONS_DIR
+
+    found: list[Collection] = []
+    issues: list[LoadIssue] = []
+    if COLLECTIONS_DIR.is_dir():
+        for directory in sorted(p for p in COLLECTIONS_DIR.iterdir() if p.is_dir()):
+            if directory.name.startswith(("_", ".")):
+                continue
+            collection, problems = load_collection(directory, read_only=True)
+            found.append(collection)
+            issues.extend(problems)
+    return found, issues
+
+
+def builtin_environments() -> tuple[list[Environment], list[LoadIssue]]:
+    from tui.builtin import ENVIRONMENTS_DIR
+
+    found: list[Environment] = []
+    issues: list[LoadIssue] = []
+    for path in sorted(ENVIRONMENTS_DIR.glob("*.toml")):
+        try:
+            env = load_environment_file(path)
+        except TomlFileError as exc:
+            issues.append(exc.issue)
+            continue
+        env.read_only = True
+        found.append(env)
+    return found, issues
+
+
+class Workspace:
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or load_config()
+        self.collections: list[Collection] = []
+        self.environments: dict[str, Environment] = {}
+        self.environment: Environment | None = None
+        self.issues: list[LoadIssue] = list(self.config.issues)
+        self.variables = VariableStore()
+        self.secrets = SecretsStore()
+        self.sessions = SessionStore(secrets=self.secrets)
+        self.pipeline = SendPipeline(timeout=self.config.timeout)
+        self._exchange_listeners: list[ExchangeListener] = []
+        self._collection_for_vars: Collection | None = None
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self, environment: str | None = None) -> Workspace:
+        user, issues = load_collections(paths.collections_dir())
+        builtin, builtin_issues = builtin_collections()
+        self.collections = user + builtin
+        self.issues += issues + builtin_issues
+        envs, env_issues = builtin_environments()
+        mine, my_issues = load_environments()
+        self.issues += env_issues + my_issues
+        # A user's environment of the same name replaces the built-in one.
+        self.environments = {env.name: env for env in envs + mine}
+        self.select_environment(environment or self.default_environment_name())
+        return self
+
+    def default_environment_name(self) -> str:
+        wanted = self.config.default_environment
+        if wanted and wanted in self.environments:
+            return wanted
+        return SANDBOX_ENVIRONMENT if SANDBOX_ENVIRONMENT in self.environments else ""
+
+    @property
+    def environment_name(self) -> str:
+        return self.environment.name if self.environment else ""
+
+    def select_environment(self, name: str) -> None:
+        if name and name not in self.environments:
+            known = ", ".join(sorted(self.environments)) or "none"
+            raise CarmanError(f"Unknown environment {name!r} (known: {known})")
+        self.environment = self.environments.get(name) if name else None
+        env_vars = dict(self.environment.variables) if self.environment else {}
+        env_vars.update(self.secrets.variables(self.environment_name))
+        if "unit_system" not in env_vars:
+            env_vars["unit_system"] = self.config.unit_system
+        self.variables.set_layer("environment", env_vars, source=self.environment_name)
+        session, issues = self.sessions.load(self.environment_name)
+        self.issues += issues
+        self.variables.set_layer("session", session, source="session")
+
+    def use_collection(self, collection: Collection | None) -> None:
+        """Make ``collection``'s variables the collection layer (the one being worked in)."""
+        if collection is self._collection_for_vars:
+            return
+        self._collection_for_vars = collection
+        values = dict(collection.variables) if collection else {}
+        self.variables.set_layer("collection", values, source=collection.name if collection else "")
+
+    def set_environment_variable(self, name: str, value: str) -> None:
+        """Runtime change to the active environment (e.g. the sandbox's real port)."""
+        if self.environment is not None:
+            self.environment.variables[name] = value
+        self.variables.set(name, value, layer="environment")
+
+    # -- session variables -----------------------------------------------------------------
+    def set_session(self, values: dict[str, str]) -> None:
+        for name, value in values.items():
+            self.variables.set(name, value, layer="session")
+        self.sessions.save(self.environment_name, self.variables.layer("session"))
+
+    def delete_session(self, name: str) -> None:
+        self.variables.delete(name, layer="session")
+        self.sessions.save(self.environment_name, self.variables.layer("session"))
+
+    # -- finding requests ------------------------------------------------------------------
+    def find_request(self, path: str) -> tuple[Collection, Request]:
+        """``Collection/Folder/.../Request name``; names are matched exactly, then ignoring case."""
+        parts = [part for part in path.strip("/").split("/") if part]
+        if len(parts) < 2:
+            raise RequestNotFound(
+                f"Request path {path!r} needs a collection and a request name, "
+                "e.g. 'Smartcar API/Vehicle/Odometer'"
+            )
+        for exact in (True, False):
+            for collection in self.collections:
+                same = (
+                    collection.name == parts[0]
+                    if exact
+                    else (collection.name.lower() == parts[0].lower())
+                )
+                if not same:
+                    continue
+                for folders, request in collection.walk():
+                    names = [*folders, request.name]
+                    if exact and names == parts[1:]:
+                        return collection, request
+                    if not exact and [n.lower() for n in names] == [p.lower() for p in parts[1:]]:
+                        return collection, request
+        raise RequestNotFound(f"No request at {path!r}")
+
+    # -- sending ---------------------------------------------------------------------------
+    def oauth_settings(
+        self, collection: Collection | None, request: Request
+    ) -> OAuth2Settings | None:
+        """The OAuth2 settings that apply: the request's or folder's own, else the environment's."""
+        auth = collection.effective_auth(request) if collection else request.auth
+        if auth.kind != AuthKind.OAUTH2 and not self._references_token(request):
+            return None
+        if auth.oauth2 is not None and auth.oauth2.is_configured():
+            return auth.oauth2
+        if self.environment is not None and self.environment.oauth2 is not None:
+            return self.environment.oauth2
+        return auth.oauth2
+
+    @staticmethod
+    def _references_token(request: Request) -> bool:
+        text = request.url + " ".join(h.value for h in request.headers) + request.auth.token
+        return "{{access_token}}" in text or "{{bearerToken}}" in text
+
+    def resolve_settings(self, settings: OAuth2Settings) -> OAuth2Settings:
+        """A copy of ``settings`` with every {{variable}} resolved."""
+        resolved = dataclasses.replace(settings)
+        for name in ("client_id", "authorize_url", "token_url", "redirect_uri", "mode", "make"):
+            setattr(resolved, name, self.variables.resolve(getattr(settings, name)).text)
+        resolved.scope = [self.variables.resolve(s).text for s in settings.scope]
+        resolved.extra_params = {
+            k: self.variables.resolve(v).text for k, v in settings.extra_params.items()
+        }
+        return resolved
+
+    def prepare(self, collection: Collection | None, request: Request) -> PreparedRequest:
+        self.use_collection(collection)
+        auth = collection.effective_auth(request) if collection else request.auth
+        return prepare(request, self.variables, auth)
+
+    def set_token_source(self, source: TokenSource) -> None:
+        self.pipeline.token_source = source
+
+    async def send(
+        self, collection: Collection | None, request: Request
+    ) -> tuple[Exchange, CaptureResult]:
+        """Prepare, send, capture and announce one request. Raises CarmanError before sending."""
+        settings = self.oauth_settings(collection, request)
+        resolved = self.resolve_settings(settings) if settings is not None else None
+        if resolved is not None and self.pipeline.token_source is not None:
+            # Refresh a due token first so {{access_token}} in imported collections is fresh.
+            ensure = getattr(self.pipeline.token_source, "ensure_fresh", None)
+            if ensure is not None:
+                await ensure(resolved)
+        prepared = self.prepare(collection, request)
+        exchange = await self.pipeline.send(prepared, oauth2=resolved)
+        exchange.environment = self.environment_name
+        exchange.collection = collection.name if collection else ""
+        exchange.request_name = request.name
+        result = apply_captures(request.captures, exchange)
+        if result.captured:
+            self.set_session(result.captured)
+        for listener in list(self._exchange_listeners):
+            listener(exchange)
+        return exchange, result
+
+    def on_exchange(self, listener: ExchangeListener) -> None:
+        """Called with every exchange (the history recorder listens here)."""
+        self._exchange_listeners.append(listener)
+
+    def secret_values(self) -> set[str]:
+        values = self.variables.secret_values()
+        with contextlib.suppress(CarmanError):
+            values |= self.secrets.all_values()
+        return values
+
+    async def aclose(self) -> None:
+        await self.pipeline.aclose()
+
+
+def user_collection_dir(name: str) -> Path:
+    from tui.core.collection_io import slugify
+
+    return paths.collections_dir() / slugify(name)
