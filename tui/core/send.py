@@ -9,6 +9,7 @@ and resend. Cancellation (Esc, or a new send) propagates as asyncio.CancelledErr
 from __future__ import annotations
 
 import asyncio
+import socket
 import ssl
 import time
 from typing import Protocol
@@ -42,11 +43,38 @@ class NeedsLogin(Exception):
     """No usable token: the user has to log in (again). The message says why."""
 
 
+def _causes(exc: BaseException) -> list[BaseException]:
+    """The exception, its causes and wrapped exceptions (httpx hides the errno deep inside)."""
+    seen: list[BaseException] = []
+    pending: list[BaseException] = [exc]
+    while pending and len(seen) < 20:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        for linked in (current.__cause__, current.__context__):
+            if linked is not None:
+                pending.append(linked)
+        pending.extend(arg for arg in current.args if isinstance(arg, BaseException))
+        pending.extend(getattr(current, "exceptions", ()))
+    return seen
+
+
 def describe_transport_error(exc: BaseException, url: str) -> TransportError:
     """Turn an httpx exception into words a person understands."""
-    host = httpx.URL(url).host if url else "the server"
+    try:
+        host = httpx.URL(url).host or url
+    except (httpx.InvalidURL, TypeError, ValueError):
+        host = url or "the server"
+    causes = _causes(exc)
     text = str(exc) or type(exc).__name__
-    lowered = text.lower()
+    lowered = " | ".join(str(c) for c in causes).lower()
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        lowered += " refused"
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        lowered += " name resolution"
+    if any(isinstance(c, ssl.SSLError) for c in causes):
+        lowered += " ssl"
     if isinstance(exc, httpx.TimeoutException):
         phase = {
             httpx.ConnectTimeout: "connecting to",
@@ -76,7 +104,7 @@ def describe_transport_error(exc: BaseException, url: str) -> TransportError:
                 f"Could not find the host {host}: DNS lookup failed. Check the URL.",
                 text,
             )
-        if "ssl" in lowered or "certificate" in lowered or isinstance(exc.__cause__, ssl.SSLError):
+        if "ssl" in lowered or "certificate" in lowered:
             return TransportError(
                 TransportErrorKind.TLS,
                 f"TLS handshake with {host} failed: {text}",

@@ -1,0 +1,95 @@
+"""The send pipeline against real servers on 127.0.0.1: success, refused, timeout, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+
+import pytest
+
+from tui.core.exchange import TransportErrorKind
+from tui.core.model import KeyValue, Request
+from tui.core.prepare import prepare
+from tui.core.send import SendPipeline
+from tui.core.variables import VariableStore
+
+
+def _prepared(url: str, **kwargs: object):  # type: ignore[no-untyped-def]
+    return prepare(Request(name="r", url=url, **kwargs), VariableStore())  # type: ignore[arg-type]
+
+
+async def test_send_returns_an_exchange(http_server: str) -> None:
+    pipeline = SendPipeline()
+    try:
+        exchange = await pipeline.send(
+            _prepared(f"{http_server}/echo", headers=[KeyValue("X-Dup", "1"), KeyValue("X-Dup", "2")])
+        )
+    finally:
+        await pipeline.aclose()
+    assert exchange.error is None and exchange.ok
+    response = exchange.response
+    assert response is not None
+    assert response.status == 200 and response.reason == "OK"
+    assert response.http_version == "HTTP/1.1"
+    assert response.json()["headers"]["X-Dup"] == "1, 2" or "X-Dup" in response.json()["headers"]
+    assert exchange.timings.total_ms >= exchange.timings.headers_ms > 0
+    assert exchange.response_size == len(response.body)
+    assert ("x-dup", "1") in [(k.lower(), v) for k, v in exchange.request.headers]
+
+
+async def test_pool_is_reused(http_server: str) -> None:
+    pipeline = SendPipeline()
+    try:
+        first = pipeline.client
+        await pipeline.send(_prepared(f"{http_server}/a"))
+        await pipeline.send(_prepared(f"{http_server}/b"))
+        assert pipeline.client is first
+    finally:
+        await pipeline.aclose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+async def test_connection_refused_is_a_value() -> None:
+    pipeline = SendPipeline()
+    exchange = await pipeline.send(_prepared(f"http://127.0.0.1:{_free_port()}/"))
+    await pipeline.aclose()
+    assert exchange.response is None and exchange.error is not None
+    assert exchange.error.kind == TransportErrorKind.CONNECTION_REFUSED
+    assert "Connection refused" in exchange.error.message
+
+
+async def test_timeout_is_a_value(http_server: str) -> None:
+    pipeline = SendPipeline(timeout=0.3)
+    exchange = await pipeline.send(
+        _prepared(f"{http_server}/slow", headers=[KeyValue("X-Delay", "2")])
+    )
+    await pipeline.aclose()
+    assert exchange.error is not None and exchange.error.kind == TransportErrorKind.TIMEOUT
+    assert "Timed out" in exchange.error.message
+
+
+async def test_dns_failure_is_a_value() -> None:
+    pipeline = SendPipeline(timeout=5)
+    exchange = await pipeline.send(_prepared("http://no-such-host.invalid/"))
+    await pipeline.aclose()
+    assert exchange.error is not None and exchange.error.kind == TransportErrorKind.DNS
+
+
+async def test_send_is_cancellable(http_server: str) -> None:
+    pipeline = SendPipeline()
+    task = asyncio.ensure_future(
+        pipeline.send(_prepared(f"{http_server}/slow", headers=[KeyValue("X-Delay", "5")]))
+    )
+    await asyncio.sleep(0.2)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    # The pipeline still works afterwards.
+    exchange = await pipeline.send(_prepared(f"{http_server}/after"))
+    await pipeline.aclose()
+    assert exchange.ok

@@ -1,0 +1,252 @@
+"""The Textual app: wires the services and opens the main screen.
+
+Kept small on purpose: screens coordinate, widgets render, core does the work. App-level
+actions only open screens or dialogs that live in their own modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+
+from tui.commands_palette import ActionCommands, EnvironmentCommands, RequestCommands
+from tui.core.exchange import Exchange
+from tui.core.model import Collection, Request
+from tui.core.workspace import Workspace
+from tui.screens.dialogs import ChoiceDialog
+from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
+
+
+class CarmanApp(App[None]):
+    TITLE = "carman"
+    COMMANDS = {ActionCommands, RequestCommands, EnvironmentCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="quit"),
+    ]
+    CSS = """
+    Screen { background: $background; }
+    """
+
+    def __init__(self, workspace: Workspace, *, sandbox: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.workspace = workspace
+        self.sandbox = sandbox
+        self.vehicle_labels: dict[str, str] = {}
+        self.history: Any = None  # the history recorder, when available
+        self.tokens: Any = workspace.pipeline.token_source
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.set_keymap(self.workspace.config.keymap)
+        self._attach_history()
+        self.push_screen(MainScreen())
+        self.set_interval(30, self._refresh_header)
+
+    def _attach_history(self) -> None:
+        try:
+            from tui.core.history import HistoryRecorder
+        except ImportError:
+            return
+        try:
+            self.history = HistoryRecorder.open(self.workspace)
+        except Exception as exc:  # a broken history must never stop the app
+            self.notify(f"History is off: {exc}", severity="error", timeout=10)
+            return
+
+    def _refresh_header(self) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.refresh_header()
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        dirty = [
+            request.name
+            for collection in self.workspace.collections
+            if not collection.read_only
+            for _, request in collection.walk()
+            if request.dirty
+        ] + [
+            request.name
+            for collection in self.workspace.collections
+            if collection.read_only
+            for _, request in collection.walk()
+            if request.dirty
+        ]
+        if not dirty:
+            await self._shutdown()
+            return
+        from tui.screens.dialogs import ConfirmDialog
+
+        names = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
+
+        async def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                await self._shutdown()
+
+        self.push_screen(
+            ConfirmDialog("Unsaved changes", f"Quit without saving {names}?", yes="Quit"),
+            answered,
+        )
+
+    async def _shutdown(self) -> None:
+        if self.history is not None:
+            self.history.close()
+        await self.workspace.aclose()
+        self.exit()
+
+    # -- shared helpers for screens --------------------------------------------------------
+    def token_summary(self) -> tuple[str, str]:
+        describe = getattr(self.tokens, "describe_state", None)
+        if describe is None:
+            return ("no login", "dim")
+        try:
+            return describe()
+        except Exception:  # the header must never break the screen
+            return ("unknown", "dim")
+
+    def explain(self, exchange: Exchange, request: Request | None) -> Text | None:
+        try:
+            from tui.widgets.explanation import render_explanation
+        except ImportError:
+            return None
+        return render_explanation(self, exchange, request)
+
+    def copy_with_toast(self, text: str, what: str) -> None:
+        # OSC 52: works over SSH and in tmux with set-clipboard on.
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied {what} to the clipboard ({len(text)} characters, via OSC 52)")
+
+    def open_request(self, collection: Collection, request: Request) -> None:
+        screen = self.main_screen
+        if screen is not None:
+            screen.query_one("#tree").select_request(request)  # type: ignore[attr-defined]
+
+    def switch_environment(self, name: str) -> None:
+        try:
+            self.workspace.select_environment(name)
+        except Exception as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if name == "sandbox" and self.sandbox is not None:
+            from tui.commands.common import attach_sandbox
+
+            attach_sandbox(self.workspace)
+        self.notify(f"Environment: {name}")
+        self._refresh_header()
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_show_help(self) -> None:
+        self.push_screen(HelpScreen(self.workspace.config.keymap))
+
+    def action_pick_environment(self) -> None:
+        names = sorted(self.workspace.environments)
+        options = [(name, name) for name in names]
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.switch_environment(name)
+
+        self.push_screen(
+            ChoiceDialog("Environment", options, self.workspace.environment_name), chosen
+        )
+
+    def action_toggle_units(self) -> None:
+        current = self.workspace.variables.get("unit_system") or "metric"
+        new = "imperial" if current == "metric" else "metric"
+        self.workspace.set_session({"unit_system": new})
+        self.notify(f"Units: {new} (SC-Unit-System)")
+        self._refresh_header()
+
+    def _not_yet(self, what: str) -> None:
+        self.notify(f"{what} is not available in this build", severity="warning")
+
+    def action_login(self) -> None:
+        try:
+            from tui.screens.login import open_login
+        except ImportError:
+            self._not_yet("Login")
+            return
+        open_login(self)
+
+    def action_logout(self) -> None:
+        try:
+            from tui.screens.login import logout
+        except ImportError:
+            self._not_yet("Logout")
+            return
+        logout(self)
+
+    def action_forget_tokens(self) -> None:
+        try:
+            from tui.screens.login import forget_tokens
+        except ImportError:
+            self._not_yet("Forgetting tokens")
+            return
+        forget_tokens(self)
+
+    def action_history(self) -> None:
+        try:
+            from tui.screens.history import HistoryScreen
+        except ImportError:
+            self._not_yet("History")
+            return
+        self.push_screen(HistoryScreen())
+
+    def action_variables(self) -> None:
+        try:
+            from tui.screens.variables import VariablesScreen
+        except ImportError:
+            self._not_yet("The variables screen")
+            return
+        self.push_screen(VariablesScreen())
+
+    def action_pick_vehicle(self) -> None:
+        try:
+            from tui.screens.vehicles import open_vehicle_picker
+        except ImportError:
+            self._not_yet("The vehicle picker")
+            return
+        open_vehicle_picker(self)
+
+    def action_pick_theme(self) -> None:
+        try:
+            from tui.screens.themes import open_theme_picker
+        except ImportError:
+            self._not_yet("Themes")
+            return
+        open_theme_picker(self)
+
+    def action_copy_curl(self, collection: Collection | None, request: Request | None) -> None:
+        try:
+            from tui.screens.curl import copy_as_curl
+        except ImportError:
+            self._not_yet("Copy as curl")
+            return
+        copy_as_curl(self, collection, request)
+
+    def action_import_curl(self) -> None:
+        try:
+            from tui.screens.curl import import_curl
+        except ImportError:
+            self._not_yet("Import curl")
+            return
+        import_curl(self)
+
+    def action_duplicate_collection(self, collection: Collection | None) -> None:
+        try:
+            from tui.screens.collections import duplicate_collection
+        except ImportError:
+            self._not_yet("Duplicating collections")
+            return
+        duplicate_collection(self, collection)

@@ -1,0 +1,76 @@
+"""The ``carman`` command: the TUI by default, headless subcommands otherwise.
+
+Each subcommand lives in its own module with ``add_arguments(parser)`` and ``run(args) -> int``;
+modules are imported only when their command runs (or for ``--help``), so startup stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from tui import __version__
+
+# name -> (module, one-line help)
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    "send": ("tui.commands.send", "send a saved request and print the response body"),
+    "login": ("tui.commands.login", "log in with OAuth2 (Smartcar Connect) and store the tokens"),
+    "token": ("tui.commands.token", "show the state of the stored token"),
+    "history": ("tui.commands.history", "list or show past requests"),
+    "import": ("tui.commands.importing", "import a Postman collection or environment, or curl"),
+    "export": ("tui.commands.exporting", "export a collection to Postman v2.1"),
+    "sandbox": ("tui.sandbox.cli", "run the offline Smartcar sandbox in the foreground"),
+}
+
+
+def _parser(selected: str | None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="carman",
+        description="A keyboard-first terminal API client for the Smartcar vehicle API.",
+    )
+    parser.add_argument("--version", action="version", version=f"carman {__version__}")
+    parser.add_argument(
+        "--env", dest="tui_env", metavar="NAME", help="environment to start the TUI in"
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start the offline Smartcar sandbox in-process and use its environment",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module_name, help_text) in SUBCOMMANDS.items():
+        command = sub.add_parser(name, help=help_text, description=help_text)
+        # Only the chosen command's module is imported (all of them for plain --help).
+        if selected is None or selected == name:
+            try:
+                module = importlib.import_module(module_name)
+            except ImportError:
+                continue
+            module.add_arguments(command)
+            command.set_defaults(_module=module)
+    return parser
+
+
+def _selected_command(argv: Sequence[str]) -> str | None:
+    return next((arg for arg in argv if arg in SUBCOMMANDS), None)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    selected = _selected_command(argv)
+    parser = _parser(selected)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        from tui.launch import run_tui
+
+        return run_tui(environment=args.tui_env, sandbox=args.sandbox)
+    module = getattr(args, "_module", None)
+    if module is None:
+        print(f"carman: the {args.command} command is not available yet", file=sys.stderr)
+        return 2
+    try:
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,62 @@
+"""What every headless command shares: opening the workspace, printing errors."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.core.errors import CarmanError
+from tui.core.workspace import SANDBOX_ENVIRONMENT, Workspace
+
+EXIT_OK = 0
+EXIT_HTTP_ERROR = 1
+EXIT_BAD_INPUT = 2
+
+
+def add_env_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--env", metavar="NAME", help="environment to use (default: sandbox)")
+
+
+def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
+    print(f"carman: {message}", file=sys.stderr)
+    return code
+
+
+def attach_sandbox(workspace: Workspace) -> object:
+    """Point the sandbox environment at a running sandbox, starting one in-process if needed."""
+    from tui.sandbox import ensure_sandbox
+
+    sandbox = ensure_sandbox()
+    base = sandbox.base_url
+    for name in ("connect_url", "auth_url", "api_url", "mgmt_url"):
+        workspace.set_environment_variable(name, base)
+    workspace.set_environment_variable("v3_url", f"{base}/v3")
+    workspace.set_environment_variable("client_id", sandbox.client_id)
+    if workspace.secrets.client_secret(sandbox.client_id) != sandbox.client_secret:
+        workspace.secrets.set_client_secret(sandbox.client_id, sandbox.client_secret)
+    return sandbox
+
+
+def attach_tokens(workspace: Workspace) -> None:
+    """Give the workspace its OAuth2 token source (refresh, single-flight, token store)."""
+    try:
+        from tui.core.oauth.manager import TokenManager
+    except ImportError:
+        return
+    workspace.set_token_source(TokenManager(workspace))
+
+
+def open_workspace(environment: str | None) -> Workspace:
+    """Load everything for a headless command; raise CarmanError with a clear message."""
+    workspace = Workspace().load(None)
+    if environment:
+        workspace.select_environment(environment)
+    if workspace.environment_name == SANDBOX_ENVIRONMENT:
+        attach_sandbox(workspace)
+    attach_tokens(workspace)
+    for issue in workspace.issues:
+        print(f"carman: warning: {issue}", file=sys.stderr)
+    return workspace
+
+
+__all__ = ["CarmanError", "open_workspace"]

@@ -1,0 +1,171 @@
+"""``carman login``: Connect login with the loopback listener, a pasted URL, or (sandbox only)
+an automatic approval; stores the tokens and says how many vehicles were authorised.
+
+Exit codes: 0 logged in, 1 login failed or denied, 2 bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import socket
+import sys
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from tui.commands.common import EXIT_BAD_INPUT, EXIT_OK, add_env_argument, fail, open_workspace
+from tui.core.errors import CarmanError
+
+if TYPE_CHECKING:
+    from tui.core.model import OAuth2Settings
+    from tui.core.oauth.flow import LoginFlow, LoginResult
+    from tui.core.oauth.manager import TokenManager
+    from tui.core.workspace import Workspace
+
+EXIT_LOGIN_FAILED = 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_env_argument(parser)
+    parser.add_argument(
+        "--paste",
+        action="store_true",
+        help="do not listen; read the final redirect URL (or just the code) from stdin",
+    )
+    parser.add_argument(
+        "--approve-as",
+        metavar="EMAIL",
+        help="sandbox only: approve as this test user without a browser",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=300.0,
+        metavar="S",
+        help="seconds to wait for the browser (default: 300)",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.paste and args.approve_as:
+        return fail("--paste and --approve-as cannot be used together")
+    if args.timeout <= 0:
+        return fail("--timeout must be a positive number of seconds")
+    try:
+        workspace = open_workspace(args.env)
+    except CarmanError as exc:
+        return fail(str(exc))
+    try:
+        return _login(workspace, args)
+    finally:
+        asyncio.run(workspace.aclose())
+
+
+def token_manager(workspace: Workspace) -> TokenManager:
+    """The workspace's TokenManager (``open_workspace`` attaches one), or a new one."""
+    from tui.core.oauth.manager import TokenManager
+
+    source = workspace.pipeline.token_source
+    return source if isinstance(source, TokenManager) else TokenManager(workspace)
+
+
+def _on_ssh() -> bool:
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+
+def _ensure_secret(workspace: Workspace, manager: TokenManager, settings: OAuth2Settings) -> None:
+    """Make sure a client secret is stored; ask for it (hidden) on a terminal."""
+    try:
+        manager.client_secret(settings)
+        return
+    except CarmanError:
+        if not sys.stdin.isatty():
+            raise
+    secret = getpass.getpass(f"Client secret for {settings.client_id} (not shown): ").strip()
+    if not secret:
+        raise CarmanError("No client secret was entered.")
+    workspace.secrets.set_client_secret(settings.client_id, secret)
+    print("Client secret saved in the secrets file (mode 0600).")
+
+
+def _redirect_port(settings: OAuth2Settings) -> int:
+    try:
+        return urlsplit(settings.redirect_uri).port or 80
+    except ValueError:
+        return 8000
+
+
+def _event(message: str) -> None:
+    # Called from the listener thread: a refused callback while we wait.
+    print(f"carman: {message}", file=sys.stderr, flush=True)
+
+
+def _login(workspace: Workspace, args: argparse.Namespace) -> int:
+    from tui.core.oauth.callback import InvalidCallback
+    from tui.core.oauth.flow import LoginError
+    from tui.core.oauth.listener import ListenerError
+
+    manager = token_manager(workspace)
+    try:
+        settings = manager.require_settings()
+        _ensure_secret(workspace, manager, settings)
+    except CarmanError as exc:
+        return fail(str(exc))
+    flow = manager.login(settings, timeout=args.timeout, on_event=_event)
+    print("Open this address in your browser to log in:\n")
+    print(f"  {flow.authorize_url}\n", flush=True)
+    try:
+        if args.paste:
+            print(
+                "After approving, the browser ends on an address that may fail to load. Copy "
+                "that whole address (or just the code), paste it here and press Enter:",
+                flush=True,
+            )
+            line = sys.stdin.readline()
+            if not line.strip():
+                return fail("Nothing was pasted: run carman login --paste again.")
+            result = asyncio.run(flow.complete_with_pasted(line))
+        else:
+            try:
+                flow.start()
+            except ListenerError as exc:
+                return fail(f"{exc} Or use carman login --paste.", EXIT_LOGIN_FAILED)
+            _print_waiting(settings, args.timeout)
+            result = asyncio.run(_listen(flow, args.approve_as))
+    except InvalidCallback as exc:
+        return fail(str(exc), EXIT_BAD_INPUT)
+    except (LoginError, CarmanError) as exc:
+        return fail(f"login failed: {exc}", EXIT_LOGIN_FAILED)
+    finally:
+        if flow.listener is not None and not flow.listener.done:
+            flow.cancel()  # Ctrl+C or an error: free the port now
+    print(result.summary)
+    return EXIT_OK
+
+
+def _print_waiting(settings: OAuth2Settings, timeout: float) -> None:
+    if _on_ssh():
+        port = _redirect_port(settings)
+        print(
+            "You are connected over SSH: the browser on your laptop must reach this machine's "
+            "port. From the laptop, run\n\n"
+            f"  ssh -L {port}:localhost:{port} {getpass.getuser()}@{socket.gethostname()}\n\n"
+            "then open the address above there (or use carman login --paste).\n",
+            flush=True,
+        )
+    print(
+        f"Waiting for the browser to come back to {settings.redirect_uri} "
+        f"(up to {timeout:g} s; Ctrl+C cancels)...",
+        flush=True,
+    )
+
+
+async def _listen(flow: LoginFlow, approve_as: str | None) -> LoginResult:
+    if approve_as:
+        from tui.core.oauth.sandbox_approve import approve_in_sandbox
+
+        # Plays the browser: the code reaches the real listener through an HTTP GET.
+        await approve_in_sandbox(flow.authorize_url, approve_as)
+    return await flow.wait()

@@ -1,0 +1,103 @@
+"""Turn a response body into lines for display: pretty JSON, text, or a hex preview.
+
+Pure functions, run in a worker thread for large bodies. Nothing here renders: the body view
+highlights only the lines on screen.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+
+HEX_PREVIEW_BYTES = 4096
+# Above this size the body is shown as received first; pretty-printing follows in the background.
+PLAIN_FIRST_THRESHOLD = 512 * 1024
+
+
+class BodyKind(StrEnum):
+    EMPTY = "empty"
+    JSON = "json"
+    TEXT = "text"
+    HTML = "html"
+    BINARY = "binary"
+
+
+@dataclass(frozen=True)
+class FormattedBody:
+    kind: BodyKind
+    lines: list[str]
+    note: str = ""  # e.g. "not valid JSON: ..." or "binary, 12 KB"
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / (1024 * 1024):.2f} MB"
+
+
+def looks_binary(body: bytes) -> bool:
+    sample = body[:4096]
+    if b"\x00" in sample:
+        return True
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the sample's end is still text.
+        return exc.start < len(sample) - 4
+    return False
+
+
+def hex_preview(body: bytes, limit: int = HEX_PREVIEW_BYTES) -> list[str]:
+    lines = []
+    for offset in range(0, min(len(body), limit), 16):
+        chunk = body[offset : offset + 16]
+        hexed = " ".join(f"{b:02x}" for b in chunk)
+        text = "".join(chr(b) if 32 <= b < 127 else "." for b in chunk)
+        lines.append(f"{offset:08x}  {hexed:<47}  {text}")
+    if len(body) > limit:
+        lines.append(f"… {human_size(len(body) - limit)} more")
+    return lines
+
+
+def split_lines(text: str) -> list[str]:
+    return text.splitlines() or [""]
+
+
+def pretty_json(value: object) -> str:
+    # indent makes json use its pure-Python encoder, which lets the UI thread run in between.
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+def format_body(body: bytes, content_type: str = "", charset: str = "utf-8") -> FormattedBody:
+    if not body:
+        return FormattedBody(BodyKind.EMPTY, [], "empty body")
+    content_type = content_type.lower()
+    if looks_binary(body) and "json" not in content_type and not content_type.startswith("text/"):
+        return FormattedBody(BodyKind.BINARY, hex_preview(body), f"binary, {human_size(len(body))}")
+    try:
+        text = body.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        text = body.decode("utf-8", errors="replace")
+    stripped = text.lstrip()
+    if "json" in content_type or stripped[:1] in ("{", "["):
+        try:
+            value = json.loads(text)
+        except ValueError as exc:
+            note = ""
+            if "json" in content_type:
+                note = f"the body claims JSON but is not valid JSON: {exc}"
+            return FormattedBody(BodyKind.TEXT, split_lines(text), note)
+        return FormattedBody(BodyKind.JSON, split_lines(pretty_json(value)))
+    if "html" in content_type or stripped[:15].lower().startswith(("<!doctype html", "<html")):
+        return FormattedBody(BodyKind.HTML, split_lines(text), "HTML shown as source")
+    return FormattedBody(BodyKind.TEXT, split_lines(text))
+
+
+def quick_lines(body: bytes, charset: str = "utf-8") -> list[str]:
+    """The body as received, split into lines: shown at once while formatting runs."""
+    if looks_binary(body):
+        return hex_preview(body)
+    return split_lines(body.decode(charset or "utf-8", errors="replace"))

@@ -1,0 +1,351 @@
+"""Opening the history database: file modes, the schema version and its migrations.
+
+``PRAGMA user_version`` holds the schema version; ``schema_migrations`` records when each step
+ran. A database from a newer carman is refused before anything writes to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from tui.core.history.model import HistoryError
+from tui.core.history.search_text import search_fields_of_row
+
+BUSY_TIMEOUT_S = 10.0  # another carman writing: wait for it rather than fail
+SQLITE_MAGIC = b"SQLite format 3\x00"
+FTS_TABLE = "entries_fts"
+LIKE_TABLE = "entries_search"
+SEARCH_COLUMNS = ("url", "method", "status", "name", "body")
+
+
+@cache
+def fts5_trigram_available() -> bool:
+    """FTS5 with the trigram tokenizer (SQLite >= 3.34): substring search that uses an index."""
+    try:
+        probe = sqlite3.connect(":memory:")
+        try:
+            probe.execute("CREATE VIRTUAL TABLE probe USING fts5(text, tokenize='trigram')")
+        finally:
+            probe.close()
+    except sqlite3.Error:
+        return False
+    return True
+
+
+# ---- migrations ----------------------------------------------------------------------------
+
+
+def _v1_tables(conn: sqlite3.Connection, backend: str) -> None:
+    # Summaries stay small so listing and short-term filtering never read headers or bodies.
+    conn.execute(
+        """
+        CREATE TABLE entries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused, so an id keeps its meaning
+            started_at REAL NOT NULL,
+            environment TEXT NOT NULL DEFAULT '',
+            collection TEXT NOT NULL DEFAULT '',
+            request_name TEXT NOT NULL DEFAULT '',
+            method TEXT NOT NULL,
+            url TEXT NOT NULL,
+            status INTEGER,
+            reason TEXT NOT NULL DEFAULT '',
+            http_version TEXT NOT NULL DEFAULT '',
+            total_ms REAL NOT NULL DEFAULT 0,
+            headers_ms REAL NOT NULL DEFAULT 0,
+            body_ms REAL NOT NULL DEFAULT 0,
+            request_body_size INTEGER NOT NULL DEFAULT 0,
+            response_body_size INTEGER NOT NULL DEFAULT 0,
+            request_body_truncated INTEGER NOT NULL DEFAULT 0,
+            response_body_truncated INTEGER NOT NULL DEFAULT 0,
+            body_cap INTEGER NOT NULL,
+            error_kind TEXT NOT NULL DEFAULT '',
+            error_message TEXT NOT NULL DEFAULT '',
+            error_detail TEXT NOT NULL DEFAULT '',
+            refreshed_token INTEGER NOT NULL DEFAULT 0,
+            stored_bytes INTEGER NOT NULL,
+            checksum TEXT NOT NULL
+        )
+        """
+    )
+    conn.execute(
+        """
+        CREATE TABLE entry_data (
+            id INTEGER PRIMARY KEY,
+            request_headers TEXT NOT NULL,
+            request_body BLOB NOT NULL,
+            response_headers TEXT NOT NULL,
+            response_body BLOB NOT NULL
+        )
+        """
+    )
+    # Running totals, kept by triggers in the same transaction: count() and the byte limit
+    # never scan 100,000 rows.
+    conn.execute(
+        """
+        CREATE TABLE stats (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            entries INTEGER NOT NULL,
+            bytes INTEGER NOT NULL
+        )
+        """
+    )
+    conn.execute("INSERT INTO stats (id, entries, bytes) VALUES (1, 0, 0)")
+    conn.execute(
+        """
+        CREATE TRIGGER entries_insert AFTER INSERT ON entries BEGIN
+            UPDATE stats SET entries = entries + 1, bytes = bytes + new.stored_bytes
+            WHERE id = 1;
+        END
+        """
+    )
+    conn.execute(
+        """
+        CREATE TRIGGER entries_delete AFTER DELETE ON entries BEGIN
+            UPDATE stats SET entries = entries - 1, bytes = bytes - old.stored_bytes
+            WHERE id = 1;
+            DELETE FROM entry_data WHERE id = old.id;
+        END
+        """
+    )
+
+
+def create_fts_table(conn: sqlite3.Connection) -> None:
+    # trigram: case-insensitive substring matching, so "odom" finds ".../odometer".
+    conn.execute(
+        f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5("
+        f"{', '.join(SEARCH_COLUMNS)}, tokenize='trigram')"
+    )
+
+
+def _v2_search(conn: sqlite3.Connection, backend: str) -> None:
+    if backend == "fts5":
+        create_fts_table(conn)
+        conn.execute(
+            f"""
+            CREATE TRIGGER entries_unindex AFTER DELETE ON entries BEGIN
+                DELETE FROM {FTS_TABLE} WHERE rowid = old.id;
+            END
+            """
+        )
+        insert = (
+            f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(SEARCH_COLUMNS)}) VALUES (?,?,?,?,?,?)"
+        )
+    else:
+        conn.execute(f"CREATE TABLE {LIKE_TABLE} (id INTEGER PRIMARY KEY, text TEXT NOT NULL)")
+        conn.execute(
+            f"""
+            CREATE TRIGGER entries_unindex AFTER DELETE ON entries BEGIN
+                DELETE FROM {LIKE_TABLE} WHERE id = old.id;
+            END
+            """
+        )
+        insert = f"INSERT INTO {LIKE_TABLE} (id, text) VALUES (?, ?)"
+    rows = conn.execute(
+        "SELECT e.id, e.url, e.method, e.status, e.reason, e.error_kind, e.request_name,"
+        " e.collection, e.environment, d.request_body, d.response_body"
+        " FROM entries e JOIN entry_data d ON d.id = e.id"
+    )
+    for row in rows:
+        fields = search_fields_of_row(row[1:])
+        values = (row[0], *fields) if backend == "fts5" else (row[0], "\n".join(fields))
+        conn.execute(insert, values)
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[sqlite3.Connection, str], None]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "entries, entry data and running totals", _v1_tables),
+    Migration(2, "search index (FTS5 trigram, or a LIKE table without FTS5)", _v2_search),
+)
+LATEST_VERSION = MIGRATIONS[-1].version
+OUR_TABLES = frozenset({"entries", "entry_data", "stats", "schema_migrations", "sqlite_sequence"})
+
+
+def _newer_error(path: Path, found: int) -> HistoryError:
+    return HistoryError(
+        f"{path} was written by a newer carman (history schema version {found}; this carman "
+        f"reads up to version {LATEST_VERSION}). It was left untouched: upgrade carman, or move "
+        "the file away to start a new history."
+    )
+
+
+def _not_ours(path: Path, why: str) -> HistoryError:
+    return HistoryError(
+        f"{path} is not a carman history database ({why}). It was left untouched: move it away "
+        "to start a new history."
+    )
+
+
+def _header_version(path: Path) -> int | None:
+    """The schema version from the file header, without opening it through SQLite."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return None
+    if not header:
+        return None  # an empty file: a database we pre-created and never wrote
+    if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+        raise _not_ours(path, "not an SQLite file")
+    return int.from_bytes(header[60:64], "big", signed=True)
+
+
+def _wal_version(path: Path) -> int:
+    """With a -wal file the header may be stale: ask SQLite, read-only so nothing is written."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        try:
+            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise _not_ours(path, f"SQLite says: {exc}") from exc
+
+
+def refuse_newer(path: Path) -> None:
+    """Raise HistoryError, touching nothing, when ``path`` belongs to a newer schema."""
+    version = _header_version(path)
+    if version is not None and version > LATEST_VERSION:
+        raise _newer_error(path, version)
+    if version is not None and Path(f"{path}-wal").exists():
+        version = _wal_version(path)
+        if version > LATEST_VERSION:
+            raise _newer_error(path, version)
+
+
+def _create_private(path: Path) -> None:
+    # Created 0600 before SQLite opens it: SQLite gives the -wal and -shm files the mode of
+    # the database file, so they are born 0600 as well.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+    tighten_modes(path)
+
+
+def tighten_modes(path: Path) -> None:
+    """0600 for the database and its -wal/-shm files (a file made by an older build, too)."""
+    for name in (str(path), f"{path}-wal", f"{path}-shm"):
+        with contextlib.suppress(FileNotFoundError):
+            if os.stat(name).st_mode & 0o777 != 0o600:
+                os.chmod(name, 0o600)
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT: the write lock up front, so two writers queue on
+    busy_timeout instead of deadlocking on a lock upgrade; everything or nothing lands."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(
+    conn: sqlite3.Connection, path: Path, target: int = LATEST_VERSION, backend: str = "fts5"
+) -> int:
+    """Bring the database up to ``target``, each step recorded; return the version reached."""
+    if _user_version(conn) >= target:
+        version = _user_version(conn)
+        if version > LATEST_VERSION:
+            raise _newer_error(path, version)
+        return version
+    with transaction(conn):
+        version = _user_version(conn)  # another process may have migrated meanwhile
+        if version > LATEST_VERSION:
+            raise _newer_error(path, version)
+        if version == 0:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+            strangers = {t for t in tables if not t.startswith("sqlite_")} - OUR_TABLES
+            if strangers:
+                raise _not_ours(path, f"it has other tables: {', '.join(sorted(strangers))}")
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                " version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at REAL NOT NULL)"
+            )
+        for step in MIGRATIONS:
+            if version < step.version <= target:
+                step.apply(conn, backend)
+                conn.execute(
+                    "INSERT INTO schema_migrations (version, description, applied_at)"
+                    " VALUES (?, ?, ?)",
+                    (step.version, step.description, time.time()),
+                )
+                version = step.version
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+    return version
+
+
+def search_backend(conn: sqlite3.Connection) -> str | None:
+    """Which search index this database has: "fts5", "like", or None (not migrated yet)."""
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    if FTS_TABLE in names:
+        return "fts5"
+    if LIKE_TABLE in names:
+        return "like"
+    return None
+
+
+def open_database(
+    path: Path, *, target: int = LATEST_VERSION, backend: str | None = None
+) -> sqlite3.Connection:
+    """Open (creating and migrating as needed) the history database at ``path``.
+
+    ``backend`` forces the search index of a new database ("fts5" or "like"); by default FTS5
+    is used when this SQLite has it. Raises HistoryError naming the file and the problem.
+    """
+    refuse_newer(path)
+    _create_private(path)
+    chosen = backend or ("fts5" if fts5_trigram_available() else "like")
+    try:
+        # isolation_level=None: transactions are ours (BEGIN IMMEDIATE), not the module's.
+        conn = sqlite3.connect(
+            path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise HistoryError(f"Cannot open the history database {path}: {exc}") from exc
+    try:
+        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise HistoryError(f"Cannot switch {path} to WAL mode (SQLite kept {mode!r})")
+        # NORMAL is safe in WAL mode against a killed process; only a power cut may lose the
+        # last commits, never corrupt the file.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA secure_delete=FAST")  # deleted entries do not linger in pages
+        migrate(conn, path, target, chosen)
+        existing = search_backend(conn)
+        if existing == "fts5" and not fts5_trigram_available():
+            raise HistoryError(
+                f"{path} uses an FTS5 search index, but this Python's SQLite "
+                f"{sqlite3.sqlite_version} has no FTS5 trigram support"
+            )
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise HistoryError(f"Cannot use the history database {path}: {exc}") from exc
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise _not_ours(path, f"SQLite says: {exc}") from exc
+    except BaseException:
+        conn.close()
+        raise
+    tighten_modes(path)
+    return conn

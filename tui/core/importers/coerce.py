@@ -1,0 +1,96 @@
+"""Reading untrusted JSON values: structure is checked, scalars are made into text.
+
+Wrong structure (a list where an object belongs) raises ImportFailed naming the item and the
+field; scalars of another type (numbers, true/false, null) are accepted as text, as Postman
+itself does.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tui.core.importers.report import ImportFailed
+
+
+def kind_of(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
+
+
+def _where(where: str, field: str) -> str:
+    return f"{where or '(collection)'}: {field}"
+
+
+def as_dict(value: Any, where: str, field: str) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ImportFailed(f"{_where(where, field)}: expected an object, got {kind_of(value)}")
+    return value
+
+
+def as_list(value: Any, where: str, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise ImportFailed(f"{_where(where, field)}: expected a list, got {kind_of(value)}")
+    return value
+
+
+def clean(text: str) -> str:
+    """Text that can be written as UTF-8 (lone surrogates from JSON escapes are replaced)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+    return text
+
+
+def as_text(value: Any, default: str = "") -> str:
+    """Any JSON value as text: strings as they are, numbers and booleans as JSON spells them."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        try:
+            return str(value)
+        except ValueError:  # an integer too long to print
+            return default
+    try:
+        return clean(json.dumps(value, ensure_ascii=False))
+    except (ValueError, TypeError, RecursionError):
+        return default
+
+
+def as_bool(value: Any, default: bool = False) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    if isinstance(value, (int, float)):
+        return value != 0
+    return default
+
+
+def description_text(value: Any) -> str:
+    """Postman descriptions are a string or ``{content, type, version}``."""
+    if isinstance(value, dict):
+        return as_text(value.get("content"))
+    if isinstance(value, list):
+        return ""
+    return as_text(value)

@@ -1,0 +1,43 @@
+"""carman's offline Smartcar: Connect, the token endpoint and the Vehicle API in test mode.
+
+Used as a newcomer's demo (``carman sandbox``) and as the server every test talks to. One
+origin serves ``/oauth/authorize`` (Connect pages), ``/oauth/token``, ``/v2.0/...`` (Vehicle,
+Compatibility and Management APIs), ``/v3/...`` and carman's own ``/_sandbox/...`` controls.
+
+Quick start::
+
+    from tui.sandbox import start_sandbox
+
+    with start_sandbox(state_dir=tmp_path, seed=1) as sandbox:
+        sandbox.register_redirect_uri("http://127.0.0.1:8765/callback")
+        location = sandbox.approve(connect_url_built_by_the_app, "2-vehicles@smartcar.com")
+
+Fixed test credentials (documented, not secret): client id ``DEFAULT_CLIENT_ID``, secret
+``DEFAULT_CLIENT_SECRET``, management token ``DEFAULT_AMT``, webhook ids ``WEBHOOK_IDS``. Login
+emails and the vehicles they give are described in ``tui.sandbox.accounts``.
+"""
+
+from tui.sandbox.config import (
+    DEFAULT_AMT,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    DEFAULT_PORT,
+    DEFAULT_REDIRECT_URIS,
+    WEBHOOK_IDS,
+)
+from tui.sandbox.running import RunningSandbox, ensure_sandbox, find_running
+from tui.sandbox.runtime import Sandbox, start_sandbox
+
+__all__ = [
+    "DEFAULT_AMT",
+    "DEFAULT_CLIENT_ID",
+    "DEFAULT_CLIENT_SECRET",
+    "DEFAULT_PORT",
+    "DEFAULT_REDIRECT_URIS",
+    "WEBHOOK_IDS",
+    "RunningSandbox",
+    "Sandbox",
+    "ensure_sandbox",
+    "find_running",
+    "start_sandbox",
+]

@@ -1,0 +1,99 @@
+"""``carman sandbox``: run the sandbox in the foreground until Ctrl-C.
+
+The command-line entry point wires ``add_arguments`` and ``run``; ``python -m tui.sandbox``
+does the same on its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import TextIO
+
+from tui.core.paths import sandbox_dir
+from tui.sandbox import config
+from tui.sandbox.admin import is_loopback
+from tui.sandbox.running import find_running
+from tui.sandbox.runtime import start_sandbox
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=config.DEFAULT_HOST,
+                        help="address to listen on (default %(default)s: this machine only)")
+    parser.add_argument("--port", type=int, default=config.DEFAULT_PORT,
+                        help="port to listen on; 0 picks a free one (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=None, metavar="N",
+                        help="make ids, VINs and random values reproducible")
+    parser.add_argument("--reset", action="store_true",
+                        help="forget every user, vehicle and token stored so far")
+    parser.add_argument("--client-id", default=None,
+                        help=f"test application's client id (default {config.DEFAULT_CLIENT_ID})")
+    parser.add_argument("--client-secret", default=None,
+                        help="test application's client secret "
+                             f"(default {config.DEFAULT_CLIENT_SECRET})")
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+
+
+def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = sys.stderr
+    if not 0 <= args.port <= 65535:
+        print(f"carman sandbox: --port must be between 0 and 65535, not {args.port}.", file=err)
+        return 2
+    directory = sandbox_dir()
+    running = find_running(directory)
+    if running is not None:
+        print(f"carman sandbox: a sandbox already runs at {running['base_url']} "
+              f"(pid {running['pid']}) on {directory}. Use it, or stop it first.", file=err)
+        return 1
+    try:
+        sandbox = start_sandbox(host=args.host, port=args.port, seed=args.seed,
+                                reset=args.reset, client_id=args.client_id,
+                                client_secret=args.client_secret, verbose=args.verbose,
+                                announce=True)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        print(f"carman sandbox: cannot listen on {args.host}:{args.port}: {reason}. "
+              f"Try another --port (0 picks a free one).", file=err)
+        return 1
+    if not is_loopback(args.host):
+        print(f"carman sandbox: warning: listening on {args.host} makes the sandbox reachable "
+              f"from other machines (its admin endpoints still answer loopback only).", file=err)
+    lines = [
+        f"carman sandbox — Smartcar test mode, offline — {sandbox.base_url}",
+        f"  Connect URL   {sandbox.connect_url}",
+        f"  Token URL     {sandbox.token_url}",
+        f"  API URL       {sandbox.api_url}/v2.0  (v3: {sandbox.api_url}/v3)",
+        f"  Client id     {sandbox.client_id}",
+        f"  Client secret {sandbox.client_secret}",
+        f"  AMT           {sandbox.amt}  (management API and webhook unsubscribe)",
+        f"  Redirect URIs {', '.join(config.DEFAULT_REDIRECT_URIS)}",
+        f"  State         {sandbox.state_dir}" + (f"  (seed {args.seed})" if args.seed else ""),
+        "Log in: run `carman login --env sandbox` (or open the Connect URL with client_id and",
+        "response_type=code); any email and password work, e.g. 2-vehicles@smartcar.com for an",
+        "electric and a petrol car. Press Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        # SIGTERM ends the sandbox as cleanly as Ctrl-C (running.json removed).
+        previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sandbox.stop()
+        if previous is not None:
+            with contextlib.suppress(ValueError):
+                signal.signal(signal.SIGTERM, previous)
+    print("carman sandbox stopped.", file=out, flush=True)
+    return 0

@@ -1,0 +1,23 @@
+"""What every handler needs: the state, the clock, values, faults, throttle, public URLs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tui.sandbox.clock import SandboxClock
+from tui.sandbox.faults import Faults
+from tui.sandbox.ratelimit import RateLimiter
+from tui.sandbox.state import State
+from tui.sandbox.values import ValueSource
+
+
+@dataclass
+class Context:
+    state: State
+    clock: SandboxClock
+    values: ValueSource
+    seed: int | None = None
+    faults: Faults = field(default_factory=Faults)
+    rate_limiter: RateLimiter = field(default_factory=RateLimiter)
+    base_url: str = ""  # set once the server is bound
+    verbose: bool = False

@@ -1,0 +1,141 @@
+"""Starting and stopping an in-process sandbox: ``start_sandbox`` and the ``Sandbox`` handle."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from tui.core.atomic import atomic_write_text
+from tui.core.paths import sandbox_dir
+from tui.sandbox import clients, config, connect
+from tui.sandbox.clock import SandboxClock, iso
+from tui.sandbox.context import Context
+from tui.sandbox.faults import Faults
+from tui.sandbox.server import SandboxHTTPServer
+from tui.sandbox.state import State
+from tui.sandbox.values import ValueSource
+
+
+def url_host(host: str) -> str:
+    """The host to put in URLs: loopback for a wildcard bind, brackets around IPv6."""
+    if host in ("", "0.0.0.0"):
+        return "127.0.0.1"
+    if host == "::":
+        return "[::1]"
+    return f"[{host}]" if ":" in host else host
+
+
+class Sandbox:
+    """A sandbox served by this process on a background thread."""
+
+    def __init__(self, server: SandboxHTTPServer, ctx: Context, client_id: str,
+                 client_secret: str, running_file: Path | None) -> None:
+        self._server = server
+        self._ctx = ctx
+        self._running_file = running_file
+        self._stopped = False
+        self.host, self.port = server.server_address[:2]
+        self.base_url = f"http://{url_host(str(self.host))}:{self.port}"
+        self.connect_url = f"{self.base_url}/oauth/authorize"
+        self.token_url = f"{self.base_url}/oauth/token"
+        self.api_url = self.base_url
+        self.client_id = client_id
+        self.client_secret = client_secret
+        self.amt = config.DEFAULT_AMT
+        self.webhook_ids = tuple(config.WEBHOOK_IDS)
+        self.state_dir = ctx.state.directory
+        self.seed = ctx.seed
+        ctx.base_url = self.base_url
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                                        name=f"carman-sandbox-{self.port}", daemon=True)
+        self._thread.start()
+
+    @property
+    def clock(self) -> SandboxClock:
+        return self._ctx.clock
+
+    @property
+    def faults(self) -> Faults:
+        return self._ctx.faults
+
+    def register_redirect_uri(self, uri: str, client_id: str | None = None) -> None:
+        """Allow ``uri`` as a redirect URI (ValueError when it is not a usable URI)."""
+        clients.register_redirect_uri(self._ctx, client_id or self.client_id, uri)
+
+    def approve(self, authorize_url: str, email: str, *, deny: bool = False,
+                brand: str | None = None) -> str:
+        """Sign in as ``email`` and approve (or deny) without HTML; the redirect Location.
+
+        Raises ValueError (``ConnectInputError``) when the URL cannot start Connect.
+        """
+        return connect.approve(self._ctx, authorize_url, email, deny=deny, brand=brand)
+
+    def set_rate_limit(self, enabled: bool = True, per_minute: int | None = None) -> None:
+        """Turn the per-vehicle throttle (429 RATE_LIMIT/VEHICLE) on or off."""
+        self._ctx.rate_limiter.configure(enabled, per_minute)
+
+    def stop(self) -> None:
+        if self._stopped:
+            return
+        self._stopped = True
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+        if self._running_file is not None:
+            remove_running_file(self._running_file)
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 traceback: TracebackType | None) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        return f"<Sandbox {self.base_url} state={self.state_dir}>"
+
+
+def write_running_file(sandbox: Sandbox) -> Path:
+    path = Path(sandbox.state_dir) / config.RUNNING_FILE
+    info = {"host": str(sandbox.host), "port": sandbox.port, "pid": os.getpid(),
+            "base_url": sandbox.base_url, "client_id": sandbox.client_id,
+            "client_secret": sandbox.client_secret, "amt": sandbox.amt,
+            "state_dir": str(sandbox.state_dir), "started_at": iso(sandbox.clock.now())}
+    # 0600: it names the (test) client secret.
+    atomic_write_text(path, json.dumps(info, indent=1), mode=0o600)
+    return path
+
+
+def remove_running_file(path: Path) -> None:
+    """Remove running.json if it still describes this process (a newer sandbox may own it)."""
+    with contextlib.suppress(OSError, ValueError):
+        info = json.loads(path.read_text(encoding="utf-8"))
+        if info.get("pid") == os.getpid():
+            path.unlink()
+
+
+def start_sandbox(*, host: str = config.DEFAULT_HOST, port: int = 0, seed: int | None = None,
+                  state_dir: Path | str | None = None, reset: bool = False,
+                  client_id: str | None = None, client_secret: str | None = None,
+                  verbose: bool = False, announce: bool = False) -> Sandbox:
+    """Start a sandbox on a background thread (an ephemeral port by default).
+
+    ``announce`` writes ``running.json`` into the state directory so other carman processes
+    find it (the standalone ``carman sandbox`` does this). Raises OSError when the address
+    cannot be bound.
+    """
+    directory = Path(state_dir) if state_dir is not None else sandbox_dir()
+    ctx = Context(state=State(directory, reset=reset), clock=SandboxClock(),
+                  values=ValueSource(seed), seed=seed, verbose=verbose)
+    client_id = client_id or config.DEFAULT_CLIENT_ID
+    client_secret = client_secret or config.DEFAULT_CLIENT_SECRET
+    clients.ensure_client(ctx, client_id, client_secret)
+    server = SandboxHTTPServer((host, port), ctx)
+    sandbox = Sandbox(server, ctx, client_id, client_secret, None)
+    if announce:
+        sandbox._running_file = write_running_file(sandbox)
+    return sandbox

@@ -1,0 +1,160 @@
+"""Small modal dialogs that ``dismiss(result)``: confirm, one or more text fields, a choice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+DIALOG_CSS = """
+{name} {
+    align: center middle;
+}
+{name} > Vertical {
+    width: 70;
+    max-width: 95%;
+    height: auto;
+    max-height: 90%;
+    border: round $primary;
+    background: $panel;
+    padding: 0 1;
+}
+{name} .dialog-title { text-style: bold; padding: 0 0 1 0; }
+{name} .dialog-buttons { height: auto; align-horizontal: right; padding-top: 1; }
+{name} .dialog-buttons Button { margin-left: 1; min-width: 10; }
+{name} Input { margin-bottom: 0; }
+{name} .field-label { color: $text-muted; }
+{name} .dialog-error { color: $error; }
+"""
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    DEFAULT_CSS = DIALOG_CSS.replace("{name}", "ConfirmDialog")
+    BINDINGS = [
+        Binding("escape,n", "dismiss(False)", "No"),
+        Binding("y", "dismiss(True)", "Yes"),
+    ]
+
+    def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self._title, self._message, self._yes, self._no = title, message, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._message)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(f"{self._no} (n)", id="no")
+                yield Button(f"{self._yes} (y)", id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+@dataclass
+class Field:
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    password: bool = False
+
+
+class FormDialog(ModalScreen[dict[str, str] | None]):
+    """Edit a few text fields; Enter on the last field (or ctrl+s) accepts, Esc cancels."""
+
+    DEFAULT_CSS = DIALOG_CSS.replace("{name}", "FormDialog")
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "accept", "OK", priority=True),
+    ]
+
+    def __init__(self, title: str, fields: list[Field], help_text: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._fields = fields
+        self._help = help_text
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._title, classes="dialog-title")
+            if self._help:
+                yield Static(self._help, classes="field-label")
+            for field in self._fields:
+                yield Label(field.label, classes="field-label")
+                yield Input(
+                    field.value,
+                    placeholder=field.placeholder,
+                    password=field.password,
+                    id=f"field-{field.name}",
+                )
+            yield Static("", classes="dialog-error", id="dialog-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("OK", id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+
+    def values(self) -> dict[str, str]:
+        return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}
+
+    def action_accept(self) -> None:
+        self.dismiss(self.values())
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+        else:
+            self.action_accept()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "ok":
+            self.action_accept()
+        else:
+            self.dismiss(None)
+
+
+class ChoiceDialog(ModalScreen[str | None]):
+    """Pick one of several options by keyboard (type to jump, Enter to choose)."""
+
+    DEFAULT_CSS = (
+        DIALOG_CSS.replace("{name}", "ChoiceDialog")
+        + """
+    ChoiceDialog OptionList { height: auto; max-height: 20; }
+    """
+    )
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(
+        self, title: str, options: list[tuple[str, str]], current: str | None = None
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._options = options  # (id, label)
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(self._title, classes="dialog-title")
+            yield OptionList(*[Option(label, id=key) for key, label in self._options])
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.focus()
+        for index, (key, _) in enumerate(self._options):
+            if key == self._current:
+                option_list.highlighted = index
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

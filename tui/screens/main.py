@@ -1,0 +1,297 @@
+"""The main screen: collection tree, request editor and response viewer.
+
+It coordinates: widgets post messages, this screen calls the workspace (core) and updates
+widgets. Sends run in an exclusive worker so a new send cancels the previous one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+from textual.worker import Worker, WorkerState
+
+from tui.actions import bindings
+from tui.core.collection_io import save_request
+from tui.core.errors import CarmanError
+from tui.core.exchange import Exchange
+from tui.core.model import Collection, Request
+from tui.core.prepare import InvalidJsonBody
+from tui.core.send import NeedsLogin
+from tui.screens.dialogs import Field, FormDialog
+from tui.widgets.collection_tree import CollectionTree
+from tui.widgets.request_editor import RequestEditor
+from tui.widgets.response_viewer import ResponseViewer
+from tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from tui.app import CarmanApp
+
+
+class MainScreen(Screen[None]):
+    DEFAULT_CSS = """
+    MainScreen #panes { height: 1fr; }
+    MainScreen #right { width: 1fr; }
+    MainScreen RequestEditor { height: 45%; min-height: 8; }
+    MainScreen.-hide-tree CollectionTree { display: none; }
+    MainScreen.-maximized CollectionTree, MainScreen.-maximized RequestEditor { display: none; }
+    MainScreen.-maximized ResponseViewer { height: 1fr; }
+    """
+    BINDINGS = bindings()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.collection: Collection | None = None
+        self.request: Request | None = None
+        self._editor_height = 45
+
+    @property
+    def carman(self) -> CarmanApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield StatusHeader(id="status-header")
+        with Horizontal(id="panes"):
+            yield CollectionTree(id="tree")
+            with Vertical(id="right"):
+                yield RequestEditor(self.carman.workspace.variables, id="editor")
+                yield ResponseViewer(id="response")
+        yield Footer()
+
+    # -- startup ---------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        workspace = self.carman.workspace
+        tree = self.query_one(CollectionTree)
+        tree.set_collections(workspace.collections)
+        workspace.variables.subscribe(self._variables_changed)
+        self.refresh_header()
+        first = tree.first_request_node()
+        if first is not None and first.data is not None and first.data.request is not None:
+            self._open(first.data.collection, first.data.request)
+            # The tree knows line numbers only after its first layout.
+            self.call_after_refresh(tree.select_request, first.data.request)
+        tree.tree.focus()
+        for issue in workspace.issues:
+            self.notify(str(issue), title="Could not load", severity="error", timeout=15)
+
+    def _variables_changed(self, layer: str, name: str) -> None:
+        self.query_one(RequestEditor).refresh_preview()
+        if name in ("vehicle_id", "*", "unit_system"):
+            self.refresh_header()
+
+    def refresh_header(self) -> None:
+        workspace = self.carman.workspace
+        header = self.query_one(StatusHeader)
+        vehicle = workspace.variables.get("vehicle_id") or ""
+        label = self.carman.vehicle_labels.get(vehicle, vehicle[:8] + "…" if vehicle else "")
+        header.set_state(
+            environment=workspace.environment_name,
+            sandbox=self.carman.sandbox is not None,
+            vehicle=label,
+            units=workspace.variables.get("unit_system") or "metric",
+        )
+        token, style = self.carman.token_summary()
+        header.set_state(token=token, token_style=style)
+
+    # -- selection -------------------------------------------------------------------------
+    def on_collection_tree_selected(self, event: CollectionTree.Selected) -> None:
+        if event.request is not self.request:
+            self._open(event.collection, event.request)
+
+    def _open(self, collection: Collection, request: Request) -> None:
+        self.collection = collection
+        self.request = request
+        self.carman.workspace.use_collection(collection)
+        editor = self.query_one(RequestEditor)
+        editor.load(request)
+        title = f"{collection.name} › {request.name}"
+        if collection.read_only:
+            title += " (read-only)"
+        editor.border_title = title
+
+    def on_request_editor_changed(self, event: RequestEditor.Changed) -> None:
+        self.query_one(CollectionTree).refresh_request(event.request)
+
+    def on_request_editor_send_pressed(self, _: RequestEditor.SendPressed) -> None:
+        self.action_send()
+
+    def on_request_editor_login_pressed(self, _: RequestEditor.LoginPressed) -> None:
+        self.action_login()
+
+    # -- sending ---------------------------------------------------------------------------
+    def action_send(self) -> None:
+        if self.request is None:
+            self.notify("Select a request in the tree first", severity="warning")
+            return
+        viewer = self.query_one(ResponseViewer)
+        viewer.show_pending(f"{self.request.method} {self.request.name}")
+        self._send(self.collection, self.request)
+
+    @work(exclusive=True, group="send")
+    async def _send(self, collection: Collection | None, request: Request) -> None:
+        viewer = self.query_one(ResponseViewer)
+        try:
+            exchange, capture = await self.carman.workspace.send(collection, request)
+        except NeedsLogin as exc:
+            viewer.show_message(Text(f"🔒 {exc}  Press ctrl+o to log in.", style="bold yellow"))
+            return
+        except InvalidJsonBody as exc:
+            viewer.show_message(Text(f"✗ Not sent. {exc}", style="bold red"))
+            self.query_one(RequestEditor).show_json_error(exc.line, exc.column)
+            return
+        except CarmanError as exc:
+            viewer.show_message(Text(f"✗ Not sent. {exc}", style="bold red"))
+            return
+        except asyncio.CancelledError:
+            viewer.show_message(Text("Cancelled.", style="italic yellow"))
+            raise
+        self.show_exchange(exchange, request)
+        if capture.captured:
+            shown = ", ".join(sorted(k for k in capture.captured if not k.endswith("_all")))
+            self.notify(f"Captured {shown}", timeout=3)
+            self.refresh_header()
+        for problem in capture.problems:
+            self.notify(f"Capture {problem}", severity="warning")
+
+    def show_exchange(self, exchange: Exchange, request: Request | None) -> None:
+        viewer = self.query_one(ResponseViewer)
+        viewer.show_exchange(exchange)
+        explanation = self.carman.explain(exchange, request)
+        viewer.show_explanation(explanation)
+        self.refresh_header()
+
+    def action_cancel_send(self) -> None:
+        cancelled = False
+        for worker in self.workers:
+            if worker.group == "send" and worker.state in (
+                WorkerState.PENDING,
+                WorkerState.RUNNING,
+            ):
+                worker.cancel()
+                cancelled = True
+        if cancelled:
+            self.query_one(ResponseViewer).show_message(Text("Cancelled.", style="italic yellow"))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "send" and event.state == WorkerState.CANCELLED:
+            self.query_one(ResponseViewer).show_message(Text("Cancelled.", style="italic yellow"))
+
+    # -- saving ----------------------------------------------------------------------------
+    def action_save(self) -> None:
+        if self.request is None or self.collection is None:
+            return
+        if self.collection.read_only:
+            self.notify(
+                f"{self.collection.name} is built in and read-only. "
+                "Use 'Duplicate the collection' from the command palette to edit a copy.",
+                severity="warning",
+            )
+            return
+        try:
+            path = save_request(self.collection, self.request)
+        except OSError as exc:
+            self.notify(f"Could not save: {exc}", severity="error")
+            return
+        self.query_one(CollectionTree).refresh_request(self.request)
+        self.notify(f"Saved {path.name}", timeout=2)
+
+    # -- panes -----------------------------------------------------------------------------
+    def action_focus_url(self) -> None:
+        self.query_one(RequestEditor).focus_url()
+
+    def action_focus_pane(self, pane: str) -> None:
+        if pane == "tree":
+            self.remove_class("-hide-tree", "-maximized")
+            self.query_one(CollectionTree).tree.focus()
+        elif pane == "editor":
+            self.remove_class("-maximized")
+            self.query_one(RequestEditor).focus_url()
+        else:
+            self.query_one(ResponseViewer).body_view.focus()
+
+    def action_toggle_tree(self) -> None:
+        self.toggle_class("-hide-tree")
+
+    def action_toggle_maximize(self) -> None:
+        self.toggle_class("-maximized")
+        if self.has_class("-maximized"):
+            self.query_one(ResponseViewer).body_view.focus()
+
+    def action_resize_editor(self, step: int) -> None:
+        self._editor_height = max(15, min(80, self._editor_height + step * 2))
+        self.query_one(RequestEditor).styles.height = f"{self._editor_height}%"
+
+    # -- response actions ------------------------------------------------------------------
+    def on_response_viewer_copy_requested(self, event: ResponseViewer.CopyRequested) -> None:
+        self.carman.copy_with_toast(event.text, event.what)
+
+    def on_response_viewer_save_requested(self, event: ResponseViewer.SaveRequested) -> None:
+        name = (self.request.name if self.request else "response").replace("/", "-")
+
+        def chosen(values: dict[str, str] | None) -> None:
+            if not values or not values["path"].strip():
+                return
+            path = Path(values["path"]).expanduser()
+            try:
+                path.write_bytes(event.body)
+            except OSError as exc:
+                self.notify(f"Could not save to {path}: {exc.strerror}", severity="error")
+                return
+            self.notify(f"Saved {len(event.body)} bytes to {path}")
+
+        self.app.push_screen(
+            FormDialog("Save the body to a file", [Field("path", "File", f"{name}.json")]), chosen
+        )
+
+    # -- actions handled by the app (palette and keys reach them from here) ----------------
+    def action_login(self) -> None:
+        self.carman.action_login()
+
+    def action_logout(self) -> None:
+        self.carman.action_logout()
+
+    def action_forget_tokens(self) -> None:
+        self.carman.action_forget_tokens()
+
+    def action_history(self) -> None:
+        self.carman.action_history()
+
+    def action_variables(self) -> None:
+        self.carman.action_variables()
+
+    def action_pick_environment(self) -> None:
+        self.carman.action_pick_environment()
+
+    def action_pick_vehicle(self) -> None:
+        self.carman.action_pick_vehicle()
+
+    def action_toggle_units(self) -> None:
+        self.carman.action_toggle_units()
+
+    def action_pick_theme(self) -> None:
+        self.carman.action_pick_theme()
+
+    def action_help(self) -> None:
+        self.carman.action_show_help()
+
+    def action_copy_curl(self) -> None:
+        self.carman.action_copy_curl(self.collection, self.request)
+
+    def action_duplicate_collection(self) -> None:
+        self.carman.action_duplicate_collection(self.collection)
+
+    def action_import_curl(self) -> None:
+        self.carman.action_import_curl()
+
+    def reload_tree(self, select: Request | None = None) -> None:
+        tree = self.query_one(CollectionTree)
+        tree.set_collections(self.carman.workspace.collections)
+        if select is not None:
+            tree.select_request(select)

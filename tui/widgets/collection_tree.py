@@ -1,0 +1,193 @@
+"""The collection tree: folders, method badges, unsaved markers, filter by name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Tree
+from textual.widgets.tree import TreeNode
+
+from tui.core.model import Collection, Folder, Request
+from tui.widgets.method_style import method_badge
+
+
+@dataclass
+class NodeRef:
+    collection: Collection
+    folder: Folder | None = None
+    request: Request | None = None
+
+    @property
+    def container(self) -> Folder:
+        return self.folder if self.folder is not None else self.collection
+
+
+class RequestTree(Tree[NodeRef]):
+    BINDINGS = [
+        Binding("n", "tree_action('new_request')", "New request", show=False),
+        Binding("N", "tree_action('new_folder')", "New folder", show=False),
+        Binding("r", "tree_action('rename')", "Rename", show=False),
+        Binding("d", "tree_action('duplicate')", "Duplicate", show=False),
+        Binding("delete,x", "tree_action('delete')", "Delete", show=False),
+        Binding("K", "tree_action('move_up')", "Move up", show=False),
+        Binding("J", "tree_action('move_down')", "Move down", show=False),
+        Binding("slash", "tree_action('filter')", "Filter", show=False),
+    ]
+
+    class Action(Message):
+        def __init__(self, name: str, ref: NodeRef | None) -> None:
+            super().__init__()
+            self.name = name
+            self.ref = ref
+
+    def action_tree_action(self, name: str) -> None:
+        node = self.cursor_node
+        self.post_message(self.Action(name, node.data if node else None))
+
+
+class CollectionTree(Vertical):
+    DEFAULT_CSS = """
+    CollectionTree {
+        width: 30;
+        min-width: 16;
+        border: round $primary 40%;
+        border-title-color: $text-muted;
+    }
+    CollectionTree:focus-within { border: round $primary; }
+    CollectionTree #tree-filter { display: none; border: none; height: 1; padding: 0 1; }
+    CollectionTree #tree-filter.-visible { display: block; }
+    CollectionTree RequestTree { background: transparent; padding: 0; }
+    """
+
+    class Selected(Message):
+        """A request was chosen (highlighted) in the tree."""
+
+        def __init__(self, collection: Collection, request: Request) -> None:
+            super().__init__()
+            self.collection = collection
+            self.request = request
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Collections"
+        self._collections: list[Collection] = []
+        self._filter = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter by name", id="tree-filter")
+        tree: RequestTree = RequestTree("collections", id="request-tree")
+        tree.show_root = False
+        tree.guide_depth = 2
+        yield tree
+
+    @property
+    def tree(self) -> RequestTree:
+        return self.query_one(RequestTree)
+
+    def set_collections(self, collections: list[Collection]) -> None:
+        self._collections = collections
+        self.rebuild()
+
+    def rebuild(self, select: Request | None = None) -> None:
+        tree = self.tree
+        tree.clear()
+        needle = self._filter.lower()
+        for collection in self._collections:
+            label = Text(collection.name, style="bold")
+            if collection.read_only:
+                label.append(" (built-in)", style="dim")
+            node = tree.root.add(label, data=NodeRef(collection), expand=True)
+            self._add_folder(node, collection, collection, needle)
+            if needle and not node.children:
+                node.remove()
+        if select is not None:
+            self.select_request(select)
+
+    def _add_folder(
+        self, node: TreeNode[NodeRef], folder: Folder, collection: Collection, needle: str
+    ) -> None:
+        for sub in folder.folders:
+            child = node.add(Text(sub.name), data=NodeRef(collection, folder=sub), expand=True)
+            self._add_folder(child, sub, collection, needle)
+            if needle and not child.children:
+                child.remove()
+        for request in folder.requests:
+            if needle and needle not in request.name.lower():
+                continue
+            node.add_leaf(
+                self.request_label(request),
+                data=NodeRef(
+                    collection, folder=folder if folder is not collection else None, request=request
+                ),
+            )
+
+    @staticmethod
+    def request_label(request: Request) -> Text:
+        label = method_badge(request.method)
+        label.append(" ")
+        label.append(request.name)
+        if request.dirty:
+            label.append(" ●", style="bold yellow")
+        return label
+
+    def refresh_request(self, request: Request) -> None:
+        for node in self._walk(self.tree.root):
+            if node.data is not None and node.data.request is request:
+                node.set_label(self.request_label(request))
+
+    def _walk(self, node: TreeNode[NodeRef]) -> list[TreeNode[NodeRef]]:
+        found = [node]
+        for child in node.children:
+            found.extend(self._walk(child))
+        return found
+
+    def select_request(self, request: Request) -> bool:
+        for node in self._walk(self.tree.root):
+            if node.data is not None and node.data.request is request:
+                parent = node.parent
+                while parent is not None:
+                    parent.expand()
+                    parent = parent.parent
+                # Line numbers exist only after the tree laid out the expanded nodes.
+                self.tree.call_after_refresh(self.tree.move_cursor, node)
+                return True
+        return False
+
+    def first_request_node(self) -> TreeNode[NodeRef] | None:
+        for node in self._walk(self.tree.root):
+            if node.data is not None and node.data.request is not None:
+                return node
+        return None
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and ref.request is not None:
+            self.post_message(self.Selected(ref.collection, ref.request))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
+        ref = event.node.data
+        if ref is not None and ref.request is not None:
+            self.post_message(self.Selected(ref.collection, ref.request))
+
+    def show_filter(self) -> None:
+        field = self.query_one("#tree-filter", Input)
+        field.add_class("-visible")
+        field.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "tree-filter":
+            event.stop()
+            self._filter = event.value
+            self.rebuild()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "tree-filter":
+            event.stop()
+            if not event.value:
+                event.input.remove_class("-visible")
+            self.tree.focus()

@@ -1,0 +1,445 @@
+"""The request editor: URL bar, preview, and tabs for params, headers, body, auth, captures, info.
+
+The editor edits a ``Request`` model object in place and posts ``Changed``; it never saves or
+sends by itself (the screen does).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qsl
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.message import Message
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+
+from tui.core.masking import is_secret_name
+from tui.core.model import (
+    Auth,
+    AuthKind,
+    BodyKind,
+    Capture,
+    CaptureSource,
+    KeyValue,
+    OAuth2Settings,
+    Request,
+)
+from tui.core.prepare import build_url
+from tui.core.variables import VariableStore
+from tui.screens.dialogs import Field, FormDialog
+from tui.widgets.kv_table import KeyValueTable
+from tui.widgets.url_bar import UrlBar
+
+
+def split_url(text: str) -> tuple[str, list[KeyValue]]:
+    """``base?x=1&y`` -> ("base", [x=1, y=""]). Variables inside the query survive."""
+    base, sep, query = text.partition("?")
+    if not sep:
+        return text, []
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return base, [KeyValue(name, value) for name, value in pairs]
+
+
+class CaptureTable(KeyValueTable):
+    """Capture rules shown as variable ← source path; edited with a dialog."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("capture rule", id=id)
+        self.captures: list[Capture] = []
+
+    def set_captures(self, captures: list[Capture]) -> None:
+        self.captures = captures
+        self.rows_model = [self._as_row(c) for c in captures]
+        if self.is_mounted:
+            self._render_rows()
+
+    @staticmethod
+    def _as_row(capture: Capture) -> KeyValue:
+        where = capture.source.value if capture.source != CaptureSource.BODY else capture.path
+        if capture.source == CaptureSource.HEADER:
+            where = f"header {capture.path}"
+        if capture.keep_all:
+            where += "  (+ all in _all)"
+        return KeyValue(capture.variable, where, enabled=capture.enabled)
+
+    def _changed(self) -> None:
+        self.rows_model = [self._as_row(c) for c in self.captures]
+        super()._changed()
+
+    def _capture_dialog(self, title: str, capture: Capture | None) -> FormDialog:
+        return FormDialog(
+            title,
+            [
+                Field("variable", "Variable", capture.variable if capture else ""),
+                Field(
+                    "source",
+                    "Source: body / header / status",
+                    capture.source.value if capture else "body",
+                ),
+                Field("path", "JSONPath (body) or header name", capture.path if capture else "$."),
+                Field(
+                    "keep_all",
+                    "Keep all matches in <variable>_all? (y/n)",
+                    "y" if capture and capture.keep_all else "n",
+                ),
+            ],
+        )
+
+    @staticmethod
+    def _apply(capture: Capture, values: dict[str, str]) -> bool:
+        try:
+            source = CaptureSource(values["source"].strip().lower() or "body")
+        except ValueError:
+            return False
+        capture.variable = values["variable"].strip()
+        capture.source = source
+        capture.path = values["path"].strip()
+        capture.keep_all = values["keep_all"].lower().startswith("y")
+        return bool(capture.variable)
+
+    def action_add_row(self) -> None:
+        def added(values: dict[str, str] | None) -> None:
+            capture = Capture(variable="")
+            if values and self._apply(capture, values):
+                self.captures.append(capture)
+                self._changed()
+
+        self.app.push_screen(self._capture_dialog("Add capture rule", None), added)
+
+    def action_edit_row(self) -> None:
+        index = self._current()
+        if index is None:
+            self.action_add_row()
+            return
+        capture = self.captures[index]
+
+        def edited(values: dict[str, str] | None) -> None:
+            if values and self._apply(capture, values):
+                self._changed()
+
+        self.app.push_screen(self._capture_dialog("Edit capture rule", capture), edited)
+
+    def action_toggle_row(self) -> None:
+        index = self._current()
+        if index is not None:
+            self.captures[index].enabled = not self.captures[index].enabled
+            self._changed()
+
+    def action_delete_row(self) -> None:
+        index = self._current()
+        if index is not None:
+            del self.captures[index]
+            self._changed()
+
+    def action_move(self, step: int) -> None:
+        index = self._current()
+        if index is None:
+            return
+        target = index + step
+        if 0 <= target < len(self.captures):
+            items = self.captures
+            items[index], items[target] = items[target], items[index]
+            self._changed()
+            self.move_cursor(row=target)
+
+
+BODY_KINDS = [(kind.value, kind) for kind in BodyKind]
+AUTH_KINDS = [(kind.value, kind) for kind in AuthKind]
+
+
+class RequestEditor(Vertical):
+    DEFAULT_CSS = """
+    RequestEditor {
+        height: 1fr;
+        border: round $primary 40%;
+        border-title-color: $text-muted;
+    }
+    RequestEditor:focus-within { border: round $primary; }
+    RequestEditor #preview { height: 1; color: $text-muted; padding: 0 1; }
+    RequestEditor #preview.-unresolved { color: $warning; }
+    RequestEditor TabbedContent { height: 1fr; }
+    RequestEditor TabPane { padding: 0; }
+    RequestEditor #body-kind, RequestEditor #auth-kind { width: 24; }
+    RequestEditor TextArea { height: 1fr; }
+    RequestEditor .hint { color: $text-muted; }
+    RequestEditor #empty-editor { padding: 1 2; color: $text-muted; }
+    RequestEditor .auth-field { margin: 0; }
+    """
+
+    class Changed(Message):
+        def __init__(self, request: Request) -> None:
+            super().__init__()
+            self.request = request
+
+    class SendPressed(Message):
+        pass
+
+    class LoginPressed(Message):
+        pass
+
+    def __init__(self, variables: VariableStore, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.variables = variables
+        self.request: Request | None = None
+        self._loading = False
+        self.border_title = "Request"
+
+    def compose(self) -> ComposeResult:
+        yield UrlBar(self.variables.is_defined)
+        yield Static("", id="preview")
+        with TabbedContent(id="request-tabs"):
+            with TabPane("Params", id="tab-params"):
+                yield KeyValueTable("query param", id="params")
+            with TabPane("Headers", id="tab-headers"):
+                yield KeyValueTable("header", id="headers")
+            with TabPane("Body", id="tab-body"):
+                yield Select(BODY_KINDS, value=BodyKind.NONE, allow_blank=False, id="body-kind")
+                yield TextArea("", id="body-text", soft_wrap=True, show_line_numbers=True)
+                yield KeyValueTable("form field", id="body-form", files=True)
+            with TabPane("Auth", id="tab-auth"), VerticalScroll():
+                yield Select(AUTH_KINDS, value=AuthKind.INHERIT, allow_blank=False, id="auth-kind")
+                yield Static("", id="auth-help", classes="hint")
+                yield Input(
+                    placeholder="token, e.g. {{access_token}}",
+                    id="auth-token",
+                    classes="auth-field",
+                )
+                yield Input(placeholder="username", id="auth-username", classes="auth-field")
+                yield Input(
+                    placeholder="password ({{variable}} recommended)",
+                    password=True,
+                    id="auth-password",
+                    classes="auth-field",
+                )
+                yield Button("Log in (ctrl+o)", id="auth-login")
+            with TabPane("Captures", id="tab-captures"):
+                yield CaptureTable(id="captures")
+            with TabPane("Info", id="tab-info"), VerticalScroll():
+                yield Label("Name", classes="hint")
+                yield Input(id="info-name")
+                yield Label("Description", classes="hint")
+                yield Input(id="info-description")
+                yield Static("", id="info-meta")
+
+    # -- loading a request -----------------------------------------------------------------
+    def load(self, request: Request | None) -> None:
+        self.request = request
+        self._loading = True
+        try:
+            if request is None:
+                self.query_one("#url", Input).value = ""
+                self.refresh_preview()
+                return
+            self.query_one("#method", Select).value = request.method
+            self.query_one("#url", Input).value = self._display_url(request)
+            self.query_one("#params", KeyValueTable).set_rows(request.params)
+            self.query_one("#headers", KeyValueTable).set_rows(request.headers)
+            self.query_one("#body-kind", Select).value = request.body.kind
+            self.query_one("#body-text", TextArea).load_text(request.body.text)
+            self.query_one("#body-form", KeyValueTable).set_rows(request.body.form)
+            self.query_one("#auth-kind", Select).value = request.auth.kind
+            self.query_one("#auth-token", Input).value = request.auth.token
+            self.query_one("#auth-username", Input).value = request.auth.username
+            self.query_one("#auth-password", Input).value = request.auth.password
+            self.query_one("#captures", CaptureTable).set_captures(request.captures)
+            self.query_one("#info-name", Input).value = request.name
+            self.query_one("#info-description", Input).value = request.description
+            self._show_meta(request)
+            self._show_body_fields()
+            self._show_auth_fields()
+            self.refresh_preview()
+        finally:
+            self.call_after_refresh(self._done_loading)
+
+    def _done_loading(self) -> None:
+        self._loading = False
+
+    @staticmethod
+    def _display_url(request: Request) -> str:
+        enabled = [(p.name, p.value) for p in request.params if p.enabled and p.name]
+        if not enabled:
+            return request.url
+        query = "&".join(f"{name}={value}" if value else name for name, value in enabled)
+        return f"{request.url}{'&' if '?' in request.url else '?'}{query}"
+
+    def _show_meta(self, request: Request) -> None:
+        text = Text()
+        permission = request.meta.get("permission")
+        if permission:
+            text.append("Permission  ", style="dim")
+            text.append(f"{permission}\n", style="bold")
+        docs = request.meta.get("docs")
+        if docs:
+            text.append("Docs        ", style="dim")
+            text.append(f"{docs}\n", style=f"underline link {docs}")
+        for key, value in request.meta.items():
+            if key not in ("permission", "docs", "notes"):
+                text.append(f"{key:<12}", style="dim")
+                text.append(f"{value}\n")
+        notes = request.meta.get("notes")
+        if notes:
+            text.append("\nNotes (imported scripts, not run)\n", style="dim")
+            text.append(str(notes))
+        self.query_one("#info-meta", Static).update(text)
+
+    def _show_body_fields(self) -> None:
+        kind = self.request.body.kind if self.request else BodyKind.NONE
+        self.query_one("#body-text").display = kind in (BodyKind.JSON, BodyKind.TEXT)
+        self.query_one("#body-form").display = kind in (BodyKind.FORM, BodyKind.MULTIPART)
+
+    def _show_auth_fields(self) -> None:
+        kind = self.request.auth.kind if self.request else AuthKind.INHERIT
+        self.query_one("#auth-token").display = kind == AuthKind.BEARER
+        self.query_one("#auth-username").display = kind == AuthKind.BASIC
+        self.query_one("#auth-password").display = kind == AuthKind.BASIC
+        self.query_one("#auth-login").display = kind in (AuthKind.OAUTH2, AuthKind.INHERIT)
+        help_text = {
+            AuthKind.INHERIT: "Uses the auth of its folder or collection.",
+            AuthKind.NONE: "No authentication.",
+            AuthKind.BEARER: "Sends Authorization: Bearer <token>.",
+            AuthKind.BASIC: "Sends Authorization: Basic base64(username:password).",
+            AuthKind.OAUTH2: "OAuth2 authorization code: carman adds the token and refreshes it."
+            " Settings come from the environment unless set here.",
+        }[kind]
+        self.query_one("#auth-help", Static).update(help_text)
+
+    # -- preview ---------------------------------------------------------------------------
+    def refresh_preview(self) -> None:
+        preview = self.query_one("#preview", Static)
+        url_input = self.query_one("#url", Input)
+        url_input.refresh()  # re-highlight variables whose state may have changed
+        if self.request is None:
+            preview.update("")
+            return
+        request = self.request
+        params = [(p.name, p.value) for p in request.params if p.enabled and p.name]
+        full = build_url(request.url, params) if params else request.url
+        resolution = self.variables.resolve(full, masked=True)
+        preview.set_class(bool(resolution.unresolved), "-unresolved")
+        if resolution.unresolved:
+            names = ", ".join(resolution.unresolved)
+            preview.update(Text(f"→ {resolution.text}   (unresolved: {names})"))
+        else:
+            preview.update(Text(f"→ {resolution.text}"))
+
+    # -- edits -----------------------------------------------------------------------------
+    def _changed(self) -> None:
+        if self.request is None or self._loading:
+            return
+        self.request.dirty = True
+        self.refresh_preview()
+        self.post_message(self.Changed(self.request))
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if self.request is None or self._loading or event.value is Select.BLANK:
+            return
+        request = self.request
+        if event.select.id == "method":
+            if request.method == str(event.value):
+                return
+            request.method = str(event.value)
+        elif event.select.id == "body-kind":
+            if request.body.kind == event.value:
+                return
+            request.body.kind = BodyKind(event.value)
+            self._show_body_fields()
+        elif event.select.id == "auth-kind":
+            if request.auth.kind == event.value:
+                return
+            request.auth.kind = AuthKind(event.value)
+            self._show_auth_fields()
+        else:
+            return
+        event.stop()
+        self._changed()
+
+    _TEXT_FIELDS = {
+        "auth-token": ("auth", "token"),
+        "auth-username": ("auth", "username"),
+        "auth-password": ("auth", "password"),
+        "info-name": ("request", "name"),
+        "info-description": ("request", "description"),
+    }
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self.request is None or self._loading:
+            return
+        request = self.request
+        field = event.input.id
+        if field == "url":
+            if event.value == self._display_url(request):
+                return  # our own update, or no real change
+            base, parsed = split_url(event.value)
+            disabled = [p for p in request.params if not p.enabled]
+            request.url = base
+            request.params[:] = parsed + disabled
+            self.query_one("#params", KeyValueTable).set_rows(request.params)
+        elif field in self._TEXT_FIELDS:
+            owner, attribute = self._TEXT_FIELDS[field]
+            target = request.auth if owner == "auth" else request
+            if getattr(target, attribute) == event.value or (
+                attribute == "name" and not event.value.strip()
+            ):
+                return
+            setattr(target, attribute, event.value)
+        else:
+            return
+        event.stop()
+        self._changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "url":
+            event.stop()
+            self.post_message(self.SendPressed())
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self.request is None or self._loading:
+            return
+        if event.text_area.id == "body-text":
+            if self.request.body.text == event.text_area.text:
+                return
+            self.request.body.text = event.text_area.text
+            event.stop()
+            self._changed()
+
+    def on_key_value_table_changed(self, event: KeyValueTable.Changed) -> None:
+        event.stop()
+        if self.request is None:
+            return
+        if event.table.id == "params":
+            self._loading = True
+            self.query_one("#url", Input).value = self._display_url(self.request)
+            self.call_after_refresh(self._done_loading)
+        self._loading = False
+        self._changed()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "send-button":
+            event.stop()
+            self.post_message(self.SendPressed())
+        elif event.button.id == "auth-login":
+            event.stop()
+            self.post_message(self.LoginPressed())
+
+    def show_json_error(self, line: int, column: int) -> None:
+        """Put the cursor on a JSON error in the body."""
+        self.query_one(TabbedContent).active = "tab-body"
+        area = self.query_one("#body-text", TextArea)
+        area.cursor_location = (max(0, line - 1), max(0, column - 1))
+        area.focus()
+
+    def focus_url(self) -> None:
+        self.query_one("#url", Input).focus()
+
+
+__all__ = ["Auth", "OAuth2Settings", "RequestEditor", "is_secret_name"]

@@ -1,0 +1,332 @@
+"""The response viewer: status line, explanation of errors, and Body / Headers / Raw / Timing.
+
+Formatting a large body happens in a worker thread; the body view renders only visible lines.
+Keys in the body: / search · n N next/previous · f JSONPath filter · w wrap · y copy · s save.
+"""
+
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+from textual.worker import get_current_worker
+
+from tui.core.exchange import Exchange
+from tui.core.formatting import (
+    PLAIN_FIRST_THRESHOLD,
+    BodyKind,
+    format_body,
+    human_size,
+    pretty_json,
+    quick_lines,
+)
+from tui.core.jsonpath_query import JsonPathError, query
+from tui.widgets.body_view import BodyView
+from tui.widgets.json_highlight import JsonColours, highlight_json_line
+from tui.widgets.method_style import status_style
+
+JSON_COLOURS: list[JsonColours] = [JsonColours.default()]  # the theme replaces [0]
+
+
+def _highlighter(line: str) -> Text:
+    return highlight_json_line(line, JSON_COLOURS[0])
+
+
+class ResponseViewer(Vertical, can_focus=False):
+    DEFAULT_CSS = """
+    ResponseViewer {
+        height: 1fr;
+        border: round $primary 40%;
+        border-title-color: $text-muted;
+    }
+    ResponseViewer:focus-within { border: round $primary; }
+    ResponseViewer #status-line { height: 1; padding: 0 1; }
+    ResponseViewer #explanation {
+        height: auto; max-height: 12; padding: 0 1; display: none;
+        border-left: thick $warning; background: $warning 10%;
+    }
+    ResponseViewer #explanation.-visible { display: block; }
+    ResponseViewer #body-tools { height: 1; display: none; }
+    ResponseViewer #body-tools.-visible { display: block; }
+    ResponseViewer #body-tools Input { border: none; height: 1; width: 1fr; padding: 0 1; }
+    ResponseViewer #search-info { width: auto; padding: 0 1; color: $text-muted; }
+    ResponseViewer #body-note { height: auto; color: $text-muted; padding: 0 1; }
+    ResponseViewer TabbedContent { height: 1fr; }
+    ResponseViewer TabPane { padding: 0; }
+    ResponseViewer #timing { padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("slash", "start_search", "Search", show=False),
+        Binding("n", "next_match(1)", "Next match", show=False),
+        Binding("N", "next_match(-1)", "Previous match", show=False),
+        Binding("f", "start_filter", "JSONPath filter", show=False),
+        Binding("w", "toggle_wrap", "Wrap", show=False),
+        Binding("y", "copy_body", "Copy body", show=False),
+        Binding("s", "save_body", "Save body", show=False),
+    ]
+
+    class CopyRequested(Message):
+        def __init__(self, text: str, what: str) -> None:
+            super().__init__()
+            self.text = text
+            self.what = what
+
+    class SaveRequested(Message):
+        def __init__(self, body: bytes) -> None:
+            super().__init__()
+            self.body = body
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = "Response"
+        self.exchange: Exchange | None = None
+        self._document: object = None
+        self._pretty_lines: list[str] = []
+        self._body_kind = BodyKind.EMPTY
+        self._tool = ""  # "search" or "filter"
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Text("No response yet. Select a request and press ctrl+j.", style="dim"),
+            id="status-line",
+        )
+        yield Static("", id="explanation")
+        with TabbedContent(id="response-tabs"):
+            with TabPane("Body", id="tab-body"):
+                with Horizontal(id="body-tools"):
+                    yield Input(id="body-tool-input")
+                    yield Static("", id="search-info")
+                yield Static("", id="body-note")
+                yield BodyView(id="body")
+            with TabPane("Headers", id="tab-headers"):
+                yield DataTable(id="headers-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Raw", id="tab-raw"):
+                yield BodyView(id="raw")
+            with TabPane("Timing", id="tab-timing"):
+                yield Static("", id="timing")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#headers-table", DataTable)
+        table.add_columns("Header", "Value")
+
+    @property
+    def body_view(self) -> BodyView:
+        return self.query_one("#body", BodyView)
+
+    # -- showing ---------------------------------------------------------------------------
+    def show_message(self, text: Text | str) -> None:
+        """A line in place of the status (sending…, refused before sending, …)."""
+        self.query_one("#status-line", Static).update(text)
+
+    def show_pending(self, label: str) -> None:
+        self.show_message(Text(f"⏳ {label} … (esc cancels)", style="italic"))
+
+    def show_explanation(self, text: Text | None) -> None:
+        widget = self.query_one("#explanation", Static)
+        widget.set_class(text is not None, "-visible")
+        widget.update(text or "")
+
+    def show_exchange(self, exchange: Exchange) -> None:
+        self.exchange = exchange
+        self.show_explanation(None)
+        self._document = None
+        self._clear_tool()
+        if exchange.error is not None:
+            status = Text("✗ ", style="bold red")
+            status.append(exchange.error.message, style="red")
+            status.append(f"   {exchange.timings.total_ms:.0f} ms", style="dim")
+            self.show_message(status)
+            self.query_one("#body-note", Static).update(Text(exchange.error.detail, style="dim"))
+            self.body_view.set_lines([])
+            self.query_one("#raw", BodyView).set_lines([])
+            self._fill_headers([])
+            self._fill_timing(exchange)
+            return
+        response = exchange.response
+        assert response is not None
+        status = Text()
+        status.append(
+            f" {response.status} {response.reason} ",
+            style=f"{status_style(response.status)} reverse",
+        )
+        status.append(f"  {exchange.timings.total_ms:.0f} ms", style="bold")
+        status.append(f"  {human_size(len(response.body))}", style="bold")
+        status.append(f"  {response.http_version}", style="dim")
+        if exchange.refreshed_token:
+            status.append("  token refreshed", style="italic dim")
+        self.show_message(status)
+        self._fill_headers(response.headers)
+        self._fill_timing(exchange)
+        raw_lines = quick_lines(response.body, response.charset)
+        self.query_one("#raw", BodyView).set_lines(raw_lines)
+        note = self.query_one("#body-note", Static)
+        if len(response.body) > PLAIN_FIRST_THRESHOLD:
+            # Show the body as received at once; the pretty version follows from a thread.
+            note.update(Text(f"formatting {human_size(len(response.body))} …", style="dim"))
+            self.body_view.set_lines(raw_lines)
+        else:
+            note.update("")
+        self._format(exchange)
+
+    @work(thread=True, exclusive=True, group="format")
+    def _format(self, exchange: Exchange) -> None:
+        response = exchange.response
+        assert response is not None
+        formatted = format_body(response.body, response.content_type, response.charset)
+        document = None
+        if formatted.kind == BodyKind.JSON:
+            try:
+                document = response.json()
+            except ValueError:
+                document = None
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(
+            self._formatted, exchange, formatted.kind, formatted.lines, formatted.note, document
+        )
+
+    def _formatted(
+        self, exchange: Exchange, kind: BodyKind, lines: list[str], note: str, document: object
+    ) -> None:
+        if exchange is not self.exchange:
+            return
+        self._body_kind = kind
+        self._document = document
+        self._pretty_lines = lines
+        highlighter = _highlighter if kind == BodyKind.JSON else None
+        self.body_view.set_lines(lines, highlighter)
+        self.query_one("#body-note", Static).update(Text(note, style="dim") if note else "")
+
+    def _fill_headers(self, headers: list[tuple[str, str]]) -> None:
+        table = self.query_one("#headers-table", DataTable)
+        table.clear()
+        for name, value in headers:
+            table.add_row(Text(name, style="bold"), value)
+
+    def _fill_timing(self, exchange: Exchange) -> None:
+        timings = exchange.timings
+        text = Text()
+        rows = [
+            ("Time to headers", f"{timings.headers_ms:.1f} ms"),
+            ("Reading the body", f"{timings.body_ms:.1f} ms"),
+            ("Total", f"{timings.total_ms:.1f} ms"),
+            ("Request body", human_size(exchange.request_size)),
+            ("Response body", human_size(exchange.response_size)),
+            ("URL", exchange.request.url),
+        ]
+        for label, value in rows:
+            text.append(f"{label:<18}", style="dim")
+            text.append(f"{value}\n")
+        self.query_one("#timing", Static).update(text)
+
+    # -- search and filter -----------------------------------------------------------------
+    def action_start_search(self) -> None:
+        self._open_tool("search", "search text (enter: next, esc: close)")
+
+    def action_start_filter(self) -> None:
+        if self._document is None:
+            self.notify("JSONPath filter needs a JSON body", severity="warning")
+            return
+        self._open_tool("filter", "JSONPath, e.g. $.vehicles[0] (esc: clear)")
+
+    def _open_tool(self, tool: str, placeholder: str) -> None:
+        self._tool = tool
+        self.query_one(TabbedContent).active = "tab-body"
+        tools = self.query_one("#body-tools")
+        tools.add_class("-visible")
+        field = self.query_one("#body-tool-input", Input)
+        field.placeholder = placeholder
+        field.value = ""
+        field.focus()
+
+    def _clear_tool(self) -> None:
+        self._tool = ""
+        self.query_one("#body-tools").remove_class("-visible")
+        self.query_one("#search-info", Static).update("")
+        self.body_view.search("")
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "body-tool-input":
+            return
+        event.stop()
+        if self._tool == "search":
+            count = self.body_view.search(event.value)
+            self._search_info(count, self.body_view.current_match)
+        elif self._tool == "filter":
+            self.apply_filter(event.value)
+
+    def apply_filter(self, path: str) -> None:
+        info = self.query_one("#search-info", Static)
+        if not path.strip():
+            self.body_view.set_lines(self._pretty_lines, _highlighter)
+            info.update("")
+            return
+        try:
+            matches = query(path, self._document)
+        except JsonPathError as exc:
+            info.update(Text(str(exc).split(":")[-1].strip()[:40], style="red"))
+            return
+        shown = matches[0] if len(matches) == 1 else matches
+        self.body_view.set_lines(pretty_json(shown).splitlines(), _highlighter)
+        info.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
+
+    def _search_info(self, count: int, current: int) -> None:
+        self.query_one("#search-info", Static).update(f"{current}/{count}" if count else "0/0")
+
+    def on_body_view_search_changed(self, event: BodyView.SearchChanged) -> None:
+        if self._tool == "search":
+            self._search_info(event.matches, event.current)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "body-tool-input":
+            event.stop()
+            if self._tool == "search":
+                self.body_view.next_match(1)
+            self.body_view.focus()
+
+    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+        focused = self.app.focused
+        if event.key == "escape" and focused is not None and focused.id == "body-tool-input":
+            event.stop()
+            if self._tool == "filter":
+                self.apply_filter("")
+            self._clear_tool()
+            self.body_view.focus()
+
+    def action_next_match(self, step: int) -> None:
+        self.body_view.next_match(step)
+
+    def action_toggle_wrap(self) -> None:
+        view = self.body_view
+        view.set_wrap(not view.wrap)
+        self.notify(f"Wrap {'on' if view.wrap else 'off'}", timeout=1.5)
+
+    def shown_text(self) -> str:
+        return "\n".join(self.body_view.lines)
+
+    def action_copy_body(self) -> None:
+        if self.exchange is None or self.exchange.response is None:
+            self.notify("Nothing to copy yet", severity="warning")
+            return
+        filtered = self._tool == "filter"
+        self.post_message(
+            self.CopyRequested(
+                self.shown_text(), "filtered result" if filtered else "response body"
+            )
+        )
+
+    def action_save_body(self) -> None:
+        if self.exchange is None or self.exchange.response is None:
+            self.notify("Nothing to save yet", severity="warning")
+            return
+        self.post_message(self.SaveRequested(self.exchange.response.body))
+
+    def show_json(self, value: object) -> None:
+        """Used by tests and the history screen to show a stored JSON document."""
+        self.body_view.set_lines(json.dumps(value, indent=2).splitlines(), _highlighter)
