@@ -41,10 +41,18 @@ class CarmanApp(App[None]):
 
     # -- lifecycle -------------------------------------------------------------------------
     def on_mount(self) -> None:
+        self._install_themes()
         self.set_keymap(self.workspace.config.keymap)
         self._attach_history()
         self.push_screen(MainScreen())
         self.set_interval(30, self._refresh_header)
+
+    def _install_themes(self) -> None:
+        try:
+            from tui.theming import install_themes
+        except ImportError:
+            return
+        install_themes(self)
 
     def _attach_history(self) -> None:
         try:

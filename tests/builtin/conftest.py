@@ -1,8 +1,9 @@
-"""Shared fixtures of the built-in collection, environment and Smartcar-helper tests."""
+"""Shared fixtures of the built-in collection, environment and Smartcar-helper tests.
+
+Temporary carman directories come from the suite-wide ``xdg`` fixture (tests/conftest.py).
+"""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 
@@ -12,16 +13,6 @@ from tui.core.environments import load_environment_file
 from tui.core.model import Collection, Environment
 
 SMARTCAR_DIR = COLLECTIONS_DIR / "smartcar-api"
-
-
-@pytest.fixture
-def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point carman's config and data directories (platformdirs honours XDG_*) at tmp_path."""
-    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
-        target = tmp_path / name.lower()
-        target.mkdir()
-        monkeypatch.setenv(name, str(target))
-    return tmp_path
 
 
 @pytest.fixture(scope="session")

@@ -240,7 +240,9 @@ def test_batch_body(smartcar: Collection) -> None:
 
     batch = smartcar.find(["Batch", "Batch"])
     assert batch is not None and batch.method == "POST"
-    assert json.loads(batch.body.text) == {"requests": [{"path": "/odometer"}, {"path": "/location"}]}
+    assert json.loads(batch.body.text) == {
+        "requests": [{"path": "/odometer"}, {"path": "/location"}]
+    }
 
 
 def test_file_names_are_stable_slugs() -> None:
@@ -254,9 +256,7 @@ def test_file_names_are_stable_slugs() -> None:
 def test_environment_scope_covers_the_collection(smartcar: Collection, env_name: str) -> None:
     env = load_environment_file(ENVIRONMENTS_DIR / f"{env_name}.toml")
     assert env.oauth2 is not None
-    needed = {
-        r.meta["permission"] for _, r in smartcar.walk() if r.meta["permission"] != "none"
-    }
+    needed = {r.meta["permission"] for _, r in smartcar.walk() if r.meta["permission"] != "none"}
     make_specific = {
         r.meta["permission"]
         for r in next(f for f in smartcar.folders if f.name == "Make-specific").requests
@@ -267,7 +267,7 @@ def test_environment_scope_covers_the_collection(smartcar: Collection, env_name:
     assert needed <= set(env.oauth2.scope), needed - set(env.oauth2.scope)
 
 
-def test_send_path_finds_the_odometer(isolated_dirs: Path) -> None:
+def test_send_path_finds_the_odometer(xdg: Path) -> None:
     workspace = Workspace().load("sandbox")
     collection, request = workspace.find_request("Smartcar API/Vehicle/Odometer")
     assert collection.read_only

@@ -74,7 +74,7 @@ def test_sandbox_is_loopback_and_matches_the_sandbox_defaults() -> None:
     assert env.variables["api_url"].endswith(f":{config.DEFAULT_PORT}")
 
 
-def test_workspace_loads_the_builtins(isolated_dirs: Path) -> None:
+def test_workspace_loads_the_builtins(xdg: Path) -> None:
     workspace = Workspace().load(None)
     assert set(NAMES) <= set(workspace.environments)
     assert workspace.environment_name == "sandbox"
@@ -87,7 +87,7 @@ def test_workspace_loads_the_builtins(isolated_dirs: Path) -> None:
     assert "{{" not in resolved.client_id
 
 
-def test_secret_variables_come_from_the_secrets_store(isolated_dirs: Path) -> None:
+def test_secret_variables_come_from_the_secrets_store(xdg: Path) -> None:
     workspace = Workspace().load(None)
     workspace.secrets.set_variable("live", "amt", "amt-from-secrets")
     workspace.select_environment("live")

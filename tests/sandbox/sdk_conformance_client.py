@@ -193,7 +193,7 @@ def main() -> dict[str, object]:
     assert vehicle.unsubscribe(AMT, WEBHOOK_ID).status == "success"
     expect_error(lambda: vehicle.subscribe("no-such-webhook"), 400, "VALIDATION", None)
     expect_error(lambda: vehicle.unsubscribe("bad-amt", WEBHOOK_ID), 401, "AUTHENTICATION", None)
-    v3 = smartcar.get_vehicle(token, vehicle_id)
+    v3 = smartcar.smartcar.get_vehicle(token, vehicle_id)
     assert v3["body"]["attributes"]["make"] == "CHEVROLET"
     signals = vehicle.get_signals()["body"]["data"]
     assert {"odometer-traveleddistance", "internalcombustionengine-fuellevel"} <= {
@@ -204,12 +204,12 @@ def main() -> dict[str, object]:
         "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
     assert compatibility.compatible is True
     assert all(c.capable for c in compatibility.capabilities)
-    matrix = smartcar.get_compatibility_matrix("US", "TESLA", {
+    matrix = smartcar.smartcar.get_compatibility_matrix("US", "TESLA", {
         "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
     assert matrix["TESLA"][0].type == "BEV"
     connections = smartcar.get_connections(AMT, {"vehicle_id": vehicle_id})
-    assert [c.vehicleId for c in connections.connections] == [vehicle_id]
-    assert connections.connections[0].userId == user.id
+    assert [c.vehicle_id for c in connections.connections] == [vehicle_id]
+    assert connections.connections[0].user_id == user.id
 
     # --- Errors the SDK must surface as SmartcarException.
     narrow_url = client.get_auth_url(["read_odometer"], {"state": "narrow"})
@@ -218,6 +218,9 @@ def main() -> dict[str, object]:
                                       narrow.access_token)
     denied = expect_error(narrow_vehicle.location, 403, "PERMISSION", None)
     assert denied.resolution["type"] == "REAUTHENTICATE"
+    deleted = smartcar.delete_connections(AMT, {"vehicle_id": narrow_vehicle.vehicle_id})
+    assert [c.vehicle_id for c in deleted.connections] == [narrow_vehicle.vehicle_id]
+    expect_error(narrow_vehicle.odometer, 401, "AUTHENTICATION", None)
 
     bev_url = client.get_auth_url(["read_fuel", "read_vin"], {"state": "bev"})
     bev = client.exchange_code(query_of(

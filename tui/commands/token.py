@@ -30,6 +30,12 @@ def _when(epoch: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
 
 
+def _print_rows(rows: list[tuple[str, str]]) -> None:
+    width = max(len(label) for label, _ in rows) + 1
+    for label, value in rows:
+        print(f"{label + ':':<{width}} {value}")
+
+
 def run(args: argparse.Namespace) -> int:
     from tui.commands.login import token_manager
     from tui.core.oauth.manager import TokenStatus
@@ -43,13 +49,13 @@ def run(args: argparse.Namespace) -> int:
         return fail(str(exc))
     state = manager.state(settings)
     env = workspace.environment_name
-    print(f"environment:  {env}")
-    print(f"client id:    {settings.client_id}")
+    rows: list[tuple[str, str]] = [("environment", env), ("client id", settings.client_id)]
     if state.status == TokenStatus.DAMAGED:
+        _print_rows(rows)
         return fail(state.message, EXIT_NOT_LOGGED_IN)
     if state.status == TokenStatus.NONE:
-        print("token:        none (not logged in)")
-        print(f"log in with:  carman login --env {env}")
+        _print_rows([*rows, ("token", "none (not logged in)")])
+        print(f"Log in with: carman login --env {env}")
         return EXIT_NOT_LOGGED_IN
     left = state.seconds_left
     if state.status == TokenStatus.VALID:
@@ -60,17 +66,22 @@ def run(args: argparse.Namespace) -> int:
         status = f"expired {format_duration(-left)} ago; refreshed on the next send"
     else:
         status = f"expired {format_duration(-left)} ago; log in again"
-    print(f"token:        {status}")
-    print(f"expires at:   {_when(state.expires_at)}")
-    print(f"refresh until {_when(state.refresh_expires_at)}")
+    rows += [
+        ("token", status),
+        ("expires at", _when(state.expires_at)),
+        ("refresh until", _when(state.refresh_expires_at)),
+    ]
     if state.scope:
-        print(f"scope:        {state.scope}")
+        rows.append(("scope", state.scope))
     if args.show:
         token = manager.stored(settings)
         if token is not None:
-            print(f"access token: {token.access_token}")
-            print(f"refresh token: {token.refresh_token or '(none)'}")
+            rows += [
+                ("access token", token.access_token),
+                ("refresh token", token.refresh_token or "(none)"),
+            ]
+    _print_rows(rows)
     if not state.usable:
-        print(f"log in with:  carman login --env {env}")
+        print(f"Log in with: carman login --env {env}")
         return EXIT_NOT_LOGGED_IN
     return EXIT_OK

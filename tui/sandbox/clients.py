@@ -8,13 +8,20 @@ from tui.sandbox import config
 from tui.sandbox.context import Context
 
 
-def ensure_client(ctx: Context, client_id: str, client_secret: str) -> None:
+def register_client(ctx: Context, client_id: str, client_secret: str) -> None:
     """Register (or update the secret of) a client with the default redirect URIs."""
     with ctx.state.changing() as data:
         client = data["clients"].setdefault(client_id, {
             "secret": client_secret, "redirect_uris": list(config.DEFAULT_REDIRECT_URIS),
-            "amt": config.DEFAULT_AMT})
+            "amt": None})
         client["secret"] = client_secret
+
+
+def ensure_client(ctx: Context, client_id: str, client_secret: str) -> None:
+    """Register the client the sandbox runs for; it owns the management token (AMT)."""
+    register_client(ctx, client_id, client_secret)
+    with ctx.state.changing() as data:
+        client = data["clients"][client_id]
         # One AMT per sandbox: it belongs to the client the sandbox was started for.
         for other_id, other in data["clients"].items():
             if other_id != client_id and other.get("amt") == config.DEFAULT_AMT:

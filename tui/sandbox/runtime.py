@@ -50,7 +50,7 @@ class Sandbox:
         self.state_dir = ctx.state.directory
         self.seed = ctx.seed
         ctx.base_url = self.base_url
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name=f"carman-sandbox-{self.port}", daemon=True)
         self._thread.start()
 

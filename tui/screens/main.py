@@ -26,7 +26,8 @@ from tui.core.model import Collection, Request
 from tui.core.prepare import InvalidJsonBody
 from tui.core.send import NeedsLogin
 from tui.screens.dialogs import Field, FormDialog
-from tui.widgets.collection_tree import CollectionTree
+from tui.screens.tree_actions import TreeActions
+from tui.widgets.collection_tree import CollectionTree, RequestTree
 from tui.widgets.request_editor import RequestEditor
 from tui.widgets.response_viewer import ResponseViewer
 from tui.widgets.status_header import StatusHeader
@@ -115,6 +116,10 @@ class MainScreen(Screen[None]):
         if collection.read_only:
             title += " (read-only)"
         editor.border_title = title
+
+    def on_request_tree_action(self, event: RequestTree.Action) -> None:
+        event.stop()
+        TreeActions(self).run(event.name, event.ref)
 
     def on_request_editor_changed(self, event: RequestEditor.Changed) -> None:
         self.query_one(CollectionTree).refresh_request(event.request)

@@ -36,6 +36,7 @@ class RequestTree(Tree[NodeRef]):
         Binding("delete,x", "tree_action('delete')", "Delete", show=False),
         Binding("K", "tree_action('move_up')", "Move up", show=False),
         Binding("J", "tree_action('move_down')", "Move down", show=False),
+        Binding("m", "tree_action('move_to')", "Move to folder", show=False),
         Binding("slash", "tree_action('filter')", "Filter", show=False),
     ]
 

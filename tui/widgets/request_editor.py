@@ -322,15 +322,23 @@ class RequestEditor(Vertical):
             preview.update("")
             return
         request = self.request
-        params = [(p.name, p.value) for p in request.params if p.enabled and p.name]
-        full = build_url(request.url, params) if params else request.url
-        resolution = self.variables.resolve(full, masked=True)
-        preview.set_class(bool(resolution.unresolved), "-unresolved")
-        if resolution.unresolved:
-            names = ", ".join(resolution.unresolved)
-            preview.update(Text(f"→ {resolution.text}   (unresolved: {names})"))
+        resolve = self.variables.resolve
+        unresolved: list[str] = []
+        base = resolve(request.url, masked=True)
+        unresolved += base.unresolved
+        params = []
+        for row in request.params:
+            if row.enabled and row.name:
+                name, value = resolve(row.name, masked=True), resolve(row.value, masked=True)
+                unresolved += name.unresolved + value.unresolved
+                params.append((name.text, value.text))
+        full = build_url(base.text, params)
+        missing = list(dict.fromkeys(unresolved))
+        preview.set_class(bool(missing), "-unresolved")
+        if missing:
+            preview.update(Text(f"→ {full}   (unresolved: {', '.join(missing)})"))
         else:
-            preview.update(Text(f"→ {resolution.text}"))
+            preview.update(Text(f"→ {full}"))
 
     # -- edits -----------------------------------------------------------------------------
     def _changed(self) -> None:

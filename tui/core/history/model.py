@@ -6,6 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from tui.core.errors import CarmanError
 
@@ -82,13 +83,21 @@ class HistoryEntry:
     def time(self) -> datetime:
         return datetime.fromtimestamp(self.started_at).astimezone()
 
+    @cached_property
+    def request_headers_json(self) -> str:
+        return headers_json(self.request_headers)
+
+    @cached_property
+    def response_headers_json(self) -> str:
+        return headers_json(self.response_headers)
+
     @property
     def stored_bytes(self) -> int:
         """What this entry weighs against ``max_bytes``: URL, headers and bodies as stored."""
         return (
-            len(self.url.encode("utf-8", "surrogatepass"))
-            + len(headers_json(self.request_headers))
-            + len(headers_json(self.response_headers))
+            _utf8_len(self.url)
+            + _utf8_len(self.request_headers_json)
+            + _utf8_len(self.response_headers_json)
             + len(self.request_body)
             + len(self.response_body)
         )
@@ -116,7 +125,7 @@ class HistoryEntry:
 
     def compute_checksum(self) -> str:
         """A digest of every stored field: a row that does not match it was not written whole."""
-        fields = [
+        fields = (
             self.started_at,
             self.environment,
             self.collection,
@@ -138,20 +147,22 @@ class HistoryEntry:
             self.error_message,
             self.error_detail,
             self.refreshed_token,
-            headers_json(self.request_headers).decode("utf-8"),
-            headers_json(self.response_headers).decode("utf-8"),
-            hashlib.sha256(self.request_body).hexdigest(),
-            hashlib.sha256(self.response_body).hexdigest(),
-        ]
-        canonical = json.dumps(fields, ensure_ascii=True, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+            self.request_headers_json,
+            self.response_headers_json,
+            self.request_body,
+            self.response_body,
+        )
+        # repr of a tuple of str/bytes/int/float/bool/None is exact and unambiguous.
+        return hashlib.sha256(repr(fields).encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def headers_json(headers: list[tuple[str, str]]) -> bytes:
+def _utf8_len(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def headers_json(headers: list[tuple[str, str]]) -> str:
     """Headers as stored: a JSON list of [name, value] pairs (order and duplicates kept)."""
-    return json.dumps([[k, v] for k, v in headers], ensure_ascii=False).encode(
-        "utf-8", "surrogatepass"
-    )
+    return json.dumps([[k, v] for k, v in headers], ensure_ascii=False)
 
 
 def headers_from_json(text: str) -> list[tuple[str, str]]:

@@ -22,7 +22,6 @@ from tui.core.history.model import (
     HistoryError,
     HistorySummary,
     headers_from_json,
-    headers_json,
 )
 from tui.core.history.record import entry_from_exchange
 from tui.core.history.search_text import search_fields
@@ -184,9 +183,9 @@ class HistoryStore:
     def _data_values(entry_id: int, entry: HistoryEntry) -> tuple[Any, ...]:
         return (
             entry_id,
-            headers_json(entry.request_headers).decode("utf-8", "surrogatepass"),
+            entry.request_headers_json,
             entry.request_body,
-            headers_json(entry.response_headers).decode("utf-8", "surrogatepass"),
+            entry.response_headers_json,
             entry.response_body,
         )
 

@@ -24,7 +24,9 @@ def read_input(path: Path) -> bytes:
                 raise ImportFailed(f"{path}: is a directory, not a file")
             size = path.stat().st_size
             if size > MAX_BYTES:
-                raise ImportFailed(f"{path}: too large ({_mb(size)}; the limit is {_mb(MAX_BYTES)})")
+                raise ImportFailed(
+                    f"{path}: too large ({_mb(size)}; the limit is {_mb(MAX_BYTES)})"
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise ImportFailed(f"{path}: cannot read: {exc.strerror or exc}") from exc

@@ -98,7 +98,9 @@ def import_auth(
     if kind == "apikey":
         return _apikey(params, where, report)
     if kind == "oauth2":
-        return AuthResult(Auth(kind=AuthKind.OAUTH2, oauth2=_oauth2(params, where, report, variables)))
+        return AuthResult(
+            Auth(kind=AuthKind.OAUTH2, oauth2=_oauth2(params, where, report, variables))
+        )
     report.warn(where, f"auth type {kind!r} is not supported; the request sends no auth")
     return AuthResult(Auth(kind=AuthKind.NONE))
 
@@ -145,7 +147,9 @@ def _oauth2(
     add_to = text.get("addTokenTo", "header")
     settings.add_token_to = "query" if add_to == "queryParams" else "header"
     if add_to not in ("header", "queryParams", ""):
-        report.warn(where, f"oauth2: addTokenTo {add_to!r} not supported; the token goes in a header")
+        report.warn(
+            where, f"oauth2: addTokenTo {add_to!r} not supported; the token goes in a header"
+        )
     _grant(text, where, report)
     _connect_params(params.get("authRequestParams"), settings, where, report)
     _client_secret(text.get("clientSecret", ""), settings.client_id, where, report, variables)
@@ -153,7 +157,8 @@ def _oauth2(
     if dropped:
         report.warn(
             where,
-            f"oauth2: {', '.join(dropped)} dropped (live tokens are never imported; log in instead)",
+            f"oauth2: {', '.join(dropped)} dropped "
+            "(live tokens are never imported; log in instead)",
         )
     if text.get("state", "").strip():
         report.warn(where, "oauth2: state not kept (carman makes a fresh one for every login)")

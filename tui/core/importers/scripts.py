@@ -136,7 +136,9 @@ class _Cursor:
         return True
 
     def _ident_continues(self) -> bool:
-        return self.pos < len(self.text) and (self.text[self.pos].isalnum() or self.text[self.pos] in "_$")
+        return self.pos < len(self.text) and (
+            self.text[self.pos].isalnum() or self.text[self.pos] in "_$"
+        )
 
     def match(self, pattern: re.Pattern[str]) -> str | None:
         found = pattern.match(self.text, self.pos)

@@ -23,6 +23,7 @@ from tui.core.errors import CarmanError
 from tui.core.masking import redact
 from tui.core.model import OAuth2Settings
 from tui.core.oauth.flow import LoginFlow, LoginResult
+from tui.core.oauth.http import new_client
 from tui.core.oauth.token_client import TokenError, TokenResponse, refresh_tokens
 from tui.core.oauth.token_store import StoredToken, TokenStore, format_duration
 from tui.core.send import NeedsLogin
@@ -257,7 +258,8 @@ class TokenManager:
             now,
             response.token_type,
         )
-        if previous is not None and not response.refresh_token:
+        if previous is not None and response.refresh_token in (None, previous.refresh_token):
+            # Not rotated: the old refresh token's lifetime still counts from its issue.
             token.refresh_expires_at = previous.refresh_expires_at
         self.store.put(*key, token)
         return token
@@ -347,4 +349,4 @@ class TokenManager:
 
     def http_client(self) -> httpx.AsyncClient:
         """A short-lived client for login-time calls (token endpoint, vehicle list)."""
-        return httpx.AsyncClient(timeout=30.0, follow_redirects=False)
+        return new_client()

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from tui.core.errors import CarmanError
+from tui.core.oauth.http import new_client
 from tui.core.oauth.listener import is_loopback_host
 from tui.core.send import describe_transport_error
 
@@ -41,7 +42,7 @@ async def approve_in_sandbox(
     payload: dict[str, Any] = {"authorize_url": authorize_url, "email": email}
     if deny:
         payload["deny"] = True
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
+    async with new_client(timeout) as client:
         endpoint = f"{origin}/_sandbox/approve"
         try:
             response = await client.post(endpoint, json=payload)
@@ -58,9 +59,7 @@ async def approve_in_sandbox(
             body = None
         location = body.get("location") if isinstance(body, dict) else None
         if response.status_code != 200 or not isinstance(location, str):
-            said = ""
-            if isinstance(body, dict):
-                said = str(body.get("error_description") or body.get("error") or "")
+            said = _said(body) if isinstance(body, dict) else ""
             raise SandboxApproveError(
                 f"The sandbox refused the approval (HTTP {response.status_code})"
                 + (f": {said}" if said else ".")
@@ -74,3 +73,17 @@ async def approve_in_sandbox(
                 f"Could not deliver the callback to {urlsplit(location).netloc}: {problem.message}"
             ) from None
     return location
+
+
+def _said(body: dict[str, Any]) -> str:
+    """The reason in a sandbox error body (Smartcar v2 shape or OAuth shape)."""
+    detail = body.get("detail")
+    if isinstance(detail, list) and detail and isinstance(detail[0], dict):
+        message = detail[0].get("message")
+        if isinstance(message, str) and message:
+            return message
+    for name in ("description", "error_description", "error"):
+        value = body.get(name)
+        if isinstance(value, str) and value:
+            return value
+    return ""

@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 
-from tui import __version__
 from tui.core.errors import CarmanError
 from tui.core.masking import redact
 from tui.core.model import OAuth2Settings
 from tui.core.oauth.callback import clean_text
+from tui.core.oauth.http import new_client
 from tui.core.send import describe_transport_error
 
 TOKEN_TIMEOUT = 30.0
@@ -100,13 +100,13 @@ async def _post(
     secrets = (*hide, client_secret)
     grant = form["grant_type"]
     owned = client is None
-    http = client or httpx.AsyncClient(timeout=TOKEN_TIMEOUT, follow_redirects=False)
+    http = client or new_client(TOKEN_TIMEOUT)
     try:
         response = await http.post(
             settings.token_url,
             data=form,
             auth=httpx.BasicAuth(settings.client_id, client_secret),
-            headers={"Accept": "application/json", "User-Agent": f"carman/{__version__}"},
+            headers={"Accept": "application/json"},
         )
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
         problem = describe_transport_error(exc, settings.token_url)

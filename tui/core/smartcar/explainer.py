@@ -20,7 +20,7 @@ import json
 import re
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -111,7 +111,9 @@ V1_STATE_CODES: dict[str, str] = {
     "VS_003": "standing with its hood open",
 }
 
-_VEHICLE_PATH = re.compile(r"/v\d+(?:\.\d+)?/vehicles/[^/?#]+(/[^?#]*)?")
+# "/v2.0/vehicles/<id>/odometer"; also matches a saved URL once its {{variables}} are blanked.
+_VEHICLE_PATH = re.compile(r"/v[^/]+/vehicles/[^/?#]+(/[^?#]*)?")
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,6 @@ class _Context:
     refreshed_token: bool = False
     authorization_scheme: str = ""  # "bearer" / "basic" as sent
     vehicle_label: str | None = None
-    extra: list[str] = field(default_factory=list)
 
 
 # ---- entry points --------------------------------------------------------------------
@@ -351,7 +352,8 @@ def _explain_v2(body: dict[str, Any], context: _Context) -> Explanation:
         resolution_url=resolution_url,
         docs_url=_text(body.get("docURL")) or table.doc_url(error_type, code),
         advice=tuple(_advice(error_type, code, spec, context)),
-        suggested_user_message=_text(body.get("suggestedUserMessage")) or None,
+        suggested_user_message=_text(body.get("suggestedUserMessage"))
+        or (spec.suggested_user_message if spec else None),
         request_id=_text(body.get("requestId")) or None,
         shape="v2",
         details=tuple(_details(body.get("detail"))),
@@ -592,8 +594,6 @@ def _advice_vehicle_state(
         lines.append(f"{vehicle} is {words}.")
     if spec is not None and spec.hint:
         lines.append(spec.hint)
-    if spec is not None and spec.suggested_user_message:
-        lines.append(f"The owner may need to act: {spec.suggested_user_message}")
     return lines
 
 
@@ -737,6 +737,7 @@ def _endpoint(context: _Context) -> endpoints.Endpoint | None:
     """The v2.0 endpoint the sent URL (or the saved request's URL) addresses, if any."""
     url = context.url or (context.request.url if context.request is not None else "")
     method = context.method or (context.request.method if context.request is not None else "GET")
+    url = _TEMPLATE.sub("x", url)  # a saved URL: {{api_url}}/v{{api_version}}/vehicles/...
     match = _VEHICLE_PATH.search(urlsplit(url).path if "://" in url else url.split("?")[0])
     if match is None:
         return None

@@ -1,0 +1,185 @@
+"""Every request of the built-in collection succeeds against carman's sandbox.
+
+A real sandbox on 127.0.0.1 (in-process), a real workspace and send pipeline, carman's own
+token manager. The login is the collection's own Auth folder: Connect URL, the sandbox's
+non-interactive approval as the browser, Exchange code. Each request is sent with a vehicle
+that can serve it (the endpoint table says which), so every answer must be a 2xx.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tui.core.model import Collection, Request
+from tui.core.oauth.manager import TokenManager
+from tui.core.oauth.token_store import StoredToken
+from tui.core.smartcar import endpoints
+from tui.core.smartcar.explainer import explain
+from tui.core.workspace import Workspace
+from tui.sandbox import Sandbox, start_sandbox
+
+V2_VEHICLE = "{{api_url}}/v{{api_version}}/vehicles/{{vehicle_id}}"
+
+# The login for each kind of vehicle a request may need: (brand, email). The sandbox gives a
+# plain login the brand's first model; "<VIN>@<level>.smartcar.com" picks the powertrain.
+PHEV = ("CHEVROLET", "owner@example.com")  # Volt: battery, charging, fuel and oil
+LOGINS: dict[str, tuple[str, str]] = {
+    "tesla": ("TESLA", "owner@example.com"),  # Model 3 (BEV)
+    "audi": ("AUDI", "0SCAUDI0000000001@bev.smartcar.com"),  # e-tron (BEV)
+    "bmw": ("BMW", "owner@example.com"),  # i3 (BEV)
+    "ford": ("FORD", "owner@example.com"),  # Mustang Mach-E (BEV)
+    "nissan": ("NISSAN", "owner@example.com"),  # Leaf (BEV)
+}
+# Sent last: they end the vehicle's connection.
+LAST = [("Commands", "Disconnect"), ("Management", "Delete connections")]
+
+
+@pytest.fixture
+def sandbox(xdg: Path) -> Iterator[Sandbox]:
+    with start_sandbox(state_dir=xdg / "sandbox", seed=3) as running:
+        yield running
+
+
+@pytest.fixture
+async def workspace(xdg: Path, sandbox: Sandbox):  # type: ignore[no-untyped-def]
+    ws = Workspace().load("sandbox")
+    # What `carman --sandbox` does: the real port, the sandbox's client and its secret.
+    for name in ("connect_url", "auth_url", "api_url", "mgmt_url"):
+        ws.set_environment_variable(name, sandbox.base_url)
+    ws.set_environment_variable("v3_url", f"{sandbox.base_url}/v3")
+    ws.set_environment_variable("client_id", sandbox.client_id)
+    ws.secrets.set_client_secret(sandbox.client_id, sandbox.client_secret)
+    # {{client_secret}} (Basic auth of the token and Compatibility requests) comes from the
+    # secrets store, keyed by the client id.
+    ws.variables.add_provider(
+        "client_secret",
+        lambda: ws.secrets.client_secret(ws.variables.get("client_id") or ""),
+    )
+    manager = TokenManager(ws)
+    ws.set_token_source(manager)
+    yield ws
+    await ws.aclose()
+
+
+def request_at(collection: Collection, path: tuple[str, ...]) -> Request:
+    request = collection.find(list(path))
+    assert request is not None, path
+    return request
+
+
+def smartcar_of(workspace: Workspace) -> Collection:
+    return next(c for c in workspace.collections if c.name == "Smartcar API")
+
+
+async def send_ok(workspace: Workspace, path: tuple[str, ...]) -> None:
+    collection = smartcar_of(workspace)
+    request = request_at(collection, path)
+    exchange, result = await workspace.send(collection, request)
+    where = "/".join(path)
+    assert exchange.error is None, f"{where}: {exchange.error}"
+    assert exchange.response is not None
+    if not exchange.ok:
+        explanation = explain(exchange, request=request)
+        said = explanation.as_text() if explanation else exchange.response.text[:500]
+        pytest.fail(f"{where}: HTTP {exchange.response.status}\n{said}")
+    assert not result.problems, f"{where}: {result.problems}"
+
+
+async def log_in(workspace: Workspace, sandbox: Sandbox, brand: str, email: str) -> str:
+    """The collection's Auth folder end to end; the tokens then go to carman's token store."""
+    collection = smartcar_of(workspace)
+    connect = request_at(collection, ("Auth", "Connect URL"))
+    await send_ok(workspace, ("Auth", "Connect URL"))  # the Connect page itself answers
+    url = workspace.prepare(collection, connect).url
+    location = sandbox.approve(url, email, brand=brand)
+    code = parse_qs(urlsplit(location).query)["code"][0]
+    workspace.set_session({"code": code})
+    await send_ok(workspace, ("Auth", "Exchange code"))
+    await send_ok(workspace, ("Auth", "Refresh token"))
+    access = workspace.variables.get("manual_access_token")
+    refresh = workspace.variables.get("manual_refresh_token")
+    assert access and refresh
+    # Hand the manual flow's tokens to the token store, as a finished login would.
+    settings = workspace.resolve_settings(workspace.environment.oauth2)  # type: ignore[union-attr]
+    manager = workspace.pipeline.token_source
+    assert isinstance(manager, TokenManager)
+    token = StoredToken.from_response(access, refresh, 7200, " ".join(settings.scope), time.time())
+    manager.store.put(workspace.environment_name, settings.client_id, token)
+    await send_ok(workspace, ("User", "User"))
+    await send_ok(workspace, ("User", "All Vehicles"))
+    vehicle_id = workspace.variables.get("vehicle_id")
+    assert vehicle_id
+    await send_ok(workspace, ("Vehicle", "VIN"))  # sets {{vin}} for Compatibility
+    return vehicle_id
+
+
+def make_of(request: Request) -> str | None:
+    if not request.url.startswith(V2_VEHICLE):
+        return None
+    split = endpoints.make_specific_path(request.url[len(V2_VEHICLE) :])
+    return split[0] if split else None
+
+
+@pytest.mark.slow
+async def test_every_request_succeeds_in_the_sandbox(
+    workspace: Workspace, sandbox: Sandbox
+) -> None:
+    collection = smartcar_of(workspace)
+    done: set[tuple[str, ...]] = set()
+    everything = [(*folders, request.name) for folders, request in collection.walk()]
+
+    # A plug-in hybrid serves every generic endpoint: battery and charging, fuel and oil.
+    await log_in(workspace, sandbox, *PHEV)
+    done |= {("Auth", n) for n in ("Connect URL", "Exchange code", "Refresh token")}
+    done |= {("User", "User"), ("User", "All Vehicles"), ("Vehicle", "VIN")}
+    for path in everything:
+        request = request_at(collection, path)
+        if path in done or path in LAST or make_of(request):
+            continue
+        await send_ok(workspace, path)
+        done.add(path)
+
+    # Make-specific endpoints, each with a vehicle of its make.
+    for make, (brand, email) in LOGINS.items():
+        await log_in(workspace, sandbox, brand, email)
+        for path in everything:
+            if make_of(request_at(collection, path)) == make:
+                await send_ok(workspace, path)
+                done.add(path)
+
+    for path in LAST:
+        await send_ok(workspace, path)
+        done.add(path)
+    assert done == set(everything)
+
+
+@pytest.mark.slow
+async def test_vehicle_picker_against_the_sandbox(workspace: Workspace, sandbox: Sandbox) -> None:
+    from tui.core.smartcar import vehicles
+
+    await log_in(workspace, sandbox, "TESLA", "3-vehicles@smartcar.com")
+    ids = vehicles.vehicle_ids(workspace)
+    assert len(ids) == 3 and ids[0] == workspace.variables.get("vehicle_id")
+    found = await vehicles.list_vehicles(workspace)
+    assert [s.id for s in found] == ids
+    assert all(s.ok for s in found), [s.error for s in found]
+    # The sandbox's fleet: the chosen brand's first model, then a petrol car, then a PHEV.
+    assert {s.label for s in found} == {"2021 TESLA Model 3", "2016 AUDI A4", "2018 CHEVROLET Volt"}
+    audi = next(s for s in found if s.make == "AUDI")
+    vehicles.select_vehicle(workspace, audi.id)
+    current = vehicles.current_vehicle(workspace)
+    assert current is not None and current.label == "2016 AUDI A4"
+    # The Audi A4 burns petrol: the explainer's "EV battery on a 2016 Audi A4" case, for real.
+    collection = smartcar_of(workspace)
+    battery = request_at(collection, ("EV", "Battery"))
+    exchange, _ = await workspace.send(collection, battery)
+    assert exchange.response is not None and exchange.response.status == 501
+    explanation = explain(exchange, request=battery, vehicle_label=current.label)
+    assert explanation is not None
+    assert explanation.key == "COMPATIBILITY.VEHICLE_NOT_CAPABLE"
+    assert explanation.advice[0].startswith("This vehicle (2016 AUDI A4) cannot do this")

@@ -1,0 +1,120 @@
+"""Fixtures for the sandbox tests: a fresh sandbox per test, an HTTP client, a quick login."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import httpx
+import pytest
+
+from tui.sandbox import Sandbox, start_sandbox
+
+REDIRECT_URI = "http://localhost:8000/exchange"
+FULL_SCOPE = (
+    "read_vehicle_info read_vin read_odometer read_location read_battery read_charge "
+    "read_fuel read_tires read_engine_oil read_security read_diagnostics read_service_history "
+    "read_compass read_speedometer read_thermometer read_climate read_charge_records "
+    "read_charge_locations read_extended_vehicle_info control_security control_charge "
+    "control_navigation control_climate"
+)
+
+
+@pytest.fixture
+def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """XDG directories inside tmp_path, so nothing touches the real home."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return tmp_path
+
+
+@pytest.fixture
+def sandbox(isolated_dirs: Path) -> Iterator[Sandbox]:
+    with start_sandbox(state_dir=isolated_dirs / "sandbox", seed=7) as running:
+        yield running
+
+
+@pytest.fixture
+def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=sandbox.base_url, timeout=10, follow_redirects=False) as client:
+        yield client
+
+
+def query_of(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+@pytest.fixture
+def authorize_url(sandbox: Sandbox) -> Callable[..., str]:
+    def build(**params: str | None) -> str:
+        query: dict[str, str | None] = {
+            "response_type": "code", "client_id": sandbox.client_id,
+            "redirect_uri": REDIRECT_URI, "mode": "test", "state": "st-1",
+            "scope": FULL_SCOPE, "approval_prompt": "force",
+        }
+        query.update(params)
+        return f"{sandbox.connect_url}?{urlencode({k: v for k, v in query.items() if v is not None})}"
+    return build
+
+
+@dataclass
+class Login:
+    access_token: str
+    refresh_token: str
+    vehicles: list[str]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+    @property
+    def vehicle(self) -> str:
+        return self.vehicles[0]
+
+
+@pytest.fixture
+def login(sandbox: Sandbox, http: httpx.Client, authorize_url: Callable[..., str]
+          ) -> Callable[..., Login]:
+    """Connect (non-interactively) as ``email``, exchange the code, list the vehicles."""
+    def sign_in(email: str = "driver@example.com", brand: str | None = None,
+                **params: Any) -> Login:
+        location = sandbox.approve(authorize_url(**params), email, brand=brand)
+        code = query_of(location)["code"]
+        answer = http.post("/oauth/token", data={"grant_type": "authorization_code",
+                                                 "code": code, "redirect_uri": REDIRECT_URI},
+                           auth=(sandbox.client_id, sandbox.client_secret))
+        assert answer.status_code == 200, answer.text
+        tokens = answer.json()
+        listing = http.get("/v2.0/vehicles", params={"limit": 50},
+                           headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        assert listing.status_code == 200, listing.text
+        return Login(tokens["access_token"], tokens["refresh_token"], listing.json()["vehicles"])
+    return sign_in
+
+
+def assert_v2_error(response: httpx.Response, status: int, error_type: str,
+                    code: str | None = None) -> dict[str, Any]:
+    """The response is a well-formed v2.0 Smartcar error of this kind."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/json"
+    body = response.json()
+    assert body["type"] == error_type and body["code"] == code, body
+    assert body["statusCode"] == status
+    assert body["requestId"] == response.headers["sc-request-id"]
+    assert body["docURL"].startswith("https://smartcar.com/docs/errors/api-errors/")
+    assert isinstance(body["resolution"], dict) and "type" in body["resolution"]
+    assert "suggestedUserMessage" in body and body["description"]
+    return body
+
+
+@pytest.fixture
+def expect_error() -> Callable[..., dict[str, Any]]:
+    return assert_v2_error
+
+
+@pytest.fixture
+def qs() -> Callable[[str], dict[str, str]]:
+    return query_of

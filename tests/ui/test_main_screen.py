@@ -1,0 +1,314 @@
+"""Pilot tests for the main screen: tree, editor, saving, response viewer, keys, layout."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from textual.widgets import DataTable, Input, Select, TabbedContent, TextArea
+
+from tests.ui.helpers import make_workspace, wait_for
+from tui.app import CarmanApp
+from tui.core.collection_io import load_collection
+from tui.core.model import Body, BodyKind, KeyValue, Request
+from tui.screens.dialogs import ConfirmDialog, FormDialog
+from tui.screens.help import HelpScreen
+from tui.widgets.collection_tree import CollectionTree
+from tui.widgets.kv_table import KeyValueTable
+from tui.widgets.request_editor import RequestEditor
+from tui.widgets.response_viewer import ResponseViewer
+
+
+def _app(http_server: str, extra: list[Request] | None = None) -> CarmanApp:
+    return CarmanApp(make_workspace(http_server, extra=extra))
+
+
+async def _select(pilot, app: CarmanApp, name: str) -> None:  # type: ignore[no-untyped-def]
+    tree = app.screen.query_one(CollectionTree)
+    for collection in app.workspace.collections:
+        for _, request in collection.walk():
+            if request.name == name and not collection.read_only:
+                tree.select_request(request)
+                await wait_for(pilot, lambda: app.screen.request is request)
+                return
+    raise AssertionError(name)
+
+
+async def _send_and_wait(pilot, app: CarmanApp) -> ResponseViewer:  # type: ignore[no-untyped-def]
+    viewer = app.screen.query_one(ResponseViewer)
+    before = viewer.exchange
+    await pilot.press("ctrl+j")
+    await wait_for(pilot, lambda: viewer.exchange is not before and viewer.body_view.lines)
+    return viewer
+
+
+async def test_tree_new_rename_duplicate_move_delete(xdg: Path, http_server: str) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Echo")
+        tree = app.screen.query_one(CollectionTree).tree
+        tree.focus()
+        await pilot.press("n")
+        assert isinstance(app.screen, FormDialog)
+        app.screen.query_one(Input).value = "Created"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.request is not None and app.screen.request.name == "Created")
+        collection = app.workspace.collections[0]
+        loaded, _ = load_collection(Path(collection.path))
+        assert [r.name for r in loaded.requests] == ["Echo", "Big", "Created"]
+
+        tree.focus()
+        await pilot.press("r")
+        app.screen.query_one(Input).value = "Renamed"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("d")  # duplicate
+        await pilot.pause()
+        loaded, _ = load_collection(Path(collection.path))
+        assert [r.name for r in loaded.requests] == ["Echo", "Big", "Renamed", "Renamed copy"]
+
+        await _select(pilot, app, "Renamed")
+        tree.focus()
+        await pilot.press("K")  # move up
+        await pilot.pause()
+        loaded, _ = load_collection(Path(collection.path))
+        assert [r.name for r in loaded.requests] == ["Echo", "Renamed", "Big", "Renamed copy"]
+
+        await _select(pilot, app, "Renamed copy")
+        tree.focus()
+        await pilot.press("x")
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("y")
+        await pilot.pause()
+        loaded, _ = load_collection(Path(collection.path))
+        assert "Renamed copy" not in [r.name for r in loaded.requests]
+
+
+async def test_tree_filter_by_name(xdg: Path, http_server: str) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        tree = app.screen.query_one(CollectionTree)
+        tree.tree.focus()
+        await pilot.press("slash")
+        await pilot.press(*"tea")
+        await pilot.pause()
+        labels = [str(node.label) for node in tree._walk(tree.tree.root)]
+        assert any("Teapot" in label for label in labels)
+        assert not any("Echo" in label for label in labels)
+
+
+async def test_params_follow_the_url_and_back(xdg: Path, http_server: str) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Echo")
+        await pilot.press("ctrl+l")
+        url = app.screen.query_one("#url", Input)
+        url.value = "{{base}}/echo?a=1&b={{who}}"
+        await pilot.pause()
+        request = app.screen.request
+        assert request.url == "{{base}}/echo"
+        assert [(p.name, p.value) for p in request.params] == [("a", "1"), ("b", "{{who}}")]
+        assert request.dirty
+        preview = str(app.screen.query_one("#preview").render())
+        assert "unresolved: who" in preview
+        # Toggle a param off from the keyboard: the URL follows.
+        params = app.screen.query_one("#params", KeyValueTable)
+        app.screen.query_one(TabbedContent).active = "tab-params"
+        params.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert url.value == "{{base}}/echo?b={{who}}"
+        # Add a row with the keyboard.
+        await pilot.press("a")
+        assert isinstance(app.screen, FormDialog)
+        await pilot.press(*"c", "enter", *"3", "enter")
+        await pilot.pause()
+        assert url.value == "{{base}}/echo?b={{who}}&c=3"
+        # Reorder and delete.
+        await pilot.press("K")
+        await pilot.pause()
+        assert [p.name for p in request.params][-2:] == ["c", "b"] or "c" in url.value
+        await pilot.press("x")
+        await pilot.pause()
+        assert len(request.params) == 2
+
+
+async def test_headers_table_and_save_marks(xdg: Path, http_server: str) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Echo")
+        app.screen.query_one(TabbedContent).active = "tab-headers"
+        headers = app.screen.query_one("#headers", KeyValueTable)
+        headers.focus()
+        await pilot.press("a", *"X-Two", "enter", *"2", "enter")
+        await pilot.pause()
+        request = app.screen.request
+        assert [(h.name, h.value) for h in request.headers] == [("X-Test", "yes"), ("X-Two", "2")]
+        label = str(app.screen.query_one(CollectionTree).request_label(request))
+        assert "●" in label
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not request.dirty
+        loaded, _ = load_collection(Path(app.workspace.collections[0].path))
+        saved = loaded.find(["Echo"])
+        assert saved is not None and [h.name for h in saved.headers] == ["X-Test", "X-Two"]
+        viewer = await _send_and_wait(pilot, app)
+        echoed = json.loads(viewer.exchange.response.body)
+        assert echoed["headers"]["X-Two"] == "2"
+
+
+async def test_json_body_error_is_located(xdg: Path, http_server: str) -> None:
+    bad = Request(name="Bad JSON", method="POST", url="{{base}}/echo",
+                  body=Body(kind=BodyKind.JSON, text='{\n  "a": 1,\n  "b": \n}'))
+    app = _app(http_server, extra=[bad])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Bad JSON")
+        await pilot.press("ctrl+j")
+        viewer = app.screen.query_one(ResponseViewer)
+        await wait_for(pilot, lambda: "not valid JSON" in str(viewer.query_one("#status-line").render()))
+        assert "line 4, column 1" in str(viewer.query_one("#status-line").render())
+        area = app.screen.query_one("#body-text", TextArea)
+        assert area.cursor_location == (3, 0)
+        assert viewer.exchange is None
+
+
+async def test_body_kind_switch_and_method_picker(xdg: Path, http_server: str) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Echo")
+        app.screen.query_one("#method", Select).value = "POST"
+        app.screen.query_one("#body-kind", Select).value = BodyKind.JSON
+        await pilot.pause()
+        app.screen.query_one("#body-text", TextArea).load_text('{"x": 1}')
+        await pilot.pause()
+        viewer = await _send_and_wait(pilot, app)
+        echoed = json.loads(viewer.exchange.response.body)
+        assert echoed["method"] == "POST" and echoed["body"] == '{"x": 1}'
+        assert echoed["headers"]["Content-Type"] == "application/json"
+
+
+async def test_quit_with_unsaved_changes_asks(xdg: Path, http_server: str) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Echo")
+        app.screen.query_one("#url", Input).value = "{{base}}/changed"
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+    assert app.return_code is not None or not app.is_running
+
+
+async def test_response_search_filter_wrap_copy_save(xdg: Path, http_server: str, tmp_path: Path) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Big")
+        viewer = await _send_and_wait(pilot, app)
+        await wait_for(pilot, lambda: viewer._document is not None)
+        view = viewer.body_view
+        view.focus()
+        await pilot.press("slash", *"item 4")
+        await pilot.pause()
+        assert view.match_count == 11  # item 4 and item 40..49
+        await pilot.press("enter")
+        assert view.current_match == 2
+        await pilot.press("n")
+        assert view.current_match == 3
+        await pilot.press("N")
+        assert view.current_match == 2
+        await pilot.press("escape")
+        await pilot.press("f", *"$.items[3].name")
+        await pilot.pause()
+        assert view.lines == ['"item 3"']
+        await pilot.press("escape")
+        await pilot.pause()
+        assert len(view.lines) > 100
+        await pilot.press("w")
+        assert view.wrap
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard.startswith("{")
+        await pilot.press("s")
+        assert isinstance(app.screen, FormDialog)
+        target = tmp_path / "body.json"
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert json.loads(target.read_bytes())["items"][0]["id"] == 0
+
+
+async def test_headers_raw_timing_and_other_bodies(xdg: Path, http_server: str) -> None:
+    extra = [Request(name="Html", url="{{base}}/html"), Request(name="Binary", url="{{base}}/binary")]
+    app = _app(http_server, extra=extra)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Html")
+        viewer = await _send_and_wait(pilot, app)
+        await wait_for(pilot, lambda: "HTML" in str(viewer.query_one("#body-note").render()))
+        table = viewer.query_one("#headers-table", DataTable)
+        assert table.row_count >= 2
+        assert "<html>" in "\n".join(viewer.query_one("#raw").lines)
+        assert "Total" in str(viewer.query_one("#timing").render())
+        await _select(pilot, app, "Binary")
+        viewer = await _send_and_wait(pilot, app)
+        await wait_for(pilot, lambda: "binary" in str(viewer.query_one("#body-note").render()))
+        assert viewer.body_view.lines[0].startswith("00000000  00 01 02")
+
+
+async def test_esc_cancels_and_new_send_replaces(xdg: Path, http_server: str) -> None:
+    slow = Request(name="Slow", url="{{base}}/slow", headers=[KeyValue("X-Delay", "5")])
+    app = _app(http_server, extra=[slow])
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Slow")
+        app.screen.query_one(CollectionTree).tree.focus()
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.2)
+        await pilot.press("escape")
+        viewer = app.screen.query_one(ResponseViewer)
+        await wait_for(pilot, lambda: "Cancelled" in str(viewer.query_one("#status-line").render()))
+        assert viewer.exchange is None
+        # A new send while one is in flight replaces it.
+        await pilot.press("ctrl+j")
+        await pilot.pause(0.2)
+        await _select(pilot, app, "Echo")
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: viewer.exchange is not None)
+        assert viewer.exchange.request.url.endswith("/echo")
+
+
+async def test_keymap_palette_help_and_layout(xdg: Path, http_server: str) -> None:
+    config_dir = xdg / "config" / "carman"
+    config_dir.mkdir(parents=True)
+    (config_dir / "config.toml").write_text('[keymap]\nsend = "ctrl+g"\n')
+    app = _app(http_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _select(pilot, app, "Echo")
+        viewer = app.screen.query_one(ResponseViewer)
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: viewer.exchange is not None)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.press("ctrl+b")
+        assert app.screen.has_class("-hide-tree")
+        await pilot.press("ctrl+b", "f11")
+        assert app.screen.has_class("-maximized")
+        assert not app.screen.query_one(RequestEditor).display or not app.screen.query_one(
+            RequestEditor).region.height
+        await pilot.press("f11", "alt+1")
+        assert app.focused is app.screen.query_one(CollectionTree).tree
+        await pilot.press("alt+3")
+        assert app.focused is viewer.body_view
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Big")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen.request is not None and app.screen.request.name == "Big")

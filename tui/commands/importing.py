@@ -1,0 +1,264 @@
+"""``carman import postman | postman-env | curl``: bring requests in from elsewhere.
+
+Nothing is half-imported: a collection is written to a hidden directory next to its place and
+renamed into place once complete. Secrets found on the way go to the secrets file, never into
+collection or environment files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import uuid
+from pathlib import Path
+from typing import TextIO
+
+from tui.commands.common import EXIT_OK, fail
+from tui.core.errors import CarmanError
+from tui.core.importers.report import CLIENT_SECRET, VARIABLE, ImportReport
+from tui.core.model import Collection
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    kinds = parser.add_subparsers(dest="kind", metavar="KIND", required=True)
+    postman = kinds.add_parser(
+        "postman",
+        help="a Postman collection (v2.0 or v2.1 JSON)",
+        description="Import a Postman collection (v2.0 or v2.1). Tokens are never imported; "
+        "client secrets go to the secrets file.",
+    )
+    postman.add_argument("file", metavar="FILE", help="the collection JSON ('-' reads stdin)")
+    postman.add_argument(
+        "--into", metavar="DIR", help="collection directory (default: your collections dir)"
+    )
+    postman.add_argument("--force", action="store_true", help="replace an existing collection")
+    _secrets_env_argument(postman)
+
+    env = kinds.add_parser(
+        "postman-env",
+        help="a Postman environment (JSON)",
+        description="Import a Postman environment. Secret values go to the secrets file.",
+    )
+    env.add_argument("file", metavar="FILE", help="the environment JSON ('-' reads stdin)")
+    env.add_argument("--name", metavar="NAME", help="name it NAME instead of its own name")
+    env.add_argument("--force", action="store_true", help="replace an existing environment")
+
+    curl = kinds.add_parser(
+        "curl",
+        help="a curl command",
+        description="Import a curl command (quote it as one argument, or '-' to read stdin). "
+        "Without --into the request is printed as TOML.",
+    )
+    curl.add_argument("command", metavar="COMMAND", help="the curl command line, quoted")
+    curl.add_argument(
+        "--into", metavar="COLLECTION", help="add it to this collection (name or directory)"
+    )
+    curl.add_argument("--name", metavar="NAME", help="the request's name")
+    _secrets_env_argument(curl)
+
+
+def _secrets_env_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--secrets-env",
+        metavar="ENV",
+        help="store secret values found (API keys, passwords) as secret variables of ENV",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    handlers = {"postman": _postman, "postman-env": _postman_env, "curl": _curl}
+    try:
+        return handlers[args.kind](args)
+    except CarmanError as exc:
+        return fail(str(exc))
+    except OSError as exc:
+        return fail(f"{getattr(exc, 'filename', None) or 'file'}: {exc.strerror or exc}")
+
+
+def _warnings(report: ImportReport) -> None:
+    for warning in report.warnings:
+        print(f"carman: warning: {warning}", file=sys.stderr)
+
+
+def _store_secrets(
+    report: ImportReport, secrets_env: str | None, out: TextIO | None = None
+) -> None:
+    out = out or sys.stdout
+    from tui.core.secrets import SecretsStore
+
+    store = SecretsStore()
+    for secret in report.secrets:
+        if secret.kind == CLIENT_SECRET:
+            if not secret.name or "{{" in secret.name:
+                print(
+                    f"carman: warning: {secret.where or '(collection)'}: client secret not stored "
+                    "(its client id is not known until a variable is set); carman login asks "
+                    "for it",
+                    file=sys.stderr,
+                )
+                continue
+            store.set_client_secret(secret.name, secret.value)
+            print(
+                f"  client secret for client id {secret.name} stored in the secrets file", file=out
+            )
+    names = [s.name for s in report.secrets if s.kind == VARIABLE]
+    if not names:
+        return
+    if secrets_env:
+        for secret in report.secrets:
+            if secret.kind == VARIABLE:
+                store.set_variable(secrets_env, secret.name, secret.value)
+        print(
+            f"  secret variables stored for environment {secrets_env!r}: {', '.join(names)}",
+            file=out,
+        )
+    else:
+        print(
+            f"carman: warning: secret values not stored: {', '.join(names)} "
+            "(pass --secrets-env ENV to keep them as secret variables of ENV)",
+            file=sys.stderr,
+        )
+
+
+# ---- postman ------------------------------------------------------------------------------------
+
+
+def _postman(args: argparse.Namespace) -> int:
+    from tui.core import paths
+    from tui.core.collection_io import slugify
+    from tui.core.importers.postman import import_postman_file
+
+    collection, report = import_postman_file(Path(args.file))
+    target = Path(args.into).expanduser() if args.into else None
+    target = target or paths.collections_dir() / slugify(collection.name)
+    save_new_collection(collection, target, force=args.force)
+    print(f'Imported "{collection.name}" into {target}: {report.summary()}')
+    _store_secrets(report, args.secrets_env)
+    _warnings(report)
+    return EXIT_OK
+
+
+def save_new_collection(collection: Collection, target: Path, *, force: bool = False) -> Path:
+    """Write ``collection`` to a hidden sibling directory, then rename it into place."""
+    from tui.core.collection_io import load_collection, save_collection
+
+    if target.exists() and not target.is_dir():
+        raise CarmanError(f"{target} exists and is not a directory")
+    if target.is_dir() and any(target.iterdir()) and not force:
+        raise CarmanError(f"{target} already exists; use --force to replace it")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.parent / f".{target.name}.import-{uuid.uuid4().hex[:8]}"
+    temporary.mkdir()
+    try:
+        save_collection(collection, temporary)
+        _, issues = load_collection(temporary)
+        if issues:  # never leave a collection behind that does not load
+            raise CarmanError("the imported collection does not load back: " + str(issues[0]))
+        _swap_into_place(temporary, target)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    collection.path = target
+    return target
+
+
+def _swap_into_place(temporary: Path, target: Path) -> None:
+    if not target.exists():
+        os.replace(temporary, target)
+        return
+    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
+    os.replace(target, old)
+    try:
+        os.replace(temporary, target)
+    except OSError:
+        os.replace(old, target)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# ---- postman-env --------------------------------------------------------------------------------
+
+
+def _postman_env(args: argparse.Namespace) -> int:
+    from tui.core import paths
+    from tui.core.collection_io import slugify
+    from tui.core.environments import save_environment
+    from tui.core.importers.postman_env import import_postman_environment_file
+
+    env, report = import_postman_environment_file(Path(args.file), name=args.name or "")
+    target = paths.environments_dir() / f"{slugify(env.name)}.toml"
+    if target.exists() and not args.force:
+        raise CarmanError(f"environment file {target} already exists; use --force to replace it")
+    path = save_environment(env)
+    secrets = report.secret_variables()
+    print(
+        f'Imported environment "{env.name}" into {path}: {len(env.variables)} variables'
+        + (f", {len(secrets)} secret{'s' * (len(secrets) != 1)}" if secrets else "")
+    )
+    if secrets:
+        from tui.core.secrets import SecretsStore
+
+        store = SecretsStore()
+        for name, value in secrets.items():
+            store.set_variable(env.name, name, value)
+        print(f"  secret values stored in the secrets file: {', '.join(secrets)}")
+    _warnings(report)
+    return EXIT_OK
+
+
+# ---- curl ---------------------------------------------------------------------------------------
+
+
+def _curl(args: argparse.Namespace) -> int:
+    from tui.core.importers.curl import import_curl
+
+    command = sys.stdin.read() if args.command == "-" else args.command
+    request, report = import_curl(command, name=args.name or "")
+    if not args.into:
+        import tomli_w
+
+        from tui.core.serialize import request_to_dict
+
+        sys.stdout.write(tomli_w.dumps(request_to_dict(request), multiline_strings=True))
+        print(f'Imported "{request.name}": {report.summary()}', file=sys.stderr)
+        _store_secrets(report, args.secrets_env, out=sys.stderr)
+        _warnings(report)
+        return EXIT_OK
+    collection, created = _target_collection(args.into)
+    if collection.read_only:
+        raise CarmanError(f"collection {collection.name!r} is built in (read-only); pick another")
+    taken = {r.name for r in collection.requests}
+    base, counter = request.name, 2
+    while request.name in taken:
+        request.name = f"{base} ({counter})"
+        counter += 1
+    collection.requests.append(request)
+    from tui.core.collection_io import save_request
+
+    path = save_request(collection, request)
+    verb = "created collection" if created else "collection"
+    print(f'Added "{request.name}" to {verb} "{collection.name}" ({path}): {report.summary()}')
+    _store_secrets(report, args.secrets_env)
+    _warnings(report)
+    return EXIT_OK
+
+
+def _target_collection(spec: str) -> tuple[Collection, bool]:
+    from tui.commands.exporting import find_collection
+    from tui.core import paths
+    from tui.core.collection_io import slugify
+
+    found = find_collection(spec)
+    if found is not None:
+        return found, False
+    directory = Path(spec).expanduser()
+    if os.sep in spec or spec.startswith("."):
+        path = directory
+        name = directory.name
+    else:
+        path, name = paths.collections_dir() / slugify(spec), spec
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise CarmanError(f"{path} exists but is not a collection directory")
+    return Collection(name=name, path=path), True

@@ -1,0 +1,31 @@
+"""Short-lived httpx clients for login-time calls (token endpoint, vehicle list, sandbox).
+
+Each call gets its own client so it never outlives the event loop it was made on (the CLI
+runs several ``asyncio.run``); the TLS context is built once because loading the CA bundle
+costs tens of milliseconds per client.
+"""
+
+from __future__ import annotations
+
+import functools
+import ssl
+
+import httpx
+
+from tui import __version__
+
+TIMEOUT = 30.0
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    return httpx.create_ssl_context()
+
+
+def new_client(timeout: float = TIMEOUT) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=False,
+        verify=_tls_context(),
+        headers={"User-Agent": f"carman/{__version__}"},
+    )
