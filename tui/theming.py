@@ -94,11 +94,17 @@ def check_css(name: str, value: str) -> str | None:
 
 # -- building ----------------------------------------------------------------------------------
 def to_textual_theme(spec: ThemeSpec) -> Theme:
+    variables = dict(spec.css)
+    if spec.ansi:
+        # Textual's ANSI colour system leaves these two to the theme (as its ansi-dark does);
+        # without them its CSS fails to parse.
+        variables.setdefault("ansi-background", "ansi_black" if spec.dark else "ansi_white")
+        variables.setdefault("ansi-foreground", "ansi_white" if spec.dark else "ansi_black")
     return Theme(
         name=spec.name,
         dark=spec.dark,
         ansi=spec.ansi,
-        variables=dict(spec.css),
+        variables=variables,
         **dict(spec.colours),
     )
 

@@ -73,7 +73,8 @@ CAPTURED_FOR_URLS = {"vehicle_id"}
 # Typed by hand: the ?code= of Connect's redirect, for Auth/Exchange code.
 TYPED = {"code"}
 # Not a variable anyone stores: the secrets store answers it (keyed by client id).
-FROM_SECRETS = {"client_secret"}
+# client_secret from the secrets store; amt from it too (or set in memory for the sandbox).
+FROM_SECRETS = {"client_secret", "amt"}
 
 V2_VEHICLE = "{{api_url}}/v{{api_version}}/vehicles/{{vehicle_id}}"
 

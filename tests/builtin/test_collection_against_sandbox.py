@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tui.commands.common import point_at_sandbox
 from tui.core.model import Collection, Request
 from tui.core.oauth.manager import TokenManager
 from tui.core.oauth.token_store import StoredToken
@@ -48,18 +49,8 @@ def sandbox(xdg: Path) -> Iterator[Sandbox]:
 @pytest.fixture
 async def workspace(xdg: Path, sandbox: Sandbox):  # type: ignore[no-untyped-def]
     ws = Workspace().load("sandbox")
-    # What `carman --sandbox` does: the real port, the sandbox's client and its secret.
-    for name in ("connect_url", "auth_url", "api_url", "mgmt_url"):
-        ws.set_environment_variable(name, sandbox.base_url)
-    ws.set_environment_variable("v3_url", f"{sandbox.base_url}/v3")
-    ws.set_environment_variable("client_id", sandbox.client_id)
-    ws.secrets.set_client_secret(sandbox.client_id, sandbox.client_secret)
-    # {{client_secret}} (Basic auth of the token and Compatibility requests) comes from the
-    # secrets store, keyed by the client id.
-    ws.variables.add_provider(
-        "client_secret",
-        lambda: ws.secrets.client_secret(ws.variables.get("client_id") or ""),
-    )
+    # What `carman --sandbox` does: the real port, the sandbox's client and its secrets.
+    point_at_sandbox(ws, sandbox)
     manager = TokenManager(ws)
     ws.set_token_source(manager)
     yield ws

@@ -14,6 +14,7 @@ import socket
 import stat
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urljoin
 
 import httpx
 import pytest
@@ -78,18 +79,23 @@ def _hidden(html: str) -> dict[str, str]:
 
 async def browse_connect(url: str, email: str, *, deny: bool = False) -> httpx.Response:
     """A browser on the sandbox's Connect pages; returns the listener's final page."""
+    action = urljoin(url, "/oauth/authorize")  # every form posts there
     async with httpx.AsyncClient(timeout=10, follow_redirects=True) as browser:
         page = await browser.get(url)
         assert page.status_code == 200, page.text
-        page = await browser.post(url, data={**_hidden(page.text), "brand": "TESLA"})
+        page = await browser.post(action, data={**_hidden(page.text), "brand": "TESLA"})
         assert 'name="username"' in page.text
         form = {**_hidden(page.text), "username": email, "password": "any"}
-        page = await browser.post(url, data=form)
+        page = await browser.post(action, data=form)
         if _hidden(page.text).get("step") != "grant":
             return page  # Connect ended at once (an error redirect, already followed)
         vehicles = re.findall(r'name="vehicle" value="([^"]+)"', page.text)
-        form = {**_hidden(page.text), "action": "deny" if deny else "approve"}
-        return await browser.post(url, data=[*form.items(), *(("vehicle", v) for v in vehicles)])
+        grant: dict[str, str | list[str]] = {
+            **_hidden(page.text),
+            "action": "deny" if deny else "approve",
+            "vehicle": vehicles,
+        }
+        return await browser.post(action, data=grant)
 
 
 def odometer() -> Request:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from tui.core.errors import CarmanError
 from tui.core.workspace import SANDBOX_ENVIRONMENT, Workspace
@@ -22,18 +23,27 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> int:
     return code
 
 
-def attach_sandbox(workspace: Workspace) -> object:
-    """Point the sandbox environment at a running sandbox, starting one in-process if needed."""
-    from tui.sandbox import ensure_sandbox
+def point_at_sandbox(workspace: Workspace, sandbox: Any) -> None:
+    """Aim the sandbox environment at ``sandbox``: its real port, client and secrets."""
+    from tui.sandbox import config as sandbox_config
 
-    sandbox = ensure_sandbox()
     base = sandbox.base_url
     for name in ("connect_url", "auth_url", "api_url", "mgmt_url"):
         workspace.set_environment_variable(name, base)
     workspace.set_environment_variable("v3_url", f"{base}/v3")
     workspace.set_environment_variable("client_id", sandbox.client_id)
+    # The sandbox's management token is public test data, but secret-named: kept in memory.
+    workspace.set_environment_variable("amt", getattr(sandbox, "amt", sandbox_config.DEFAULT_AMT))
     if workspace.secrets.client_secret(sandbox.client_id) != sandbox.client_secret:
         workspace.secrets.set_client_secret(sandbox.client_id, sandbox.client_secret)
+
+
+def attach_sandbox(workspace: Workspace) -> Any:
+    """Point the sandbox environment at a running sandbox, starting one in-process if needed."""
+    from tui.sandbox import ensure_sandbox
+
+    sandbox = ensure_sandbox()
+    point_at_sandbox(workspace, sandbox)
     return sandbox
 
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from tui.commands.common import EXIT_BAD_INPUT, EXIT_OK, add_env_argument, fail, open_workspace
 from tui.core.errors import CarmanError
+from tui.core.oauth.listener import is_loopback_host
 
 if TYPE_CHECKING:
     from tui.core.model import OAuth2Settings
@@ -114,8 +115,9 @@ def _login(workspace: Workspace, args: argparse.Namespace) -> int:
     except CarmanError as exc:
         return fail(str(exc))
     flow = manager.login(settings, timeout=args.timeout, on_event=_event)
-    print("Open this address in your browser to log in:\n")
-    print(f"  {flow.authorize_url}\n", flush=True)
+    if not args.approve_as:
+        print("Open this address in your browser to log in:\n")
+        print(f"  {flow.authorize_url}\n", flush=True)
     try:
         if args.paste:
             print(
@@ -132,7 +134,10 @@ def _login(workspace: Workspace, args: argparse.Namespace) -> int:
                 flow.start()
             except ListenerError as exc:
                 return fail(f"{exc} Or use carman login --paste.", EXIT_LOGIN_FAILED)
-            _print_waiting(settings, args.timeout)
+            if args.approve_as:
+                print(f"Approving in the sandbox as {args.approve_as}...", flush=True)
+            else:
+                _print_waiting(settings, args.timeout)
             result = asyncio.run(_listen(flow, args.approve_as))
     except InvalidCallback as exc:
         return fail(str(exc), EXIT_BAD_INPUT)
@@ -145,13 +150,26 @@ def _login(workspace: Workspace, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _forwarded_ports(settings: OAuth2Settings) -> list[int]:
+    """Ports the laptop's browser must reach on this machine: the callback, and the
+    authorize page too when it is served here (carman's sandbox)."""
+    ports = [_redirect_port(settings)]
+    try:
+        parts = urlsplit(settings.authorize_url)
+        if is_loopback_host(parts.hostname or "") and parts.port and parts.port not in ports:
+            ports.append(parts.port)
+    except ValueError:
+        pass
+    return ports
+
+
 def _print_waiting(settings: OAuth2Settings, timeout: float) -> None:
     if _on_ssh():
-        port = _redirect_port(settings)
+        forwards = " ".join(f"-L {p}:localhost:{p}" for p in _forwarded_ports(settings))
         print(
-            "You are connected over SSH: the browser on your laptop must reach this machine's "
-            "port. From the laptop, run\n\n"
-            f"  ssh -L {port}:localhost:{port} {getpass.getuser()}@{socket.gethostname()}\n\n"
+            "You are connected over SSH: the browser on your laptop must reach this machine. "
+            "From the laptop, run\n\n"
+            f"  ssh {forwards} {getpass.getuser()}@{socket.gethostname()}\n\n"
             "then open the address above there (or use carman login --paste).\n",
             flush=True,
         )

@@ -7,12 +7,14 @@ import re
 # A name is secret when it contains one of these words (case-insensitive):
 # access_token, client_secret, password, api_key, X-Api-Key, amt_key ...
 SECRET_WORDS = ("token", "secret", "password", "key", "authorization")
+# Exact names that are secret without containing a secret word (Smartcar's management token).
+SECRET_NAMES = ("amt", "code")
 MASK = "••••••"
 
 
 def is_secret_name(name: str) -> bool:
     lowered = name.lower()
-    return any(word in lowered for word in SECRET_WORDS)
+    return lowered in SECRET_NAMES or any(word in lowered for word in SECRET_WORDS)
 
 
 def mask_value(value: str) -> str:

@@ -78,6 +78,14 @@ class Workspace:
         self.pipeline = SendPipeline(timeout=self.config.timeout)
         self._exchange_listeners: list[ExchangeListener] = []
         self._collection_for_vars: Collection | None = None
+        # {{client_secret}} resolves from the secrets file, keyed by the current client id.
+        self.variables.add_provider("client_secret", self._client_secret)
+
+    def _client_secret(self) -> str | None:
+        try:
+            return self.secrets.client_secret(self.variables.get("client_id") or "")
+        except CarmanError:
+            return None  # a damaged secrets file is reported where it is read for real
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, environment: str | None = None) -> Workspace:

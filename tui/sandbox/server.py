@@ -96,6 +96,8 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
                    ) -> None:
         """Errors found by the standard library's parser, as JSON instead of its HTML page."""
         request_id = str(uuid.uuid4())
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"  # answer with a status line and headers anyway
         body = error_body("VALIDATION", None, request_id,
                           description=f"{message or 'Bad request'}. {explain or ''}".strip())
         body["statusCode"] = code

@@ -242,7 +242,6 @@ def _param(key: str, value: str) -> dict[str, Any]:
 def _oauth2(settings: OAuth2Settings | None) -> list[dict[str, Any]]:
     if settings is None:
         return []  # the environment's OAuth2 settings apply
-    defaults = OAuth2Settings()
     params = [
         _param("grant_type", "authorization_code"),
         _param("authUrl", settings.authorize_url),
@@ -252,14 +251,26 @@ def _oauth2(settings: OAuth2Settings | None) -> list[dict[str, Any]]:
         _param("redirect_uri", settings.redirect_uri),
         _param("addTokenTo", "queryParams" if settings.add_token_to == "query" else "header"),
     ]
-    extra: list[tuple[str, str]] = []
-    for name in ("mode", "country", "make", "approval_prompt"):
-        value = getattr(settings, name)
-        if value != getattr(defaults, name):
-            extra.append((name, value))
+    # What carman's login adds to the authorize URL, so Postman's login asks the same.
+    extra: list[tuple[str, str]] = [
+        (name, getattr(settings, name))
+        for name in ("mode", "approval_prompt", "make")
+        if getattr(settings, name)
+    ]
     if settings.single_select:
         extra.append(("single_select", "true"))
-    extra += list(settings.extra_params.items())
+    extras = dict(settings.extra_params)
+    flags = " ".join(
+        part
+        for part in (
+            f"country:{settings.country}" if settings.country else "",
+            extras.pop("flags", ""),
+        )
+        if part
+    )
+    if flags:
+        extra.append(("flags", flags))
+    extra += list(extras.items())
     if extra:
         params.append(
             {

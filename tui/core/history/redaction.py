@@ -30,6 +30,9 @@ SECRET_PARAMS = frozenset(
 )
 # Named like secrets but never secret; masking them would also redact "Bearer" everywhere.
 HARMLESS_NAMES = frozenset({"token_type", "token_type_hint"})
+# Only a query or form "code" is OAuth's authorization code; a JSON "code" is an error code
+# ("code": "DOOR_OPEN" in Smartcar's errors) and must stay readable.
+QUERY_ONLY_NAMES = frozenset({"code"})
 # Values found by structure shorter than this are masked in place only: redacting a short,
 # common string everywhere would mangle unrelated text.
 MIN_DISCOVERED = 8
@@ -48,15 +51,15 @@ _USERINFO = re.compile(r"^(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*:)(?P<passwo
 def is_secret_field(name: str) -> bool:
     """A header, JSON field or parameter whose value is a secret (``code`` aside)."""
     lowered = name.strip().lower()
-    if lowered in HARMLESS_NAMES:
+    if lowered in HARMLESS_NAMES or lowered in QUERY_ONLY_NAMES:
         return False
-    return (lowered in SECRET_PARAMS and lowered != "code") or is_secret_name(lowered)
+    return lowered in SECRET_PARAMS or is_secret_name(lowered)
 
 
 def is_secret_param(name: str) -> bool:
     """A query or form parameter to mask: secret fields plus OAuth's authorization ``code``."""
     lowered = unquote_plus(name).strip().lower()
-    return lowered == "code" or is_secret_field(lowered)
+    return lowered in QUERY_ONLY_NAMES or is_secret_field(lowered)
 
 
 class _Found:

@@ -21,8 +21,9 @@ from tui.core.importers.report import CLIENT_SECRET, VARIABLE, ImportFailed, Imp
 from tui.core.model import Auth, AuthKind, KeyValue, OAuth2Settings
 from tui.core.variables import VARIABLE as TEMPLATE
 
-# authRequestParams that are OAuth2Settings fields of their own (Smartcar Connect options).
-CONNECT_PARAMS = ("mode", "country", "make", "single_select", "approval_prompt")
+# authRequestParams that are OAuth2Settings fields of their own (Smartcar Connect options);
+# the country travels as ``flags=country:XX``, as carman's login sends it.
+CONNECT_PARAMS = ("mode", "make", "single_select", "approval_prompt")
 # OAuth2 options carman has no use for; silently ignored.
 _IGNORED_OAUTH2 = {
     "useBrowser",
@@ -151,7 +152,11 @@ def _oauth2(
             where, f"oauth2: addTokenTo {add_to!r} not supported; the token goes in a header"
         )
     _grant(text, where, report)
+    # Postman sends no mode unless told: Connect then runs live. Keep it that way.
+    settings.mode = ""
     _connect_params(params.get("authRequestParams"), settings, where, report)
+    if not settings.mode and "smartcar" in settings.authorize_url.lower():
+        report.warn(where, "oauth2: no mode given, so Connect runs live (set mode to 'test')")
     _client_secret(text.get("clientSecret", ""), settings.client_id, where, report, variables)
     dropped = [key for key in _TOKEN_KEYS if text.get(key, "").strip()]
     if dropped:
@@ -209,6 +214,14 @@ def _connect_params(value: Any, settings: OAuth2Settings, where: str, report: Im
             report.warn(where, f"oauth2: disabled auth request parameter {key!r} not imported")
         elif key == "single_select":
             settings.single_select = as_bool(param)
+        elif key == "flags":  # Connect's "country:US other:flag" (carman sends country so)
+            flags = param.split()
+            country = [f for f in flags if f.lower().startswith("country:")]
+            if country:
+                settings.country = country[-1].split(":", 1)[1]
+            rest = " ".join(f for f in flags if f not in country)
+            if rest:
+                settings.extra_params["flags"] = rest
         elif key in CONNECT_PARAMS:
             setattr(settings, key, param)
         else:

@@ -142,15 +142,22 @@ class LoginFlow:
         return await self._complete(CallbackResult(code=code))
 
     async def _complete(self, result: CallbackResult) -> LoginResult:
-        if not result.ok or result.code is None:
-            raise LoginError(result.message, result)
-        if self._used:
-            raise LoginError("This login was already completed; start a new one.")
-        self._used = True
+        try:
+            if not result.ok or result.code is None:
+                raise LoginError(result.message, result)
+            if self._used:
+                raise LoginError("This login was already completed; start a new one.")
+            self._used = True
+            return await self._exchange(result.code)
+        finally:
+            # Done either way: free the port at once so a new login can listen on it.
+            self.stop()
+
+    async def _exchange(self, code: str) -> LoginResult:
         manager = self.manager
         secret = manager.client_secret(self.settings)
         try:
-            response = await exchange_code(self.settings, secret, result.code)
+            response = await exchange_code(self.settings, secret, code)
         except TokenError as exc:
             raise LoginError(str(exc)) from None
         token = await manager.complete_login(self.settings, response)

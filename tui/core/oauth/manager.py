@@ -169,7 +169,14 @@ class TokenManager:
                 return token.access_token
             if stale is None and not self._due(token):
                 return token.access_token
-            return (await self._refresh(key, settings, token, stale=stale)).access_token
+            try:
+                return (await self._refresh(key, settings, token, stale=stale)).access_token
+            except TokenError:
+                # The token endpoint is unreachable or unhappy, but the token we have is not
+                # expired yet: use it for the moment rather than block the send.
+                if stale is None and token.seconds_left(self.clock()) > 0:
+                    return token.access_token
+                raise
 
     async def ensure_fresh(self, settings: OAuth2Settings) -> None:
         """Refresh a due token before a send resolves {{access_token}}; no token: no-op."""
