@@ -36,6 +36,7 @@ class CarmanApp(App[None]):
         self.workspace = workspace
         self.sandbox = sandbox
         self.vehicle_labels: dict[str, str] = {}
+        self.vehicle_label_attempts: set[str] = set()
         self.history: Any = None  # the history recorder, when available
         self.tokens: Any = workspace.pipeline.token_source
 

@@ -240,9 +240,7 @@ def test_unsupported_auth_and_examples_are_reported(smartcar) -> None:
     collection, report = smartcar
     assert get(collection, "Misc/Digest").auth.kind == AuthKind.NONE
     assert any("'digest' is not supported" in m for m in warnings_for(report, "Misc/Digest"))
-    assert warnings_for(report, "Misc/Saved examples") == [
-        "1 saved example response not imported"
-    ]
+    assert warnings_for(report, "Misc/Saved examples") == ["1 saved example response not imported"]
 
 
 def test_every_warning_names_an_item(smartcar) -> None:

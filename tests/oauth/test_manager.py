@@ -267,3 +267,19 @@ async def test_another_process_refresh_is_reused(
     other_new = await other.access_token(settings, stale=old_exchange_token)
     assert await manager.access_token(settings, stale=old_exchange_token) == other_new
     assert provider.refresh_calls == 2
+
+
+async def test_an_unreachable_token_endpoint_does_not_block_a_still_valid_token(
+    manager: TokenManager, provider: FakeProvider, clock: Clock
+) -> None:
+    await log_in(manager, provider)
+    settings = manager.require_settings()
+    current = manager.stored(settings)
+    assert current is not None
+    provider.stop()
+    clock.advance(7200 - 60)  # due for refresh, but not expired
+    assert await manager.access_token(settings) == current.access_token
+    clock.advance(120)  # now expired: the failure is reported
+    with pytest.raises(CarmanError, match="Could not reach the token endpoint"):
+        await manager.access_token(settings)
+    assert manager.stored(settings) is not None  # a network problem forgets nothing

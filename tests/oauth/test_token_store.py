@@ -113,7 +113,7 @@ for i in range(count):
 
 
 def test_two_processes_updating_at_once_leave_it_valid(xdg: Path) -> None:
-    count = 40
+    count = 25
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
         subprocess.Popen([sys.executable, "-c", WRITER, name, str(count)], env=env, cwd=ROOT)

@@ -56,7 +56,8 @@ def authorize_url(sandbox: Sandbox) -> Callable[..., str]:
             "scope": FULL_SCOPE, "approval_prompt": "force",
         }
         query.update(params)
-        return f"{sandbox.connect_url}?{urlencode({k: v for k, v in query.items() if v is not None})}"
+        kept = {k: v for k, v in query.items() if v is not None}
+        return f"{sandbox.connect_url}?{urlencode(kept)}"
     return build
 
 

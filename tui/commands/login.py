@@ -17,7 +17,6 @@ from urllib.parse import urlsplit
 
 from tui.commands.common import EXIT_BAD_INPUT, EXIT_OK, add_env_argument, fail, open_workspace
 from tui.core.errors import CarmanError
-from tui.core.oauth.listener import is_loopback_host
 
 if TYPE_CHECKING:
     from tui.core.model import OAuth2Settings
@@ -153,6 +152,8 @@ def _login(workspace: Workspace, args: argparse.Namespace) -> int:
 def _forwarded_ports(settings: OAuth2Settings) -> list[int]:
     """Ports the laptop's browser must reach on this machine: the callback, and the
     authorize page too when it is served here (carman's sandbox)."""
+    from tui.core.oauth.listener import is_loopback_host
+
     ports = [_redirect_port(settings)]
     try:
         parts = urlsplit(settings.authorize_url)

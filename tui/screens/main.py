@@ -87,11 +87,15 @@ class MainScreen(Screen[None]):
         if name in ("vehicle_id", "*", "unit_system"):
             self.refresh_header()
 
-    def refresh_header(self) -> None:
+    def refresh_header(self, fetch: bool = True) -> None:
         workspace = self.carman.workspace
         header = self.query_one(StatusHeader)
         vehicle = workspace.variables.get("vehicle_id") or ""
         label = self.carman.vehicle_labels.get(vehicle, vehicle[:8] + "…" if vehicle else "")
+        tried = self.carman.vehicle_label_attempts
+        if vehicle and vehicle not in self.carman.vehicle_labels and fetch and vehicle not in tried:
+            tried.add(vehicle)  # once per id; a new login clears the set
+            self._fetch_vehicle_label()
         header.set_state(
             environment=workspace.environment_name,
             sandbox=self.carman.sandbox is not None,
@@ -171,6 +175,32 @@ class MainScreen(Screen[None]):
         explanation = self.carman.explain(exchange, request)
         viewer.show_explanation(explanation)
         self.refresh_header()
+        body = exchange.response.text[:2000] if exchange.response is not None else ""
+        vehicle_id = self.carman.workspace.variables.get("vehicle_id")
+        if explanation is not None and '"PERMISSION"' in body and vehicle_id:
+            self._explain_with_permissions(exchange, request, vehicle_id)
+
+    @work(exclusive=True, group="permissions")
+    async def _explain_with_permissions(
+        self, exchange: Exchange, request: Request | None, vehicle_id: str
+    ) -> None:
+        """Ask Smartcar which permissions the token holds, then say if the missing one is."""
+        from tui.core.smartcar.vehicles import granted_permissions
+        from tui.widgets.explanation import render_explanation
+
+        granted = await granted_permissions(self.carman.workspace, vehicle_id)
+        viewer = self.query_one(ResponseViewer)
+        if granted is not None and viewer.exchange is exchange:
+            viewer.show_explanation(render_explanation(self.carman, exchange, request, granted))
+
+    @work(exclusive=True, group="vehicle-label")
+    async def _fetch_vehicle_label(self) -> None:
+        from tui.core.smartcar.vehicles import list_vehicles
+
+        for summary in await list_vehicles(self.carman.workspace):
+            if summary.ok:
+                self.carman.vehicle_labels[summary.id] = summary.label
+        self.refresh_header(fetch=False)
 
     def action_cancel_send(self) -> None:
         cancelled = False

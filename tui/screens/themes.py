@@ -29,7 +29,7 @@ def _sample() -> Text:
 
     text = Text()
     for method in HTTP_METHODS:
-        text.append_text(method_badge(method, width=len(method)))
+        text.append_text(method_badge(method))
         text.append(" ")
     text.append("\n")
     for status, reason in ((200, "OK"), (302, "Found"), (404, "Not Found"), (500, "Error")):

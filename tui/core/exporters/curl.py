@@ -15,10 +15,10 @@ from collections.abc import Iterable
 from urllib.parse import unquote, unquote_plus
 
 from tui.core.importers.credentials import is_literal
+from tui.core.importers.urls import build_template_url
 from tui.core.masking import MASK, is_secret_name, mask_authorization, mask_value, redact
 from tui.core.model import Auth, AuthKind, BodyKind, KeyValue, Request
-from tui.core.prepare import PreparedRequest, build_url
-from tui.core.variables import VARIABLE
+from tui.core.prepare import PreparedRequest
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 _DEFAULT_TYPES = {BodyKind.JSON: "application/json", BodyKind.TEXT: "text/plain; charset=utf-8"}
@@ -189,21 +189,6 @@ def _form_words(name: str, value: str, is_file: bool, masker: _Masker) -> list[s
 # ---- from a saved request, {{variables}} left in ------------------------------------------------
 
 
-def _template_url(url: str, params: list[KeyValue]) -> str:
-    """``build_url`` that leaves ``{{variables}}`` unencoded."""
-    found: list[str] = []
-
-    def hold(match: re.Match[str]) -> str:
-        found.append(match.group(0))
-        return f"carmanvariable{len(found) - 1}x"
-
-    held = [(VARIABLE.sub(hold, p.name), VARIABLE.sub(hold, p.value)) for p in params]
-    url = build_url(url, held)
-    for index, text in reversed(list(enumerate(found))):
-        url = url.replace(f"carmanvariable{index}x", text)
-    return url
-
-
 def curl_from_request(
     request: Request,
     *,
@@ -229,7 +214,7 @@ def curl_from_request(
             params.append(KeyValue("access_token", "{{access_token}}"))
         else:
             headers.append(("Authorization", "Bearer {{access_token}}"))
-    url = _template_url(request.url, params)
+    url = build_template_url(request.url, params)
     lines = [["curl", *_method_words(request.method.upper(), bool(body_lines)), q(masker.url(url))]]
     lines += [["-H", q(f"{name}: {masker.header(name, value)}")] for name, value in headers]
     return format_command(lines + extra_lines + body_lines)

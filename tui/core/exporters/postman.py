@@ -17,11 +17,12 @@ from typing import Any
 from tui.core.importers.credentials import (
     ACCESS_TOKEN_REF,
     guard_rows,
+    guard_url,
     is_literal,
     looks_like_token,
     looks_secret,
 )
-from tui.core.importers.postman import SCHEMA_V21
+from tui.core.importers.postman import CARMAN_META, SCHEMA_V21
 from tui.core.importers.report import ImportReport
 from tui.core.importers.scripts import script_for_captures
 from tui.core.importers.urls import postman_escape
@@ -62,7 +63,6 @@ def export_postman_json(collection: Collection) -> tuple[str, ImportReport]:
 class _Exporter:
     def __init__(self) -> None:
         self.report = ImportReport()
-        self.unexported_meta: set[str] = set()
 
     def run(self, collection: Collection) -> dict[str, Any]:
         info: dict[str, Any] = {
@@ -80,9 +80,6 @@ class _Exporter:
         variables = self._variables(collection.variables)
         if variables:
             out["variable"] = variables
-        if self.unexported_meta:
-            names = ", ".join(sorted(self.unexported_meta))
-            self.report.warn("", f"request metadata Postman has no place for not exported: {names}")
         return out
 
     def _variables(self, variables: dict[str, str]) -> list[dict[str, Any]]:
@@ -119,7 +116,7 @@ class _Exporter:
         data: dict[str, Any] = {"method": request.method}
         body = self._body(request, headers, where)
         data["header"] = [_row(h) for h in headers]
-        data["url"] = _url(request.url, params)
+        data["url"] = _url(guard_url(request.url, where, self.report), params)
         if body is not None:
             data["body"] = body
         auth = self._auth(request.auth, where)
@@ -131,7 +128,13 @@ class _Exporter:
         events = self._events(request)
         if events:
             item["event"] = events
-        self.unexported_meta |= set(request.meta) - {"notes"}
+        meta = {key: value for key, value in request.meta.items() if key != "notes"}
+        if meta:
+            try:
+                json.dumps(meta)
+                item[CARMAN_META] = meta  # Postman ignores it; carman's import reads it back
+            except (TypeError, ValueError):
+                self.report.warn(where, "request metadata not exported (not JSON)")
         self.report.requests += 1
         self.report.captures += len(request.captures)
         return item

@@ -202,28 +202,40 @@ def _header_version(path: Path) -> int | None:
     return int.from_bytes(header[60:64], "big", signed=True)
 
 
-def _wal_version(path: Path) -> int:
-    """With a -wal file the header may be stale: ask SQLite, read-only so nothing is written."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+def _read_only(path: Path) -> sqlite3.Connection:
+    # mode=ro: nothing written, and the -wal is neither checkpointed nor removed on close.
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_S)
+
+
+def _strangers(conn: sqlite3.Connection) -> set[str]:
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return {t for t in tables if not t.startswith("sqlite_")} - OUR_TABLES
+
+
+def preflight(path: Path) -> None:
+    """Raise HistoryError, writing nothing, when ``path`` belongs to a newer schema or is not a
+    carman history database at all."""
+    version = _header_version(path)
+    if version is None:
+        return
+    if version > LATEST_VERSION:
+        raise _newer_error(path, version)
+    if version > 0 and not Path(f"{path}-wal").exists():
+        return  # the header is current: ours, and not newer
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S)
+        conn = _read_only(path)
         try:
-            return int(conn.execute("PRAGMA user_version").fetchone()[0])
+            # With a -wal file the header may be stale: SQLite reads the committed version.
+            version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+            strangers = _strangers(conn) if version == 0 else set()
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
         raise _not_ours(path, f"SQLite says: {exc}") from exc
-
-
-def refuse_newer(path: Path) -> None:
-    """Raise HistoryError, touching nothing, when ``path`` belongs to a newer schema."""
-    version = _header_version(path)
-    if version is not None and version > LATEST_VERSION:
+    if version > LATEST_VERSION:
         raise _newer_error(path, version)
-    if version is not None and Path(f"{path}-wal").exists():
-        version = _wal_version(path)
-        if version > LATEST_VERSION:
-            raise _newer_error(path, version)
+    if strangers:
+        raise _not_ours(path, f"it has other tables: {', '.join(sorted(strangers))}")
 
 
 def _create_private(path: Path) -> None:
@@ -274,8 +286,7 @@ def migrate(
         if version > LATEST_VERSION:
             raise _newer_error(path, version)
         if version == 0:
-            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-            strangers = {t for t in tables if not t.startswith("sqlite_")} - OUR_TABLES
+            strangers = _strangers(conn)
             if strangers:
                 raise _not_ours(path, f"it has other tables: {', '.join(sorted(strangers))}")
             conn.execute(
@@ -313,7 +324,7 @@ def open_database(
     ``backend`` forces the search index of a new database ("fts5" or "like"); by default FTS5
     is used when this SQLite has it. Raises HistoryError naming the file and the problem.
     """
-    refuse_newer(path)
+    preflight(path)
     _create_private(path)
     chosen = backend or ("fts5" if fts5_trigram_available() else "like")
     try:

@@ -94,3 +94,25 @@ def description_text(value: Any) -> str:
     if isinstance(value, list):
         return ""
     return as_text(value)
+
+
+_TOML_INT = range(-(2**63), 2**63)
+
+
+def toml_safe(value: Any, depth: int = 0) -> Any:
+    """``value`` as something TOML can store (no nulls, 64-bit integers), or None to drop it."""
+    if depth > 32 or value is None:
+        return None
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, (bool, float)):
+        return value
+    if isinstance(value, int):
+        return value if value in _TOML_INT else str(value)
+    if isinstance(value, list):
+        items = [toml_safe(item, depth + 1) for item in value]
+        return [item for item in items if item is not None]
+    if isinstance(value, dict):
+        pairs = {clean(str(k)): toml_safe(v, depth + 1) for k, v in value.items()}
+        return {k: v for k, v in pairs.items() if v is not None}
+    return None

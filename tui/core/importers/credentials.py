@@ -13,6 +13,7 @@ token endpoint and must survive the import.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 from tui.core.importers.report import VARIABLE, ImportReport
 from tui.core.masking import is_secret_name
@@ -77,3 +78,20 @@ def guard_row(row: KeyValue, where: str, what: str, report: ImportReport) -> Non
 def guard_rows(rows: list[KeyValue], where: str, what: str, report: ImportReport) -> None:
     for row in rows:
         guard_row(row, where, what, report)
+
+
+def guard_url(url: str, where: str, report: ImportReport) -> str:
+    """The same for ``name=value`` pairs left in a URL's own query string."""
+    base, question, query = url.partition("?")
+    if not question:
+        return url
+    parts = []
+    for part in query.split("&"):
+        name, equals, value = part.partition("=")
+        if equals:
+            row = KeyValue(unquote(name), unquote(value))
+            guard_row(row, where, "query parameter", report)
+            if row.value != unquote(value):
+                part = f"{name}={row.value}"
+        parts.append(part)
+    return f"{base}?{'&'.join(parts)}"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote_plus, urlsplit
 
-from tui.core.importers.credentials import ACCESS_TOKEN_REF, guard_rows, is_literal
+from tui.core.importers.credentials import ACCESS_TOKEN_REF, guard_rows, guard_url, is_literal
 from tui.core.importers.curl_options import (
     IGNORED_FLAGS,
     IGNORED_VALUE_OPTIONS,
@@ -304,6 +304,7 @@ def _build(parsed: _Parsed, name: str, where: str, report: ImportReport) -> Requ
     _auth(request, parsed, where, report)
     guard_rows(request.headers, where, "header", report)
     guard_rows(request.params, where, "query parameter", report)
+    request.url = guard_url(request.url, where, report)
     guard_rows(request.body.form, where, "form field", report)
     if parsed.location:
         request.meta["follow_redirects"] = True

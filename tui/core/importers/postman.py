@@ -28,9 +28,11 @@ from tui.core.importers.coerce import (
     as_text,
     description_text,
     kind_of,
+    toml_safe,
 )
 from tui.core.importers.credentials import (
     guard_rows,
+    guard_url,
     is_literal,
     is_template,
     looks_like_token,
@@ -45,6 +47,7 @@ from tui.core.model import Body, BodyKind, Collection, Folder, KeyValue, Request
 
 SCHEMA_V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 SUPPORTED_VERSIONS = ("2.0.0", "2.1.0")
+CARMAN_META = "_carman_meta"
 MAX_DEPTH = 64
 MAX_ITEMS = 100_000
 _SCHEMA_VERSION = re.compile(r"/v(\d+\.\d+\.\d+)/")
@@ -302,8 +305,12 @@ class _Importer:
         )
         guard_rows(request.headers, where, "header", self.report)
         guard_rows(request.params, where, "query parameter", self.report)
+        request.url = guard_url(request.url, where, self.report)
         guard_rows(request.body.form, where, "form field", self.report)
         self._events(item.get("event"), request, where)
+        # Metadata a carman export carries along (permission, docs...); Postman ignores it.
+        extra = toml_safe(as_dict(item.get(CARMAN_META), where, CARMAN_META))
+        request.meta.update({k: v for k, v in extra.items() if k != "notes"})
         responses = as_list(item.get("response"), where, "response")
         if responses:
             count = len(responses)

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 from tui.core.model import KeyValue
 from tui.core.prepare import build_url
+from tui.core.variables import VARIABLE
 
 _PERCENT_HEX = re.compile(r"%(?=[0-9A-Fa-f]{2})")
 
@@ -42,9 +43,24 @@ def split_query(url: str) -> tuple[str, list[KeyValue]]:
     if not question or not query:
         return url, []
     rows = parse_query(query)
-    if rows and build_url(base, [(row.name, row.value) for row in rows]) == url:
+    if rows and build_template_url(base, rows) == url:
         return base, rows
     return url, []
+
+
+def build_template_url(base: str, rows: list[KeyValue]) -> str:
+    """``prepare.build_url`` for rows that may hold ``{{variables}}`` (left unencoded)."""
+    held: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        held.append(match.group(0))
+        return f"carmanvariable{len(held) - 1}x"
+
+    pairs = [(VARIABLE.sub(hold, row.name), VARIABLE.sub(hold, row.value)) for row in rows]
+    url = build_url(base, pairs)
+    for index in reversed(range(len(held))):
+        url = url.replace(f"carmanvariable{index}x", held[index])
+    return url
 
 
 def postman_escape(text: str, *, key: bool = False) -> str:

@@ -274,3 +274,33 @@ __all__ = [
     "vehicle_ids",
     "vehicle_label",
 ]
+
+
+async def granted_permissions(workspace: Workspace, vehicle_id: str) -> list[str] | None:
+    """The permissions the current token holds for ``vehicle_id`` (all pages), or None.
+
+    The error explainer uses it to say whether a 403's missing permission was granted.
+    """
+    request = Request(
+        name="Vehicle permissions",
+        url=ATTRIBUTES_URL + vehicle_id + "/permissions",
+        params=[KeyValue("limit", "100")],
+        auth=Auth(kind=AuthKind.OAUTH2),
+    )
+    settings = workspace.oauth_settings(None, request)
+    resolved = workspace.resolve_settings(settings) if settings is not None else None
+    try:
+        prepared = prepare(request, workspace.variables, request.auth)
+        exchange = await workspace.pipeline.send(prepared, oauth2=resolved)
+    except (NeedsLogin, CarmanError):
+        return None
+    if not exchange.ok or exchange.response is None:
+        return None
+    try:
+        body = exchange.response.json()
+    except ValueError:
+        return None
+    permissions = body.get("permissions") if isinstance(body, dict) else None
+    if not isinstance(permissions, list):
+        return None
+    return [str(p) for p in permissions]
