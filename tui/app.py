@@ -116,13 +116,21 @@ class CarmanApp(App[None]):
 
     # -- shared helpers for screens --------------------------------------------------------
     def token_summary(self) -> tuple[str, str]:
-        describe = getattr(self.tokens, "describe_state", None)
-        if describe is None:
+        state_of = getattr(self.tokens, "state", None)
+        if state_of is None:
             return ("no login", "dim")
         try:
-            return describe()
+            state = state_of()
         except Exception:  # the header must never break the screen
             return ("unknown", "dim")
+        styles = {
+            "valid": "bold green",
+            "refreshable": "yellow",
+            "expired": "bold red",
+            "damaged": "bold red",
+        }
+        label = state.label if state.status.value != "none" else "none (ctrl+o logs in)"
+        return (label, styles.get(state.status.value, "dim"))
 
     def explain(self, exchange: Exchange, request: Request | None) -> Text | None:
         try:

@@ -22,7 +22,9 @@ async def test_send_returns_an_exchange(http_server: str) -> None:
     pipeline = SendPipeline()
     try:
         exchange = await pipeline.send(
-            _prepared(f"{http_server}/echo", headers=[KeyValue("X-Dup", "1"), KeyValue("X-Dup", "2")])
+            _prepared(
+                f"{http_server}/echo", headers=[KeyValue("X-Dup", "1"), KeyValue("X-Dup", "2")]
+            )
         )
     finally:
         await pipeline.aclose()

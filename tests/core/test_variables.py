@@ -83,7 +83,9 @@ def test_everything_is_templated() -> None:
 
 
 def test_invalid_json_body_names_line_and_column() -> None:
-    request = Request(name="r", url="http://x", body=Body(kind=BodyKind.JSON, text='{\n  "a": ,\n}'))
+    request = Request(
+        name="r", url="http://x", body=Body(kind=BodyKind.JSON, text='{\n  "a": ,\n}')
+    )
     with pytest.raises(InvalidJsonBody) as caught:
         prepare(request, VariableStore())
     assert (caught.value.line, caught.value.column) == (2, 8)
@@ -91,11 +93,21 @@ def test_invalid_json_body_names_line_and_column() -> None:
 
 
 def test_form_and_multipart_bodies() -> None:
-    form = Request(name="f", method="POST", url="http://x",
-                   body=Body(kind=BodyKind.FORM, form=[KeyValue("a", "1 2"), KeyValue("a", "&")]))
+    form = Request(
+        name="f",
+        method="POST",
+        url="http://x",
+        body=Body(kind=BodyKind.FORM, form=[KeyValue("a", "1 2"), KeyValue("a", "&")]),
+    )
     assert prepare(form, VariableStore()).body == b"a=1+2&a=%26"
-    multi = Request(name="m", method="POST", url="http://x",
-                    body=Body(kind=BodyKind.MULTIPART, form=[KeyValue("field", "välue")]))
+    multi = Request(
+        name="m",
+        method="POST",
+        url="http://x",
+        body=Body(kind=BodyKind.MULTIPART, form=[KeyValue("field", "välue")]),
+    )
     prepared = prepare(multi, VariableStore())
-    assert prepared.header("Content-Type", ).startswith("multipart/form-data; boundary=")
+    assert prepared.header(
+        "Content-Type",
+    ).startswith("multipart/form-data; boundary=")
     assert 'name="field"\r\n\r\nvälue'.encode() in prepared.body

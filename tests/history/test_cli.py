@@ -113,8 +113,8 @@ def test_show_prints_request_and_response_as_stored(
     assert '{"vehicles": ["v-1"]}' in out
     assert "env: sandbox" in out and "request: All Vehicles" in out
     code, out, _ = _run(capsys, "show", "2")
-    assert '> \n{"action": "LOCK"}' in out.replace(">\n", "> \n")
-    assert "[body cut at 40 bytes in history; it was 99 bytes]" in out
+    assert '>\n{"action": "LOCK"}' in out
+    assert "[body cut at 40 bytes in history; it was 100 bytes]" in out
     code, out, _ = _run(capsys, "show", "3")
     assert "! timeout: Timed out" in out
 
@@ -127,7 +127,7 @@ def test_show_json(recorded: list[int], capsys: pytest.CaptureFixture[str]) -> N
     assert data["request"]["method"] == "POST"
     assert data["request"]["body"] == '{"action": "LOCK"}'
     assert data["response"]["status"] == 409
-    assert data["response"]["body_truncated"] is True and data["response"]["body_size"] == 99
+    assert data["response"]["body_truncated"] is True and data["response"]["body_size"] == 100
     assert ["Content-Type", "application/json"] in data["request"]["headers"]
     # --json before the action works too.
     code, again, _ = _run(capsys, "--json", "show", "2")

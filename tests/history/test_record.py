@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -201,3 +202,50 @@ def test_history_off_when_max_entries_is_zero(xdg: object, make_exchange: MakeEx
     with HistoryStore(limits=limits) as store:
         assert store.record(make_exchange()) is None
         assert store.count() == 0
+
+
+def test_one_store_shared_by_threads(store: HistoryStore, make_exchange: MakeExchange) -> None:
+    errors: list[BaseException] = []
+
+    def work(worker: int) -> None:
+        try:
+            for n in range(20):
+                store.record(make_exchange(request_name=f"w{worker}-{n}"))
+                store.search(f"w{worker}")
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert store.count() == 80
+    assert store.check() == []
+
+
+def test_recorder_close_writes_what_is_queued(
+    xdg: object, make_exchange: MakeExchange, limits: HistoryLimits
+) -> None:
+    recorder = HistoryRecorder(limits=limits)
+    for n in range(30):
+        assert recorder.submit(make_exchange(request_name=f"q{n}"))
+    recorder.close(timeout=30)
+    assert recorder.submit(make_exchange()) is False  # closed
+    with HistoryStore() as store:
+        assert store.count() == 30
+
+
+def test_history_core_imports_no_ui_library() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, tui.core.history, tui.core.history.store; "
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
+        "print(bad); raise SystemExit(1 if bad else 0)"
+    )
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr

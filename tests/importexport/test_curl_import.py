@@ -52,7 +52,10 @@ def test_crlf_continuations_and_ansi_c_strings() -> None:
 
 
 def test_double_quotes_escapes_and_shell_variables() -> None:
-    command = 'curl "https://x.example/v?id=$VEHICLE_ID" -H "Authorization: Bearer ${TOKEN}" -H "X-Quote: a\\"b \\$HOME"'
+    command = (
+        'curl "https://x.example/v?id=$VEHICLE_ID" -H "Authorization: Bearer ${TOKEN}" '
+        '-H "X-Quote: a\\"b \\$HOME"'
+    )
     request, report = import_curl(command)
     assert request.params == [KeyValue("id", "{{VEHICLE_ID}}")]
     assert request.auth == Auth(kind=AuthKind.BEARER, token="{{TOKEN}}")

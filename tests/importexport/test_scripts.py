@@ -25,19 +25,35 @@ DOC = {
 @pytest.mark.parametrize(
     ("script", "variable", "path"),
     [
-        ('pm.collectionVariables.set("vehicle_id", pm.response.json().vehicles[0]);', "vehicle_id", "$.vehicles[0]"),
+        (
+            'pm.collectionVariables.set("vehicle_id", pm.response.json().vehicles[0]);',
+            "vehicle_id",
+            "$.vehicles[0]",
+        ),
         ("pm.environment.set('v', pm.response.json().vehicles[1])", "v", "$.vehicles[1]"),
         ('pm.globals.set("c", pm.response.json()["a-b"][2].c);', "c", "$['a-b'][2].c"),
         ('pm.variables.set("x", pm.response.json()["it\'s"].x);', "x", "$['it\\'s'].x"),
         ("pm.environment.set(`d`, pm.response.json().$id);", "d", "$['$id']"),
-        ('postman.setEnvironmentVariable("u", JSON.parse(responseBody).user.id);', "u", "$.user.id"),
-        ('postman.setGlobalVariable("u", JSON.parse(responseBody)["user"]["id"]);', "u", "$.user.id"),
-        ("pm . environment . set ( 'w' , pm.response.json() . vehicles [ 0 ] ) ;", "w", "$.vehicles[0]"),
+        (
+            'postman.setEnvironmentVariable("u", JSON.parse(responseBody).user.id);',
+            "u",
+            "$.user.id",
+        ),
+        (
+            'postman.setGlobalVariable("u", JSON.parse(responseBody)["user"]["id"]);',
+            "u",
+            "$.user.id",
+        ),
+        (
+            "pm . environment . set ( 'w' , pm.response.json() . vehicles [ 0 ] ) ;",
+            "w",
+            "$.vehicles[0]",
+        ),
         ('pm.environment.set("s", String(pm.response.json().user.id));', "s", "$.user.id"),
         ('pm.environment.set("s", pm.response.json().user.id.toString());', "s", "$.user.id"),
         ('pm.environment.set("all", JSON.stringify(pm.response.json()));', "all", "$"),
     ],
-)  # fmt: skip
+)
 def test_direct_paths(script: str, variable: str, path: str) -> None:
     captures, rest = translate_test_script(script)
     assert captures == [Capture(variable, CaptureSource.BODY, path)]

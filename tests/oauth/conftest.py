@@ -6,8 +6,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from oauth_fakes import CLIENT_ID, CLIENT_SECRET, Clock, FakeProvider, fake_environment
 
+from tests.oauth.oauth_fakes import CLIENT_ID, CLIENT_SECRET, Clock, FakeProvider, fake_environment
 from tui.core.workspace import Workspace
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from oauth_fakes import CLIENT_ID, CLIENT_SECRET, FakeProvider, fake_environment
 
+from tests.oauth.oauth_fakes import CLIENT_ID, CLIENT_SECRET, FakeProvider, fake_environment
 from tui import cli
 from tui.commands import login as login_command
 from tui.core.environments import save_environment

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from oauth_fakes import CLIENT_SECRET, Clock, FakeProvider
 
+from tests.oauth.oauth_fakes import CLIENT_SECRET, Clock, FakeProvider
 from tui.core import paths
 from tui.core.oauth.callback import InvalidCallback
 from tui.core.oauth.flow import LoginError, LoginFlow

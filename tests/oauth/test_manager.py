@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from oauth_fakes import CLIENT_ID, Clock, FakeProvider, fake_environment
 
+from tests.oauth.oauth_fakes import CLIENT_ID, Clock, FakeProvider, fake_environment
 from tui.core import paths
 from tui.core.errors import CarmanError
 from tui.core.model import Auth, AuthKind, KeyValue, Request

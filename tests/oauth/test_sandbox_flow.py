@@ -18,8 +18,8 @@ from urllib.parse import urljoin
 
 import httpx
 import pytest
-from oauth_fakes import Clock
 
+from tests.oauth.oauth_fakes import Clock
 from tui import cli
 from tui.core import paths
 from tui.core.environments import save_environment

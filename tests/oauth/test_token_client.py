@@ -5,8 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
-from oauth_fakes import CLIENT_ID, CLIENT_SECRET, FakeProvider, fake_settings
 
+from tests.oauth.oauth_fakes import CLIENT_ID, CLIENT_SECRET, FakeProvider, fake_settings
 from tui.core.oauth.token_client import TokenError, exchange_code, refresh_tokens
 
 REDIRECT = "http://localhost:8000/exchange"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,9 +38,18 @@ def sandbox(isolated_dirs: Path) -> Iterator[Sandbox]:
         yield running
 
 
+@pytest.fixture(scope="session")
+def tls() -> ssl.SSLContext:
+    """One TLS context for every client: unused on http://, but httpx builds one per client
+    otherwise, and that costs more than starting a sandbox."""
+    return ssl.create_default_context()
+
+
 @pytest.fixture
-def http(sandbox: Sandbox) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox.base_url, timeout=10, follow_redirects=False) as client:
+def http(sandbox: Sandbox, tls: ssl.SSLContext) -> Iterator[httpx.Client]:
+    with httpx.Client(
+        base_url=sandbox.base_url, timeout=10, follow_redirects=False, verify=tls
+    ) as client:
         yield client
 
 
@@ -51,13 +61,18 @@ def query_of(url: str) -> dict[str, str]:
 def authorize_url(sandbox: Sandbox) -> Callable[..., str]:
     def build(**params: str | None) -> str:
         query: dict[str, str | None] = {
-            "response_type": "code", "client_id": sandbox.client_id,
-            "redirect_uri": REDIRECT_URI, "mode": "test", "state": "st-1",
-            "scope": FULL_SCOPE, "approval_prompt": "force",
+            "response_type": "code",
+            "client_id": sandbox.client_id,
+            "redirect_uri": REDIRECT_URI,
+            "mode": "test",
+            "state": "st-1",
+            "scope": FULL_SCOPE,
+            "approval_prompt": "force",
         }
         query.update(params)
         kept = {k: v for k, v in query.items() if v is not None}
         return f"{sandbox.connect_url}?{urlencode(kept)}"
+
     return build
 
 
@@ -77,27 +92,37 @@ class Login:
 
 
 @pytest.fixture
-def login(sandbox: Sandbox, http: httpx.Client, authorize_url: Callable[..., str]
-          ) -> Callable[..., Login]:
+def login(
+    sandbox: Sandbox, http: httpx.Client, authorize_url: Callable[..., str]
+) -> Callable[..., Login]:
     """Connect (non-interactively) as ``email``, exchange the code, list the vehicles."""
-    def sign_in(email: str = "driver@example.com", brand: str | None = None,
-                **params: Any) -> Login:
+
+    def sign_in(
+        email: str = "driver@example.com", brand: str | None = None, **params: Any
+    ) -> Login:
         location = sandbox.approve(authorize_url(**params), email, brand=brand)
         code = query_of(location)["code"]
-        answer = http.post("/oauth/token", data={"grant_type": "authorization_code",
-                                                 "code": code, "redirect_uri": REDIRECT_URI},
-                           auth=(sandbox.client_id, sandbox.client_secret))
+        answer = http.post(
+            "/oauth/token",
+            data={"grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI},
+            auth=(sandbox.client_id, sandbox.client_secret),
+        )
         assert answer.status_code == 200, answer.text
         tokens = answer.json()
-        listing = http.get("/v2.0/vehicles", params={"limit": 50},
-                           headers={"Authorization": f"Bearer {tokens['access_token']}"})
+        listing = http.get(
+            "/v2.0/vehicles",
+            params={"limit": 50},
+            headers={"Authorization": f"Bearer {tokens['access_token']}"},
+        )
         assert listing.status_code == 200, listing.text
         return Login(tokens["access_token"], tokens["refresh_token"], listing.json()["vehicles"])
+
     return sign_in
 
 
-def assert_v2_error(response: httpx.Response, status: int, error_type: str,
-                    code: str | None = None) -> dict[str, Any]:
+def assert_v2_error(
+    response: httpx.Response, status: int, error_type: str, code: str | None = None
+) -> dict[str, Any]:
     """The response is a well-formed v2.0 Smartcar error of this kind."""
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"

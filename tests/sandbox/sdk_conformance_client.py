@@ -24,10 +24,23 @@ REDIRECT_URI = os.environ["SANDBOX_REDIRECT_URI"]
 AMT = os.environ["SANDBOX_AMT"]
 WEBHOOK_ID = os.environ["SANDBOX_WEBHOOK_ID"]
 
-SCOPE = ["required:read_vehicle_info", "read_vin", "read_odometer", "read_location",
-         "read_battery", "read_charge", "read_fuel", "read_tires", "read_engine_oil",
-         "read_security", "read_diagnostics", "read_service_history", "control_security",
-         "control_charge", "control_navigation"]
+SCOPE = [
+    "required:read_vehicle_info",
+    "read_vin",
+    "read_odometer",
+    "read_location",
+    "read_battery",
+    "read_charge",
+    "read_fuel",
+    "read_tires",
+    "read_engine_oil",
+    "read_security",
+    "read_diagnostics",
+    "read_service_history",
+    "control_security",
+    "control_charge",
+    "control_navigation",
+]
 
 
 class Forms(HTMLParser):
@@ -80,8 +93,11 @@ def drive_connect(url: str, brand: str, email: str) -> str:
             name, value = page.buttons[pressed]
             if name:
                 fields.append((name, value or ""))
-            response = http.post(urljoin(url, page.action), content=urlencode(fields),
-                                 headers={"Content-Type": "application/x-www-form-urlencoded"})
+            response = http.post(
+                urljoin(url, page.action),
+                content=urlencode(fields),
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
     raise AssertionError("Connect did not finish")
 
 
@@ -111,8 +127,9 @@ def expect_error(call, status: int, error_type: str, code: str | None) -> Smartc
 def main() -> dict[str, object]:
     summary: dict[str, object] = {}
     client = smartcar.AuthClient(CLIENT_ID, CLIENT_SECRET, REDIRECT_URI, mode="test")
-    url = client.get_auth_url(SCOPE, {"state": "state-1", "force_prompt": True,
-                                      "flags": {"country": "US"}})
+    url = client.get_auth_url(
+        SCOPE, {"state": "state-1", "force_prompt": True, "flags": {"country": "US"}}
+    )
     assert url.startswith(f"{BASE}/oauth/authorize?")
 
     # --- Connect over HTML, a Chevrolet Volt (PHEV: fuel and battery both answer).
@@ -197,15 +214,21 @@ def main() -> dict[str, object]:
     assert v3["body"]["attributes"]["make"] == "CHEVROLET"
     signals = vehicle.get_signals()["body"]["data"]
     assert {"odometer-traveleddistance", "internalcombustionengine-fuellevel"} <= {
-        s["id"] for s in signals}
+        s["id"] for s in signals
+    }
     signal = vehicle.get_signal("odometer-traveleddistance")["body"]
     assert signal["attributes"]["body"]["unit"] == "kilometers"
-    compatibility = smartcar.get_compatibility(vin, ["read_odometer", "read_fuel"], "US", {
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+    compatibility = smartcar.get_compatibility(
+        vin,
+        ["read_odometer", "read_fuel"],
+        "US",
+        {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET},
+    )
     assert compatibility.compatible is True
     assert all(c.capable for c in compatibility.capabilities)
-    matrix = smartcar.smartcar.get_compatibility_matrix("US", "TESLA", {
-        "client_id": CLIENT_ID, "client_secret": CLIENT_SECRET})
+    matrix = smartcar.smartcar.get_compatibility_matrix(
+        "US", "TESLA", {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
+    )
     assert matrix["TESLA"][0].type == "BEV"
     connections = smartcar.get_connections(AMT, {"vehicle_id": vehicle_id})
     assert [c.vehicle_id for c in connections.connections] == [vehicle_id]
@@ -214,8 +237,9 @@ def main() -> dict[str, object]:
     # --- Errors the SDK must surface as SmartcarException.
     narrow_url = client.get_auth_url(["read_odometer"], {"state": "narrow"})
     narrow = client.exchange_code(query_of(approve_via_admin(narrow_url, "x@example.com"))["code"])
-    narrow_vehicle = smartcar.Vehicle(smartcar.get_vehicles(narrow.access_token).vehicles[0],
-                                      narrow.access_token)
+    narrow_vehicle = smartcar.Vehicle(
+        smartcar.get_vehicles(narrow.access_token).vehicles[0], narrow.access_token
+    )
     denied = expect_error(narrow_vehicle.location, 403, "PERMISSION", None)
     assert denied.resolution["type"] == "REAUTHENTICATE"
     deleted = smartcar.delete_connections(AMT, {"vehicle_id": narrow_vehicle.vehicle_id})
@@ -223,17 +247,21 @@ def main() -> dict[str, object]:
     expect_error(narrow_vehicle.odometer, 401, "AUTHENTICATION", None)
 
     bev_url = client.get_auth_url(["read_fuel", "read_vin"], {"state": "bev"})
-    bev = client.exchange_code(query_of(
-        approve_via_admin(bev_url, "0SCTESLA000000001@bev.smartcar.com"))["code"])
-    bev_vehicle = smartcar.Vehicle(smartcar.get_vehicles(bev.access_token).vehicles[0],
-                                   bev.access_token)
+    bev = client.exchange_code(
+        query_of(approve_via_admin(bev_url, "0SCTESLA000000001@bev.smartcar.com"))["code"]
+    )
+    bev_vehicle = smartcar.Vehicle(
+        smartcar.get_vehicles(bev.access_token).vehicles[0], bev.access_token
+    )
     expect_error(bev_vehicle.fuel, 501, "COMPATIBILITY", "VEHICLE_NOT_CAPABLE")
 
     asleep_url = client.get_auth_url(["read_odometer", "read_vin"], {"state": "asleep"})
-    asleep = client.exchange_code(query_of(
-        approve_via_admin(asleep_url, "VEHICLE_STATE.ASLEEP@smartcar.com"))["code"])
-    asleep_vehicle = smartcar.Vehicle(smartcar.get_vehicles(asleep.access_token).vehicles[0],
-                                      asleep.access_token)
+    asleep = client.exchange_code(
+        query_of(approve_via_admin(asleep_url, "VEHICLE_STATE.ASLEEP@smartcar.com"))["code"]
+    )
+    asleep_vehicle = smartcar.Vehicle(
+        smartcar.get_vehicles(asleep.access_token).vehicles[0], asleep.access_token
+    )
     asleep_error = expect_error(asleep_vehicle.odometer, 409, "VEHICLE_STATE", "ASLEEP")
     assert asleep_error.suggested_user_message
     assert asleep_vehicle.vin().vin == "0SCLR0002E8896323"  # static endpoints still answer
@@ -254,8 +282,9 @@ def main() -> dict[str, object]:
     assert vehicle.disconnect().status == "success"
     expect_error(vehicle.odometer, 401, "AUTHENTICATION", None)
 
-    summary.update(user_id=user.id, vehicle_id=vehicle_id, vin=vin,
-                   make=attributes.make, checked="all")
+    summary.update(
+        user_id=user.id, vehicle_id=vehicle_id, vin=vin, make=attributes.make, checked="all"
+    )
     return summary
 
 

@@ -16,24 +16,32 @@ from hypothesis import strategies as st
 from tui.sandbox import Sandbox
 
 
-def test_fifty_concurrent_clients(login, sandbox: Sandbox) -> None:
+def test_fifty_concurrent_clients(login, sandbox: Sandbox, tls: ssl.SSLContext) -> None:
     session = login("5-vehicles@smartcar.com", brand="CHEVROLET")
-    tls = ssl.create_default_context()  # unused on http://, but building one per client is slow
 
     def client_work(index: int) -> list[tuple[int, str, dict]]:
         vehicle = session.vehicles[index % len(session.vehicles)]
-        with httpx.Client(base_url=sandbox.base_url, headers=session.headers,
-                          timeout=30, verify=tls) as client:
+        with httpx.Client(
+            base_url=sandbox.base_url, headers=session.headers, timeout=30, verify=tls
+        ) as client:
             answers = [
                 client.get(f"/v2.0/vehicles/{vehicle}/odometer"),
-                client.post(f"/v2.0/vehicles/{vehicle}/security",
-                            json={"action": "LOCK" if index % 2 else "UNLOCK"}),
-                client.post(f"/v2.0/vehicles/{vehicle}/batch",
-                            json={"requests": [{"path": "/location"}, {"path": "/"}]}),
-                client.post("/_sandbox/approve", json={
-                    "authorize_url": f"{sandbox.connect_url}?response_type=code&client_id="
-                                     f"{sandbox.client_id}&mode=test",
-                    "email": f"user{index}@example.com"}),
+                client.post(
+                    f"/v2.0/vehicles/{vehicle}/security",
+                    json={"action": "LOCK" if index % 2 else "UNLOCK"},
+                ),
+                client.post(
+                    f"/v2.0/vehicles/{vehicle}/batch",
+                    json={"requests": [{"path": "/location"}, {"path": "/"}]},
+                ),
+                client.post(
+                    "/_sandbox/approve",
+                    json={
+                        "authorize_url": f"{sandbox.connect_url}?response_type=code&client_id="
+                        f"{sandbox.client_id}&mode=test",
+                        "email": f"user{index}@example.com",
+                    },
+                ),
             ]
             return [(a.status_code, a.headers["content-type"], a.json()) for a in answers]
 
@@ -72,15 +80,27 @@ def test_fault_drop(sandbox: Sandbox, http: httpx.Client, session_url) -> None:
     assert http.get(url, headers=headers).status_code == 200
 
 
-@pytest.mark.parametrize(("kind", "status", "error_type"), [
-    ("status500", 500, "SERVER"), ("status502", 502, "UPSTREAM")])
-def test_fault_error_statuses(sandbox: Sandbox, http: httpx.Client, session_url, expect_error,
-                              kind: str, status: int, error_type: str) -> None:
+@pytest.mark.parametrize(
+    ("kind", "status", "error_type"), [("status500", 500, "SERVER"), ("status502", 502, "UPSTREAM")]
+)
+def test_fault_error_statuses(
+    sandbox: Sandbox,
+    http: httpx.Client,
+    session_url,
+    expect_error,
+    kind: str,
+    status: int,
+    error_type: str,
+) -> None:
     url, headers = session_url
     sandbox.faults.inject(kind, count=2)
     for _ in range(2):
-        expect_error(http.get(url, headers=headers), status, error_type,
-                     "INTERNAL" if status == 500 else "NO_RESPONSE")
+        expect_error(
+            http.get(url, headers=headers),
+            status,
+            error_type,
+            "INTERNAL" if status == 500 else "NO_RESPONSE",
+        )
     assert http.get(url, headers=headers).status_code == 200
 
 
@@ -104,20 +124,28 @@ def test_fault_gzip(sandbox: Sandbox, http: httpx.Client, session_url) -> None:
     assert answer.json()["distance"] > 0  # httpx decodes it
 
 
-def test_faults_admin_endpoint_and_path_filter(http: httpx.Client, session_url,
-                                               expect_error) -> None:
+def test_faults_admin_endpoint_and_path_filter(
+    http: httpx.Client, session_url, expect_error
+) -> None:
     url, headers = session_url
-    answer = http.post("/_sandbox/faults", json={"kind": "status500", "count": 1,
-                                                 "path": "/oauth/token"})
-    assert answer.json()["pending"] == [{"kind": "status500", "count": 1, "delay": 1.0,
-                                         "path": "/oauth/token"}]
+    answer = http.post(
+        "/_sandbox/faults", json={"kind": "status500", "count": 1, "path": "/oauth/token"}
+    )
+    assert answer.json()["pending"] == [
+        {"kind": "status500", "count": 1, "delay": 1.0, "path": "/oauth/token"}
+    ]
     assert http.get(url, headers=headers).status_code == 200  # other paths unaffected
     assert http.post("/oauth/token").status_code == 500
     http.post("/_sandbox/faults", json={"kind": "empty", "count": 5})
     assert http.delete("/_sandbox/faults").json() == {"pending": []}
     assert http.get(url, headers=headers).content != b""
-    for bad in ({"kind": "meteor"}, {"kind": "slow", "count": 0}, {"kind": "slow", "delay": -1},
-                {}, {"kind": "slow", "delay": "soon"}):
+    for bad in (
+        {"kind": "meteor"},
+        {"kind": "slow", "count": 0},
+        {"kind": "slow", "delay": -1},
+        {},
+        {"kind": "slow", "delay": "soon"},
+    ):
         expect_error(http.post("/_sandbox/faults", json=bad), 400, "VALIDATION")
 
 
@@ -160,10 +188,12 @@ def test_clock_admin_endpoint(http: httpx.Client, sandbox: Sandbox, expect_error
 def test_redirect_uri_admin_endpoint(http: httpx.Client, expect_error) -> None:
     answer = http.post("/_sandbox/redirect_uris", json={"uri": "http://127.0.0.1:9999/cb"})
     assert "http://127.0.0.1:9999/cb" in answer.json()["redirect_uris"]
-    expect_error(http.post("/_sandbox/redirect_uris", json={"uri": "relative/path"}), 400,
-                 "VALIDATION")
-    expect_error(http.post("/_sandbox/redirect_uris", json={"uri": "http://x/#frag"}), 400,
-                 "VALIDATION")
+    expect_error(
+        http.post("/_sandbox/redirect_uris", json={"uri": "relative/path"}), 400, "VALIDATION"
+    )
+    expect_error(
+        http.post("/_sandbox/redirect_uris", json={"uri": "http://x/#frag"}), 400, "VALIDATION"
+    )
     expect_error(http.get("/_sandbox/nothing"), 404, "RESOURCE_NOT_FOUND", "PATH")
 
 
@@ -179,16 +209,19 @@ def raw_exchange(sandbox: Sandbox, payload: bytes) -> tuple[int, dict[str, str],
     return int(lines[0].split()[1]), headers, body
 
 
-@pytest.mark.parametrize("payload", [
-    b"GARBAGE\r\n\r\n",
-    b"BREW /v2.0/user HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    b"GET /v2.0/user HTTP/9.9\r\nHost: x\r\n\r\n",
-    b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
-    b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
-    b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
-    b"GET /v2.0/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-    b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"BREW /v2.0/user HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"GET /v2.0/user HTTP/9.9\r\nHost: x\r\n\r\n",
+        b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+        b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n",
+        b"POST /oauth/token HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n",
+        b"GET /v2.0/\xff\xfe HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        b"GET /../../etc/passwd HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    ],
+)
 def test_malformed_http_gets_json(sandbox: Sandbox, payload: bytes) -> None:
     status, headers, body = raw_exchange(sandbox, payload)
     assert 400 <= status < 600
@@ -198,8 +231,9 @@ def test_malformed_http_gets_json(sandbox: Sandbox, payload: bytes) -> None:
     assert "Traceback" not in body.decode("utf-8", "replace")
 
 
-def test_internal_errors_become_json_500(http: httpx.Client, login, expect_error,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_internal_errors_become_json_500(
+    http: httpx.Client, login, expect_error, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui.sandbox import vehicles
 
     session = login()
@@ -208,28 +242,57 @@ def test_internal_errors_become_json_500(http: httpx.Client, login, expect_error
         raise RuntimeError("boom")
 
     monkeypatch.setattr(vehicles, "get_user", explode)
-    body = expect_error(http.get("/v2.0/user", headers=session.headers), 500, "SERVER",
-                        "INTERNAL")
+    body = expect_error(http.get("/v2.0/user", headers=session.headers), 500, "SERVER", "INTERNAL")
     assert "boom" not in json.dumps(body)
 
 
-@settings(max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]),
-       path=st.lists(st.sampled_from(["v2.0", "v3", "vehicles", "user", "odometer", "batch",
-                                      "compatibility", "management", "connections", "tesla",
-                                      "signals", "x", "%00", "..", "vX", "_sandbox", "clock",
-                                      "webhooks", "application", "charge", "limit"]),
-                     max_size=5),
-       body=st.one_of(st.none(), st.binary(max_size=64),
-                      st.dictionaries(st.sampled_from(["action", "limit", "requests"]),
-                                      st.one_of(st.integers(), st.text(max_size=5),
-                                                st.none()), max_size=2).map(
-                          lambda d: json.dumps(d).encode())),
-       auth=st.sampled_from([None, "Bearer nope", "Basic !!", "Bearer"]))
-def test_fuzzed_api_requests_always_get_smartcar_json(http: httpx.Client, method: str,
-                                                      path: list[str], body: bytes | None,
-                                                      auth: str | None) -> None:
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]),
+    path=st.lists(
+        st.sampled_from(
+            [
+                "v2.0",
+                "v3",
+                "vehicles",
+                "user",
+                "odometer",
+                "batch",
+                "compatibility",
+                "management",
+                "connections",
+                "tesla",
+                "signals",
+                "x",
+                "%00",
+                "..",
+                "vX",
+                "_sandbox",
+                "clock",
+                "webhooks",
+                "application",
+                "charge",
+                "limit",
+            ]
+        ),
+        max_size=5,
+    ),
+    body=st.one_of(
+        st.none(),
+        st.binary(max_size=64),
+        st.dictionaries(
+            st.sampled_from(["action", "limit", "requests"]),
+            st.one_of(st.integers(), st.text(max_size=5), st.none()),
+            max_size=2,
+        ).map(lambda d: json.dumps(d).encode()),
+    ),
+    auth=st.sampled_from([None, "Bearer nope", "Basic !!", "Bearer"]),
+)
+def test_fuzzed_api_requests_always_get_smartcar_json(
+    http: httpx.Client, method: str, path: list[str], body: bytes | None, auth: str | None
+) -> None:
     headers = {"Authorization": auth} if auth else {}
     answer = http.request(method, "/" + "/".join(path), content=body, headers=headers)
     assert answer.status_code < 500
@@ -238,3 +301,24 @@ def test_fuzzed_api_requests_always_get_smartcar_json(http: httpx.Client, method
     assert isinstance(parsed, dict)
     if answer.status_code >= 400:
         assert "type" in parsed or "errors" in parsed
+
+
+def test_head_is_answered_like_get_without_a_body(http: httpx.Client, login) -> None:
+    session = login()
+    head = http.head("/v2.0/user", headers=session.headers)
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(
+        http.get("/v2.0/user", headers=session.headers).content
+    )
+
+
+def test_stop_hangs_up_on_kept_alive_clients(isolated_dirs, tls) -> None:
+    from tui.sandbox import start_sandbox
+
+    sandbox = start_sandbox(state_dir=isolated_dirs / "short-lived")
+    with httpx.Client(base_url=sandbox.base_url, verify=tls) as client:
+        assert client.get("/").status_code == 200
+        sandbox.stop()
+        sandbox.stop()  # stopping twice is harmless
+        with pytest.raises(httpx.TransportError):
+            client.get("/")

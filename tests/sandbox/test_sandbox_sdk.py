@@ -34,8 +34,14 @@ def test_official_sdk_full_flow(sandbox: Sandbox) -> None:
         SANDBOX_WEBHOOK_ID=next(iter(WEBHOOK_IDS)),
         NO_PROXY="*",  # requests must not send loopback traffic to a proxy
     )
-    result = subprocess.run([sys.executable, str(SCRIPT)], env=env, cwd=REPO,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["checked"] == "all"

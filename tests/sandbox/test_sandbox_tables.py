@@ -16,14 +16,20 @@ REPO = Path(__file__).resolve().parents[2]
 # Spec 5.2, row by row: (type, code, HTTP status, resolution type).
 SPEC_ROWS = [
     ("AUTHENTICATION", None, 401, None),
-    *[("BILLING", c, 430, "CONTACT_SUPPORT") for c in
-      ("INVALID_PLAN", "VEHICLE_LIMIT", "VEHICLE_REQUEST_LIMIT")],
+    *[
+        ("BILLING", c, 430, "CONTACT_SUPPORT")
+        for c in ("INVALID_PLAN", "VEHICLE_LIMIT", "VEHICLE_REQUEST_LIMIT")
+    ],
     ("BILLING", "ACCOUNT_SUSPENDED", 430, "FINANCE"),
-    *[("COMPATIBILITY", c, 501, None) for c in
-      ("MAKE_NOT_COMPATIBLE", "SMARTCAR_NOT_CAPABLE", "VEHICLE_NOT_CAPABLE")],
+    *[
+        ("COMPATIBILITY", c, 501, None)
+        for c in ("MAKE_NOT_COMPATIBLE", "SMARTCAR_NOT_CAPABLE", "VEHICLE_NOT_CAPABLE")
+    ],
     ("COMPATIBILITY", "PLATFORM_NOT_CAPABLE", 501, "REAUTHENTICATE"),
-    *[("CONNECTED_SERVICES_ACCOUNT", c, 400, None) for c in
-      ("ACCOUNT_ISSUE", "NO_VEHICLES", "SUBSCRIPTION", "VEHICLE_MISSING")],
+    *[
+        ("CONNECTED_SERVICES_ACCOUNT", c, 400, None)
+        for c in ("ACCOUNT_ISSUE", "NO_VEHICLES", "SUBSCRIPTION", "VEHICLE_MISSING")
+    ],
     ("CONNECTED_SERVICES_ACCOUNT", "AUTHENTICATION_FAILED", 400, "REAUTHENTICATE"),
     ("CONNECTED_SERVICES_ACCOUNT", "PERMISSION", 400, "REAUTHENTICATE"),
     ("CONNECTED_SERVICES_ACCOUNT", "VIRTUAL_KEY_REQUIRED", 400, "ACTION_REQUIRED"),
@@ -35,23 +41,41 @@ SPEC_ROWS = [
     ("SERVER", "INTERNAL", 500, "RETRY_LATER"),
     ("SERVER", "RECORD_NOT_FOUND", 500, "CONTACT_SUPPORT"),
     ("SERVER", "MULTIPLE_RECORDS_FOUND", 500, "CONTACT_SUPPORT"),
-    *[("UPSTREAM", c, 502, "RETRY_LATER") for c in
-      ("INVALID_DATA", "KNOWN_ISSUE", "NO_RESPONSE", "RATE_LIMIT", "UNKNOWN_ISSUE")],
+    *[
+        ("UPSTREAM", c, 502, "RETRY_LATER")
+        for c in ("INVALID_DATA", "KNOWN_ISSUE", "NO_RESPONSE", "RATE_LIMIT", "UNKNOWN_ISSUE")
+    ],
     ("VALIDATION", None, 400, None),
     ("VALIDATION", "PARAMETER", 400, None),
-    *[("VEHICLE_STATE", c, 409, None) for c in
-      ("ASLEEP", "CHARGING_IN_PROGRESS", "CHARGING_PLUG_CONNECTED",
-       "CHARGING_PLUG_NOT_CONNECTED", "DOOR_OPEN", "FULLY_CHARGED", "NOT_CHARGING",
-       "CHARGE_FAULT", "HOOD_OPEN", "IGNITION_ON", "IN_MOTION", "REMOTE_ACCESS_DISABLED",
-       "TRUNK_OPEN", "UNREACHABLE", "VEHICLE_OFFLINE_FOR_SERVICE")],
+    *[
+        ("VEHICLE_STATE", c, 409, None)
+        for c in (
+            "ASLEEP",
+            "CHARGING_IN_PROGRESS",
+            "CHARGING_PLUG_CONNECTED",
+            "CHARGING_PLUG_NOT_CONNECTED",
+            "DOOR_OPEN",
+            "FULLY_CHARGED",
+            "NOT_CHARGING",
+            "CHARGE_FAULT",
+            "HOOD_OPEN",
+            "IGNITION_ON",
+            "IN_MOTION",
+            "REMOTE_ACCESS_DISABLED",
+            "TRUNK_OPEN",
+            "UNREACHABLE",
+            "VEHICLE_OFFLINE_FOR_SERVICE",
+        )
+    ],
     ("VEHICLE_STATE", "UNKNOWN", 409, "RETRY_LATER"),
     ("VEHICLE_STATE", "LOW_BATTERY", 409, "RETRY_LATER"),
 ]
 
 
 @pytest.mark.parametrize(("error_type", "code", "status", "resolution"), SPEC_ROWS)
-def test_error_table_matches_the_spec(error_type: str, code: str | None, status: int,
-                                      resolution: str | None) -> None:
+def test_error_table_matches_the_spec(
+    error_type: str, code: str | None, status: int, resolution: str | None
+) -> None:
     row = errors.lookup(error_type, code)
     assert row is not None
     assert (row.status, row.resolution) == (status, resolution)
@@ -63,15 +87,29 @@ def test_error_table_has_no_extra_rows_and_helpers_work() -> None:
     assert errors.lookup("vehicle_state", "asleep") is errors.BY_KEY[("VEHICLE_STATE", "ASLEEP")]
     assert errors.lookup("NOPE") is None
     assert errors.doc_url("VEHICLE_STATE", "DOOR_OPEN") == (
-        "https://smartcar.com/docs/errors/api-errors/vehicle-state-errors#door-open")
+        "https://smartcar.com/docs/errors/api-errors/vehicle-state-errors#door-open"
+    )
     assert errors.doc_url("PERMISSION", None).endswith("/permission-errors")
     body = errors.error_body("RATE_LIMIT", "VEHICLE", "rid", detail=[{"x": 1}])
-    assert list(body) == ["type", "code", "description", "docURL", "statusCode", "requestId",
-                          "resolution", "suggestedUserMessage", "detail"]
+    assert list(body) == [
+        "type",
+        "code",
+        "description",
+        "docURL",
+        "statusCode",
+        "requestId",
+        "resolution",
+        "suggestedUserMessage",
+        "detail",
+    ]
     virtual_key = errors.error_body("CONNECTED_SERVICES_ACCOUNT", "VIRTUAL_KEY_REQUIRED", "r")
     assert virtual_key["resolution"]["url"].startswith("https://www.tesla.com/")
-    assert {e.error for e in errors.CONNECT_ERRORS} >= {"access_denied", "vehicle_incompatible",
-                                                        "no_vehicles", "configuration_error"}
+    assert {e.error for e in errors.CONNECT_ERRORS} >= {
+        "access_denied",
+        "vehicle_incompatible",
+        "no_vehicles",
+        "configuration_error",
+    }
     assert "invalid_client" in errors.TOKEN_BY_ERROR
 
 
@@ -80,8 +118,7 @@ def test_permission_table() -> None:
     assert permissions.meaning("required:read_vin").startswith("The VIN")
     assert permissions.meaning("read_nothing") == ""
     parsed = permissions.parse_scope("read_vin required:read_odometer read_vin required:read_vin")
-    assert [(i.name, i.required) for i in parsed] == [("read_vin", True),
-                                                      ("read_odometer", True)]
+    assert [(i.name, i.required) for i in parsed] == [("read_vin", True), ("read_odometer", True)]
 
 
 def test_endpoint_table() -> None:
@@ -97,10 +134,13 @@ def test_endpoint_table() -> None:
 
 
 def test_core_tables_import_no_ui_library() -> None:
-    code = ("import sys, tui.core.smartcar, tui.core.smartcar.endpoints;"
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
-                            text=True, check=True)
+    code = (
+        "import sys, tui.core.smartcar, tui.core.smartcar.endpoints;"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 

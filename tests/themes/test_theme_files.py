@@ -110,7 +110,11 @@ BAD_FILES = [
     ('[colors]\nprimary = "#123456"\n', 1, ["colors", "'colours'"]),
     ('[colours]\nsecondary = "#123456"\n', 1, ["colours.primary"]),
     ('[colours]\nprimary = "#123456"\n[css]\n"block-cursor-bg" = "red"\n', 4, ["css.block"]),
-    ('[colours]\nprimary = "#123456"\n[variables]\n"footer-key-foreground" = "red"\n', 4, ["[css]"]),
+    (
+        '[colours]\nprimary = "#123456"\n[variables]\n"footer-key-foreground" = "red"\n',
+        4,
+        ["[css]"],
+    ),
     ('name = "has space"\n[colours]\nprimary = "#123456"\n', 1, ["name", "letters"]),
     ('[colours]\nprimary = "#123456"\n[css]\n"link-style" = "wavy"\n', 4, ["text style", "wavy"]),
 ]

@@ -17,9 +17,7 @@ EXACT = {"check_colour": check_colour, "check_style": check_style, "check_css": 
 PATH = Path("fuzz.toml")
 
 _keys = st.one_of(
-    st.sampled_from(
-        [*TOP_LEVEL, *SECTIONS, "primary", "GET", "2xx", "key", "resolved", "border"]
-    ),
+    st.sampled_from([*TOP_LEVEL, *SECTIONS, "primary", "GET", "2xx", "key", "resolved", "border"]),
     st.text(min_size=1, max_size=12),
 )
 _strings = st.one_of(
@@ -33,23 +31,23 @@ _scalars = st.one_of(
 )
 _values = st.recursive(
     _scalars,
-    lambda inner: st.one_of(
-        st.lists(inner, max_size=3), st.dictionaries(_keys, inner, max_size=4)
-    ),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(_keys, inner, max_size=4)),
     max_leaves=12,
 )
 # Sections filled with plausible keys, so the fuzz reaches the colour and style checks.
 _section = st.dictionaries(
     st.sampled_from(
-        ["primary", "background", "GET", "DELETE", "2xx", "5xx", "key", "punct", "resolved"]
-        + ["block-cursor-text-style", "border", "link-style"]
+        [
+            *("primary", "background", "GET", "DELETE", "2xx", "5xx", "key", "punct"),
+            *("resolved", "block-cursor-text-style", "border", "link-style"),
+        ]
     ),
     st.one_of(_strings, _scalars),
     max_size=5,
 )
-_themes = st.dictionaries(
-    _keys, st.one_of(_values, _section), max_size=8
-) | st.fixed_dictionaries({"colours": _section, "methods": _section, "css": _section})
+_themes = st.dictionaries(_keys, st.one_of(_values, _section), max_size=8) | st.fixed_dictionaries(
+    {"colours": _section, "methods": _section, "css": _section}
+)
 
 
 def _assert_clear(spec: Any, issues: list[Any], path: Path) -> None:

@@ -19,8 +19,12 @@ from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer
 
 BODY = json.dumps(
-    {"vehicles": [{"id": f"{i:08d}", "make": "TESLA", "odometer": i * 1.5, "ok": True}
-                  for i in range(90_000)]}
+    {
+        "vehicles": [
+            {"id": f"{i:08d}", "make": "TESLA", "odometer": i * 1.5, "ok": True}
+            for i in range(90_000)
+        ]
+    }
 ).encode()
 
 

@@ -29,7 +29,7 @@ async def _select(pilot, app: CarmanApp, name: str) -> None:  # type: ignore[no-
         for _, request in collection.walk():
             if request.name == name and not collection.read_only:
                 tree.select_request(request)
-                await wait_for(pilot, lambda: app.screen.request is request)
+                await wait_for(pilot, lambda wanted=request: app.screen.request is wanted)
                 return
     raise AssertionError(name)
 
@@ -52,7 +52,9 @@ async def test_tree_new_rename_duplicate_move_delete(xdg: Path, http_server: str
         assert isinstance(app.screen, FormDialog)
         app.screen.query_one(Input).value = "Created"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen.request is not None and app.screen.request.name == "Created")
+        await wait_for(
+            pilot, lambda: app.screen.request is not None and app.screen.request.name == "Created"
+        )
         collection = app.workspace.collections[0]
         loaded, _ = load_collection(Path(collection.path))
         assert [r.name for r in loaded.requests] == ["Echo", "Big", "Created"]
@@ -159,14 +161,20 @@ async def test_headers_table_and_save_marks(xdg: Path, http_server: str) -> None
 
 
 async def test_json_body_error_is_located(xdg: Path, http_server: str) -> None:
-    bad = Request(name="Bad JSON", method="POST", url="{{base}}/echo",
-                  body=Body(kind=BodyKind.JSON, text='{\n  "a": 1,\n  "b": \n}'))
+    bad = Request(
+        name="Bad JSON",
+        method="POST",
+        url="{{base}}/echo",
+        body=Body(kind=BodyKind.JSON, text='{\n  "a": 1,\n  "b": \n}'),
+    )
     app = _app(http_server, extra=[bad])
     async with app.run_test(size=(100, 30)) as pilot:
         await _select(pilot, app, "Bad JSON")
         await pilot.press("ctrl+j")
         viewer = app.screen.query_one(ResponseViewer)
-        await wait_for(pilot, lambda: "not valid JSON" in str(viewer.query_one("#status-line").render()))
+        await wait_for(
+            pilot, lambda: "not valid JSON" in str(viewer.query_one("#status-line").render())
+        )
         assert "line 4, column 1" in str(viewer.query_one("#status-line").render())
         area = app.screen.query_one("#body-text", TextArea)
         assert area.cursor_location == (3, 0)
@@ -207,7 +215,9 @@ async def test_quit_with_unsaved_changes_asks(xdg: Path, http_server: str) -> No
     assert app.return_code is not None or not app.is_running
 
 
-async def test_response_search_filter_wrap_copy_save(xdg: Path, http_server: str, tmp_path: Path) -> None:
+async def test_response_search_filter_wrap_copy_save(
+    xdg: Path, http_server: str, tmp_path: Path
+) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await _select(pilot, app, "Big")
@@ -246,7 +256,10 @@ async def test_response_search_filter_wrap_copy_save(xdg: Path, http_server: str
 
 
 async def test_headers_raw_timing_and_other_bodies(xdg: Path, http_server: str) -> None:
-    extra = [Request(name="Html", url="{{base}}/html"), Request(name="Binary", url="{{base}}/binary")]
+    extra = [
+        Request(name="Html", url="{{base}}/html"),
+        Request(name="Binary", url="{{base}}/binary"),
+    ]
     app = _app(http_server, extra=extra)
     async with app.run_test(size=(100, 30)) as pilot:
         await _select(pilot, app, "Html")
@@ -300,8 +313,10 @@ async def test_keymap_palette_help_and_layout(xdg: Path, http_server: str) -> No
         assert app.screen.has_class("-hide-tree")
         await pilot.press("ctrl+b", "f11")
         assert app.screen.has_class("-maximized")
-        assert not app.screen.query_one(RequestEditor).display or not app.screen.query_one(
-            RequestEditor).region.height
+        assert (
+            not app.screen.query_one(RequestEditor).display
+            or not app.screen.query_one(RequestEditor).region.height
+        )
         await pilot.press("f11", "alt+1")
         assert app.focused is app.screen.query_one(CollectionTree).tree
         await pilot.press("alt+3")
@@ -311,4 +326,6 @@ async def test_keymap_palette_help_and_layout(xdg: Path, http_server: str) -> No
         await pilot.press(*"Big")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await wait_for(pilot, lambda: app.screen.request is not None and app.screen.request.name == "Big")
+        await wait_for(
+            pilot, lambda: app.screen.request is not None and app.screen.request.name == "Big"
+        )

@@ -242,6 +242,10 @@ class Workspace:
 
     def secret_values(self) -> set[str]:
         values = self.variables.secret_values()
+        stored = getattr(self.pipeline.token_source, "secret_values", None)
+        if stored is not None:
+            with contextlib.suppress(CarmanError, OSError):
+                values |= set(stored())
         with contextlib.suppress(CarmanError):
             values |= self.secrets.all_values()
         return values

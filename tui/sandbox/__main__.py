@@ -8,8 +8,9 @@ from tui.sandbox.cli import add_arguments, run
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(prog="python -m tui.sandbox",
-                                     description="Run carman's offline Smartcar sandbox.")
+    parser = argparse.ArgumentParser(
+        prog="python -m tui.sandbox", description="Run carman's offline Smartcar sandbox."
+    )
     add_arguments(parser)
     return run(parser.parse_args())
 

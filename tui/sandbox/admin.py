@@ -59,9 +59,16 @@ def _number(body: dict[str, Any], name: str, default: float | None = None) -> fl
 def _health(ctx: Context, request: Request, body: dict[str, Any]) -> Response:
     with ctx.state.reading() as data:
         client_ids = list(data["clients"])
-    return json_response(200, {"ok": True, "pid": os.getpid(),
-                               "state_dir": str(ctx.state.directory),
-                               "base_url": ctx.base_url, "client_ids": client_ids})
+    return json_response(
+        200,
+        {
+            "ok": True,
+            "pid": os.getpid(),
+            "state_dir": str(ctx.state.directory),
+            "base_url": ctx.base_url,
+            "client_ids": client_ids,
+        },
+    )
 
 
 def _approve(ctx: Context, request: Request, body: dict[str, Any]) -> Response:
@@ -84,8 +91,9 @@ def _clock(ctx: Context, request: Request, body: dict[str, Any]) -> Response:
     if request.method == "POST":
         seconds = _number(body, "advance")
         if seconds < 0:
-            raise validation("advance must not be negative: the clock only moves forward.",
-                             "advance")
+            raise validation(
+                "advance must not be negative: the clock only moves forward.", "advance"
+            )
         ctx.clock.advance(seconds)
     return json_response(200, {"now": iso(ctx.clock.now()), "offset": ctx.clock.offset})
 
@@ -131,12 +139,14 @@ def _rate_limit(ctx: Context, request: Request, body: dict[str, Any]) -> Respons
     if not isinstance(enabled, bool):
         raise validation("enabled must be true or false.", "enabled")
     per_minute = body.get("per_minute")
-    if per_minute is not None and (isinstance(per_minute, bool) or not isinstance(per_minute, int)
-                                   or per_minute < 1):
+    if per_minute is not None and (
+        isinstance(per_minute, bool) or not isinstance(per_minute, int) or per_minute < 1
+    ):
         raise validation("per_minute must be a positive integer.", "per_minute")
     ctx.rate_limiter.configure(enabled, per_minute)
-    return json_response(200, {"enabled": ctx.rate_limiter.enabled,
-                               "per_minute": ctx.rate_limiter.per_minute})
+    return json_response(
+        200, {"enabled": ctx.rate_limiter.enabled, "per_minute": ctx.rate_limiter.per_minute}
+    )
 
 
 Handler = Callable[[Context, Request, dict[str, Any]], Response]
@@ -152,8 +162,11 @@ _ROUTES: dict[str, tuple[tuple[str, ...], Handler]] = {
 
 def handle(ctx: Context, request: Request, name: str) -> Response:
     if not is_loopback(request.client_host):
-        raise ApiError("PERMISSION", description="The sandbox's admin endpoints only answer "
-                                                 "callers on this machine (loopback).")
+        raise ApiError(
+            "PERMISSION",
+            description="The sandbox's admin endpoints only answer "
+            "callers on this machine (loopback).",
+        )
     route = _ROUTES.get(name)
     if route is None or request.method not in route[0]:
         raise not_found_path()

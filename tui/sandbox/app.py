@@ -77,12 +77,15 @@ def _v2(ctx: Context, request: Request, rest: list[str]) -> Response:
 
 def _index(ctx: Context, request: Request) -> Response:
     base = ctx.base_url
-    return json_response(200, {
-        "name": "carman sandbox (Smartcar test mode, offline)",
-        "connect_url": f"{base}/oauth/authorize",
-        "token_url": f"{base}/oauth/token",
-        "api_url": f"{base}/v2.0",
-        "v3_url": f"{base}/v3",
-        "management_url": f"{base}/v2.0/management/connections",
-        "webhook_ids": list(config.WEBHOOK_IDS),
-    })
+    return json_response(
+        200,
+        {
+            "name": "carman sandbox (Smartcar test mode, offline)",
+            "connect_url": f"{base}/oauth/authorize",
+            "token_url": f"{base}/oauth/token",
+            "api_url": f"{base}/v2.0",
+            "v3_url": f"{base}/v3",
+            "management_url": f"{base}/v2.0/management/connections",
+            "webhook_ids": list(config.WEBHOOK_IDS),
+        },
+    )

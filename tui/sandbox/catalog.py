@@ -67,18 +67,34 @@ MODELS: tuple[Model, ...] = (
 MAKES: tuple[str, ...] = tuple(dict.fromkeys(m.make for m in MODELS))
 DEFAULT_MAKE = "TESLA"
 
+
+def _model(make: str, name: str) -> Model:
+    return next(m for m in MODELS if m.make == make and m.model == name)
+
+
 # Extra vehicles of multi-vehicle logins come from this list, in order: a petrol car second
 # (after an electric first vehicle) so two vehicles already cover both worlds.
 FLEET: tuple[Model, ...] = (
-    MODELS[0],  # TESLA Model 3 (BEV)
-    MODELS[6],  # AUDI A4 (ICE)
-    MODELS[3],  # CHEVROLET Volt (PHEV)
-    MODELS[14],  # NISSAN Leaf (BEV)
-    MODELS[9],  # FORD F-150 (ICE)
-    MODELS[12],  # BMW 330e (PHEV)
-    MODELS[16],  # HYUNDAI Ioniq 5 (BEV)
-    MODELS[23],  # TOYOTA Camry (ICE)
+    _model("TESLA", "Model 3"),  # BEV
+    _model("AUDI", "A4"),  # ICE
+    _model("CHEVROLET", "Volt"),  # PHEV
+    _model("NISSAN", "Leaf"),  # BEV
+    _model("FORD", "F-150"),  # ICE
+    _model("BMW", "330e"),  # PHEV
+    _model("HYUNDAI", "Ioniq 5"),  # BEV
+    _model("TOYOTA", "Camry"),  # ICE
 )
+
+
+# Brands whose connected services the sandbox treats as North American only; other countries
+# (Connect's ``flags=country:XX``) do not see them on the brand page.
+NORTH_AMERICA_ONLY = frozenset({"CHEVROLET", "CADILLAC", "LINCOLN", "RIVIAN"})
+
+
+def makes_for_country(country: str) -> tuple[str, ...]:
+    if country.upper() in ("US", "CA"):
+        return MAKES
+    return tuple(m for m in MAKES if m not in NORTH_AMERICA_ONLY)
 
 
 def normalize_make(make: str) -> str | None:

@@ -22,19 +22,37 @@ from tui.sandbox.runtime import start_sandbox
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=config.DEFAULT_HOST,
-                        help="address to listen on (default %(default)s: this machine only)")
-    parser.add_argument("--port", type=int, default=config.DEFAULT_PORT,
-                        help="port to listen on; 0 picks a free one (default %(default)s)")
-    parser.add_argument("--seed", type=int, default=None, metavar="N",
-                        help="make ids, VINs and random values reproducible")
-    parser.add_argument("--reset", action="store_true",
-                        help="forget every user, vehicle and token stored so far")
-    parser.add_argument("--client-id", default=None,
-                        help=f"test application's client id (default {config.DEFAULT_CLIENT_ID})")
-    parser.add_argument("--client-secret", default=None,
-                        help="test application's client secret "
-                             f"(default {config.DEFAULT_CLIENT_SECRET})")
+    parser.add_argument(
+        "--host",
+        default=config.DEFAULT_HOST,
+        help="address to listen on (default %(default)s: this machine only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=config.DEFAULT_PORT,
+        help="port to listen on; 0 picks a free one (default %(default)s)",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="make ids, VINs and random values reproducible",
+    )
+    parser.add_argument(
+        "--reset", action="store_true", help="forget every user, vehicle and token stored so far"
+    )
+    parser.add_argument(
+        "--client-id",
+        default=None,
+        help=f"test application's client id (default {config.DEFAULT_CLIENT_ID})",
+    )
+    parser.add_argument(
+        "--client-secret",
+        default=None,
+        help=f"test application's client secret (default {config.DEFAULT_CLIENT_SECRET})",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
 
 
@@ -51,22 +69,38 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     directory = sandbox_dir()
     running = find_running(directory)
     if running is not None:
-        print(f"carman sandbox: a sandbox already runs at {running['base_url']} "
-              f"(pid {running['pid']}) on {directory}. Use it, or stop it first.", file=err)
+        print(
+            f"carman sandbox: a sandbox already runs at {running['base_url']} "
+            f"(pid {running['pid']}) on {directory}. Use it, or stop it first.",
+            file=err,
+        )
         return 1
     try:
-        sandbox = start_sandbox(host=args.host, port=args.port, seed=args.seed,
-                                reset=args.reset, client_id=args.client_id,
-                                client_secret=args.client_secret, verbose=args.verbose,
-                                announce=True)
+        sandbox = start_sandbox(
+            host=args.host,
+            port=args.port,
+            seed=args.seed,
+            reset=args.reset,
+            client_id=args.client_id,
+            client_secret=args.client_secret,
+            verbose=args.verbose,
+            announce=True,
+        )
     except OSError as error:
         reason = error.strerror or str(error)
-        print(f"carman sandbox: cannot listen on {args.host}:{args.port}: {reason}. "
-              f"Try another --port (0 picks a free one).", file=err)
+        print(
+            f"carman sandbox: cannot listen on {args.host}:{args.port}: {reason}. "
+            f"Try another --port (0 picks a free one).",
+            file=err,
+        )
         return 1
     if not is_loopback(args.host):
-        print(f"carman sandbox: warning: listening on {args.host} makes the sandbox reachable "
-              f"from other machines (its admin endpoints still answer loopback only).", file=err)
+        print(
+            f"carman sandbox: warning: listening on {args.host} makes the sandbox reachable "
+            f"from other machines (its admin endpoints still answer loopback only).",
+            file=err,
+        )
+    seed_note = f"  (seed {args.seed})" if args.seed is not None else ""
     lines = [
         f"carman sandbox — Smartcar test mode, offline — {sandbox.base_url}",
         f"  Connect URL   {sandbox.connect_url}",
@@ -76,10 +110,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         f"  Client secret {sandbox.client_secret}",
         f"  AMT           {sandbox.amt}  (management API and webhook unsubscribe)",
         f"  Redirect URIs {', '.join(config.DEFAULT_REDIRECT_URIS)}",
-        f"  State         {sandbox.state_dir}" + (f"  (seed {args.seed})" if args.seed else ""),
-        "Log in: run `carman login --env sandbox` (or open the Connect URL with client_id and",
-        "response_type=code); any email and password work, e.g. 2-vehicles@smartcar.com for an",
-        "electric and a petrol car. Press Ctrl-C to stop.",
+        f"  State         {sandbox.state_dir}{seed_note}",
+        "Log in: `carman login --env sandbox` opens Connect (any email and password work), or",
+        "`carman login --env sandbox --approve-as 2-vehicles@smartcar.com` signs in without a",
+        "browser and gives an electric and a petrol car. Press Ctrl-C to stop.",
     ]
     print("\n".join(lines), file=out, flush=True)
     previous = None

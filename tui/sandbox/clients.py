@@ -11,9 +11,14 @@ from tui.sandbox.context import Context
 def register_client(ctx: Context, client_id: str, client_secret: str) -> None:
     """Register (or update the secret of) a client with the default redirect URIs."""
     with ctx.state.changing() as data:
-        client = data["clients"].setdefault(client_id, {
-            "secret": client_secret, "redirect_uris": list(config.DEFAULT_REDIRECT_URIS),
-            "amt": None})
+        client = data["clients"].setdefault(
+            client_id,
+            {
+                "secret": client_secret,
+                "redirect_uris": list(config.DEFAULT_REDIRECT_URIS),
+                "amt": None,
+            },
+        )
         client["secret"] = client_secret
 
 

@@ -80,11 +80,19 @@ def begin(ctx: Context, params: dict[str, str]) -> dict[str, Any] | Redirect:
     state = params.get("state")
 
     def config_error(message: str) -> Redirect:
-        return Redirect(with_query(redirect_uri, {
-            "error": "configuration_error",
-            "error_description": "There has been an error in the configuration of your "
-                                 "application.",
-            "status_code": "400", "error_message": message, "state": state}))
+        return Redirect(
+            with_query(
+                redirect_uri,
+                {
+                    "error": "configuration_error",
+                    "error_description": "There has been an error in the configuration of your "
+                    "application.",
+                    "status_code": "400",
+                    "error_message": message,
+                    "state": state,
+                },
+            )
+        )
 
     raw_scope = params.get("scope")
     if raw_scope is None or not raw_scope.strip():
@@ -101,8 +109,10 @@ def begin(ctx: Context, params: dict[str, str]) -> dict[str, Any] | Redirect:
         if not _VIN.match(vin):
             return config_error("Single Select VIN must be 17 letters and digits.")
         if mode == "live" and vin.upper().startswith("0SC"):
-            return config_error("You have entered a test mode VIN. Please enter a VIN that "
-                                "belongs to a real vehicle.")
+            return config_error(
+                "You have entered a test mode VIN. Please enter a VIN that "
+                "belongs to a real vehicle."
+            )
     make = catalog.normalize_make(params["make"]) if params.get("make") else None
     flags = _flags(params.get("flags"))
     now = ctx.clock.now()
@@ -135,10 +145,13 @@ def begin(ctx: Context, params: dict[str, str]) -> dict[str, Any] | Redirect:
     return session
 
 
-def _redirect_error(session: dict[str, Any], error: str, extra: dict[str, str] | None = None
-                    ) -> Redirect:
-    params: dict[str, str | None] = {"error": error,
-                                     "error_description": CONNECT_BY_ERROR[error].description}
+def _redirect_error(
+    session: dict[str, Any], error: str, extra: dict[str, str] | None = None
+) -> Redirect:
+    params: dict[str, str | None] = {
+        "error": error,
+        "error_description": CONNECT_BY_ERROR[error].description,
+    }
     params.update(extra or {})
     params["state"] = session["state"]
     return Redirect(with_query(session["redirect_uri"], params))
@@ -147,16 +160,22 @@ def _redirect_error(session: dict[str, Any], error: str, extra: dict[str, str] |
 # ------------------------------------------------------------------ sign-in
 
 
-def _ensure_account(ctx: Context, plan: accounts.AccountPlan, extra_vin: str | None
-                    ) -> tuple[str, list[dict[str, Any]]]:
+def _ensure_account(
+    ctx: Context, plan: accounts.AccountPlan, extra_vin: str | None
+) -> tuple[str, list[dict[str, Any]]]:
     """Find or create the user of this login and their vehicles (caller holds no lock)."""
     now = ctx.clock.now()
     with ctx.state.changing() as data:
         user_id = data["user_index"].get(plan.user_key)
         if user_id is None or user_id not in data["users"]:
             user_id = ids.new_id(ctx.seed, "user", plan.user_key)
-            data["users"][user_id] = {"id": user_id, "email": plan.email, "make": plan.make,
-                                      "vehicle_ids": [], "created_at": now}
+            data["users"][user_id] = {
+                "id": user_id,
+                "email": plan.email,
+                "make": plan.make,
+                "vehicle_ids": [],
+                "created_at": now,
+            }
             data["user_index"][plan.user_key] = user_id
             for index, spec in enumerate(plan.vehicles):
                 _add_vehicle(ctx, data, user_id, spec, index, plan.user_key)
@@ -165,22 +184,37 @@ def _ensure_account(ctx: Context, plan: accounts.AccountPlan, extra_vin: str | N
             # Single Select with a VIN this test account lacks: test mode lets any account
             # hold any VIN, so the sandbox adds it.
             model = catalog.model_for_vin(extra_vin) or catalog.default_model(plan.make)
-            spec = accounts.VehicleSpec(model.make, model.model, model.year, model.type,
-                                        vin=extra_vin)
+            spec = accounts.VehicleSpec(
+                model.make, model.model, model.year, model.type, vin=extra_vin
+            )
             _add_vehicle(ctx, data, user_id, spec, len(user["vehicle_ids"]), plan.user_key)
         vehicles = [dict(data["vehicles"][v]) for v in user["vehicle_ids"]]
     return user_id, vehicles
 
 
-def _add_vehicle(ctx: Context, data: dict[str, Any], user_id: str, spec: accounts.VehicleSpec,
-                 index: int, user_key: str) -> None:
+def _add_vehicle(
+    ctx: Context,
+    data: dict[str, Any],
+    user_id: str,
+    spec: accounts.VehicleSpec,
+    index: int,
+    user_key: str,
+) -> None:
     vehicle_id = ids.new_id(ctx.seed, "vehicle", user_key, index)
     vin = spec.vin or ids.new_vin(ctx.seed, spec.make, user_key, index)
     data["vehicles"][vehicle_id] = {
-        "id": vehicle_id, "vin": vin, "make": spec.make, "model": spec.model,
-        "year": spec.year, "type": spec.type, "level": spec.level,
+        "id": vehicle_id,
+        "vin": vin,
+        "make": spec.make,
+        "model": spec.model,
+        "year": spec.year,
+        "type": spec.type,
+        "level": spec.level,
         "forced_error": list(spec.forced_error) if spec.forced_error else None,
-        "user_id": user_id, "locked": None, "charging": None, "charge_limit": None,
+        "user_id": user_id,
+        "locked": None,
+        "charging": None,
+        "charge_limit": None,
     }
     data["users"][user_id]["vehicle_ids"].append(vehicle_id)
 
@@ -205,12 +239,21 @@ def sign_in(ctx: Context, session: dict[str, Any], email: str) -> Outcome:
     if session["single_select_vin"]:
         vehicles = [v for v in vehicles if v["vin"] == session["single_select_vin"]]
     required = [s["name"] for s in session["scope"] if s["required"]]
-    compatible = [v for v in vehicles if v.get("level") != "dinosaur"
-                  and all(_serves(v, p) for p in required)]
+    compatible = [
+        v for v in vehicles if v.get("level") != "dinosaur" and all(_serves(v, p) for p in required)
+    ]
     if not compatible:
         first = vehicles[0] if vehicles else None
-        extra = {"vin": first["vin"], "make": first["make"], "model": first["model"],
-                 "year": str(first["year"])} if first else {}
+        extra = (
+            {
+                "vin": first["vin"],
+                "make": first["make"],
+                "model": first["model"],
+                "year": str(first["year"]),
+            }
+            if first
+            else {}
+        )
         return _redirect_error(session, "vehicle_incompatible", extra)
     session.update(user_id=user_id, candidates=[v["id"] for v in compatible], step="grant")
     if not session["force"]:
@@ -237,20 +280,30 @@ def _previous_approval(ctx: Context, session: dict[str, Any]) -> list[str]:
 def _grant_html(ctx: Context, session: dict[str, Any], message: str = "") -> str:
     with ctx.state.reading() as data:
         vehicles = [dict(data["vehicles"][v]) for v in session["candidates"]]
-    return pages.grant_page(session["id"], session["client_id"], vehicles, session["scope"],
-                            session["single_select"], message)
+    return pages.grant_page(
+        session["id"],
+        session["client_id"],
+        vehicles,
+        session["scope"],
+        session["single_select"],
+        message,
+    )
 
 
 # ------------------------------------------------------------------ decision
 
 
-def decide(ctx: Context, session: dict[str, Any], approve: bool,
-           selected: list[str] | None) -> Outcome:
+def decide(
+    ctx: Context, session: dict[str, Any], approve: bool, selected: list[str] | None
+) -> Outcome:
     if not approve:
         _end(ctx, session)
         return _redirect_error(session, "access_denied")
-    chosen = session["candidates"] if selected is None else [
-        v for v in session["candidates"] if v in selected]
+    chosen = (
+        session["candidates"]
+        if selected is None
+        else [v for v in session["candidates"] if v in selected]
+    )
     if session["single_select"]:
         chosen = chosen[:1]
     if not chosen:
@@ -265,12 +318,17 @@ def _issue_code(ctx: Context, session: dict[str, Any], vehicle_ids: list[str]) -
     grant_id = ids.token()
     with ctx.state.changing() as data:
         data["grants"][grant_id] = {
-            "id": grant_id, "client_id": session["client_id"], "user_id": session["user_id"],
-            "vehicle_ids": list(vehicle_ids), "permissions": permissions,
-            "mode": session["mode"], "created_at": now,
+            "id": grant_id,
+            "client_id": session["client_id"],
+            "user_id": session["user_id"],
+            "vehicle_ids": list(vehicle_ids),
+            "permissions": permissions,
+            "mode": session["mode"],
+            "created_at": now,
         }
         data["codes"][code] = {
-            "grant_id": grant_id, "client_id": session["client_id"],
+            "grant_id": grant_id,
+            "client_id": session["client_id"],
             "redirect_uri": session["redirect_uri"],
             "redirect_uri_given": session["redirect_uri_given"],
             "expires_at": now + config.CODE_TTL,
@@ -325,8 +383,9 @@ def _continue(ctx: Context, request: Request) -> Outcome | dict[str, Any]:
         ctx.state.prune(ctx.clock.now())
         session = ctx.state.sessions.get(form.get("session", ""))
     if session is None:
-        raise ConnectInputError("This Connect session has expired or is unknown; start again "
-                                "from your application.")
+        raise ConnectInputError(
+            "This Connect session has expired or is unknown; start again from your application."
+        )
     step = form.get("step")
     if step == "brand" and session["step"] in ("brand", "login"):
         make = catalog.normalize_make(form.get("brand", ""))
@@ -359,15 +418,17 @@ def handle_reauthenticate(ctx: Context, request: Request) -> Response:
         return html_response(400, pages.error_page("redirect_uri is not registered."))
     if not known_vehicle:
         return html_response(400, pages.error_page("Unknown vehicle_id."))
-    return redirect(with_query(uri, {"vehicle_id": params["vehicle_id"],
-                                     "state": params.get("state")}))
+    return redirect(
+        with_query(uri, {"vehicle_id": params["vehicle_id"], "state": params.get("state")})
+    )
 
 
 # ------------------------------------------------------------------ non-interactive
 
 
-def approve(ctx: Context, authorize_url: str, email: str, *, deny: bool = False,
-            brand: str | None = None) -> str:
+def approve(
+    ctx: Context, authorize_url: str, email: str, *, deny: bool = False, brand: str | None = None
+) -> str:
     """Walk Connect for ``authorize_url`` as ``email``; the redirect Location it ends with.
 
     Approves every offered vehicle (the first one with single_select). Raises
@@ -378,11 +439,12 @@ def approve(ctx: Context, authorize_url: str, email: str, *, deny: bool = False,
     if isinstance(started, Redirect):
         return started.location
     session = started
-    if session["brand"] is None:
-        chosen = catalog.normalize_make(brand) if brand else catalog.DEFAULT_MAKE
+    if session["brand"] is None and brand:
+        chosen = catalog.normalize_make(brand)
         if chosen is None:
             raise ConnectInputError(f"Unknown brand {brand!r}; one of {', '.join(catalog.MAKES)}.")
         session["brand"] = chosen
+    # Without a brand, the email decides (a VIN naming its make) or the default make does.
     if deny:
         session["force"] = True  # a remembered approval must not skip the Deny
     outcome = sign_in(ctx, session, email)

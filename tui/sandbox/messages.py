@@ -10,7 +10,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, unquote, urlencode, urlsplit, urlunsplit
 
 JSON_TYPE = "application/json"
 HTML_TYPE = "text/html; charset=utf-8"
@@ -48,9 +48,15 @@ class Request:
         client_host: str,
         request_id: str,
     ) -> Request:
-        parts = urlsplit(target)
-        query = parse_qs(parts.query, keep_blank_values=True)
-        return cls(method.upper(), parts.path or "/", query, headers, body, client_host, request_id)
+        if target.startswith(("http://", "https://")):  # absolute-form request target
+            parts = urlsplit(target)
+            path, raw_query = parts.path, parts.query
+        else:  # origin-form; urlsplit would read "//x/y" as a host
+            path, _, raw_query = target.partition("#")[0].partition("?")
+        query = parse_qs(raw_query, keep_blank_values=True)
+        return cls(
+            method.upper(), unquote(path) or "/", query, headers, body, client_host, request_id
+        )
 
     def param(self, name: str) -> str | None:
         values = self.query.get(name)

@@ -26,11 +26,17 @@ class SandboxUnavailable(RuntimeError):
     """The running sandbox did not answer an admin request."""
 
 
-def _call(base_url: str, method: str, path: str, payload: dict[str, Any] | None = None,
-          timeout: float = 5.0) -> dict[str, Any]:
+def _call(
+    base_url: str,
+    method: str,
+    path: str,
+    payload: dict[str, Any] | None = None,
+    timeout: float = 5.0,
+) -> dict[str, Any]:
     data = json.dumps(payload).encode() if payload is not None else None
-    request = urllib.request.Request(f"{base_url}{path}", data=data, method=method,
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        f"{base_url}{path}", data=data, method=method, headers={"Content-Type": "application/json"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read() or b"{}")
@@ -96,8 +102,9 @@ class RemoteFaults:
     def __init__(self, base_url: str) -> None:
         self._base_url = base_url
 
-    def inject(self, kind: str, count: int = 1, delay: float | None = None,
-               path: str = "/") -> None:
+    def inject(
+        self, kind: str, count: int = 1, delay: float | None = None, path: str = "/"
+    ) -> None:
         payload: dict[str, Any] = {"kind": kind, "count": count, "path": path}
         if delay is not None:
             payload["delay"] = delay
@@ -130,14 +137,22 @@ class RunningSandbox:
         self.faults = RemoteFaults(self.base_url)
 
     def register_redirect_uri(self, uri: str, client_id: str | None = None) -> None:
-        _call(self.base_url, "POST", "/_sandbox/redirect_uris",
-              {"uri": uri, "client_id": client_id or self.client_id})
+        _call(
+            self.base_url,
+            "POST",
+            "/_sandbox/redirect_uris",
+            {"uri": uri, "client_id": client_id or self.client_id},
+        )
 
-    def approve(self, authorize_url: str, email: str, *, deny: bool = False,
-                brand: str | None = None) -> str:
-        answer = _call(self.base_url, "POST", "/_sandbox/approve",
-                       {"authorize_url": authorize_url, "email": email, "deny": deny,
-                        "brand": brand})
+    def approve(
+        self, authorize_url: str, email: str, *, deny: bool = False, brand: str | None = None
+    ) -> str:
+        answer = _call(
+            self.base_url,
+            "POST",
+            "/_sandbox/approve",
+            {"authorize_url": authorize_url, "email": email, "deny": deny, "brand": brand},
+        )
         return str(answer["location"])
 
     def set_rate_limit(self, enabled: bool = True, per_minute: int | None = None) -> None:
@@ -152,16 +167,21 @@ class RunningSandbox:
     def __enter__(self) -> RunningSandbox:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:
         return f"<RunningSandbox {self.base_url} pid={self.pid}>"
 
 
-def ensure_sandbox(seed: int | None = None, *, state_dir: Path | str | None = None
-                   ) -> Sandbox | RunningSandbox:
+def ensure_sandbox(
+    seed: int | None = None, *, state_dir: Path | str | None = None
+) -> Sandbox | RunningSandbox:
     """The standalone sandbox running on this data directory, or a new in-process one."""
     directory = Path(state_dir) if state_dir is not None else sandbox_dir()
     info = find_running(directory)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import socket
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -32,8 +33,14 @@ def url_host(host: str) -> str:
 class Sandbox:
     """A sandbox served by this process on a background thread."""
 
-    def __init__(self, server: SandboxHTTPServer, ctx: Context, client_id: str,
-                 client_secret: str, running_file: Path | None) -> None:
+    def __init__(
+        self,
+        server: SandboxHTTPServer,
+        ctx: Context,
+        client_id: str,
+        client_secret: str,
+        running_file: Path | None,
+    ) -> None:
         self._server = server
         self._ctx = ctx
         self._running_file = running_file
@@ -50,8 +57,12 @@ class Sandbox:
         self.state_dir = ctx.state.directory
         self.seed = ctx.seed
         ctx.base_url = self.base_url
-        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name=f"carman-sandbox-{self.port}", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.5},
+            name=f"carman-sandbox-{self.port}",
+            daemon=True,
+        )
         self._thread.start()
 
     @property
@@ -66,8 +77,9 @@ class Sandbox:
         """Allow ``uri`` as a redirect URI (ValueError when it is not a usable URI)."""
         clients.register_redirect_uri(self._ctx, client_id or self.client_id, uri)
 
-    def approve(self, authorize_url: str, email: str, *, deny: bool = False,
-                brand: str | None = None) -> str:
+    def approve(
+        self, authorize_url: str, email: str, *, deny: bool = False, brand: str | None = None
+    ) -> str:
         """Sign in as ``email`` and approve (or deny) without HTML; the redirect Location.
 
         Raises ValueError (``ConnectInputError``) when the URL cannot start Connect.
@@ -82,8 +94,17 @@ class Sandbox:
         if self._stopped:
             return
         self._stopped = True
-        self._server.shutdown()
+        stopper = threading.Thread(target=self._server.shutdown, daemon=True)
+        stopper.start()
+        # serve_forever sees the request only between polls; a connection wakes it at once.
+        while stopper.is_alive():
+            with contextlib.suppress(OSError):
+                socket.create_connection(
+                    (url_host(str(self.host)).strip("[]"), self.port), timeout=1
+                ).close()
+            stopper.join(0.01)
         self._server.server_close()
+        self._server.close_connections()
         self._thread.join(timeout=5)
         if self._running_file is not None:
             remove_running_file(self._running_file)
@@ -91,8 +112,12 @@ class Sandbox:
     def __enter__(self) -> Sandbox:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
-                 traceback: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        value: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
         self.stop()
 
     def __repr__(self) -> str:
@@ -101,10 +126,17 @@ class Sandbox:
 
 def write_running_file(sandbox: Sandbox) -> Path:
     path = Path(sandbox.state_dir) / config.RUNNING_FILE
-    info = {"host": str(sandbox.host), "port": sandbox.port, "pid": os.getpid(),
-            "base_url": sandbox.base_url, "client_id": sandbox.client_id,
-            "client_secret": sandbox.client_secret, "amt": sandbox.amt,
-            "state_dir": str(sandbox.state_dir), "started_at": iso(sandbox.clock.now())}
+    info = {
+        "host": str(sandbox.host),
+        "port": sandbox.port,
+        "pid": os.getpid(),
+        "base_url": sandbox.base_url,
+        "client_id": sandbox.client_id,
+        "client_secret": sandbox.client_secret,
+        "amt": sandbox.amt,
+        "state_dir": str(sandbox.state_dir),
+        "started_at": iso(sandbox.clock.now()),
+    }
     # 0600: it names the (test) client secret.
     atomic_write_text(path, json.dumps(info, indent=1), mode=0o600)
     return path
@@ -118,10 +150,18 @@ def remove_running_file(path: Path) -> None:
             path.unlink()
 
 
-def start_sandbox(*, host: str = config.DEFAULT_HOST, port: int = 0, seed: int | None = None,
-                  state_dir: Path | str | None = None, reset: bool = False,
-                  client_id: str | None = None, client_secret: str | None = None,
-                  verbose: bool = False, announce: bool = False) -> Sandbox:
+def start_sandbox(
+    *,
+    host: str = config.DEFAULT_HOST,
+    port: int = 0,
+    seed: int | None = None,
+    state_dir: Path | str | None = None,
+    reset: bool = False,
+    client_id: str | None = None,
+    client_secret: str | None = None,
+    verbose: bool = False,
+    announce: bool = False,
+) -> Sandbox:
     """Start a sandbox on a background thread (an ephemeral port by default).
 
     ``announce`` writes ``running.json`` into the state directory so other carman processes
@@ -129,8 +169,13 @@ def start_sandbox(*, host: str = config.DEFAULT_HOST, port: int = 0, seed: int |
     cannot be bound.
     """
     directory = Path(state_dir) if state_dir is not None else sandbox_dir()
-    ctx = Context(state=State(directory, reset=reset), clock=SandboxClock(),
-                  values=ValueSource(seed), seed=seed, verbose=verbose)
+    ctx = Context(
+        state=State(directory, reset=reset),
+        clock=SandboxClock(),
+        values=ValueSource(seed),
+        seed=seed,
+        verbose=verbose,
+    )
     client_id = client_id or config.DEFAULT_CLIENT_ID
     client_secret = client_secret or config.DEFAULT_CLIENT_SECRET
     clients.ensure_client(ctx, client_id, client_secret)

@@ -7,9 +7,11 @@ faults (``faults.py``) are applied here, around the real answer.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import logging
 import socket
+import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -37,7 +39,27 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         if ":" in address[0]:
             self.address_family = socket.AF_INET6
         self.ctx = ctx
+        self._open: set[socket.socket] = set()
+        self._open_lock = threading.Lock()
         super().__init__(address, SandboxRequestHandler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._open_lock:
+            self._open.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._open_lock:
+            self._open.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """Hang up on kept-alive clients, so a stopped sandbox answers no one."""
+        with self._open_lock:
+            sockets = list(self._open)
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # Clients that hang up early are normal (timeouts, dropped faults): say nothing.
@@ -63,6 +85,7 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
     # Headers and body go out as two writes; with Nagle on, the client's delayed ACK adds
     # ~40 ms to every keep-alive answer.
     disable_nagle_algorithm = True
+    timeout = 300  # an idle kept-alive connection is closed after five minutes
     server_version = "carman-sandbox"
     sys_version = ""
     server: SandboxHTTPServer
@@ -92,14 +115,17 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
         if self.server.ctx.verbose:
             super().log_message(format, *args)
 
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None
-                   ) -> None:
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Errors found by the standard library's parser, as JSON instead of its HTML page."""
         request_id = str(uuid.uuid4())
         if self.request_version == "HTTP/0.9":
             self.request_version = "HTTP/1.0"  # answer with a status line and headers anyway
-        body = error_body("VALIDATION", None, request_id,
-                          description=f"{message or 'Bad request'}. {explain or ''}".strip())
+        body = error_body(
+            "VALIDATION",
+            None,
+            request_id,
+            description=f"{message or 'Bad request'}. {explain or ''}".strip(),
+        )
         body["statusCode"] = code
         self.close_connection = True
         self._write(json_response(code, body), request_id, None)
@@ -128,8 +154,10 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
 
     def _read_request(self, request_id: str) -> Request:
         if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            raise ApiError("VALIDATION", description="Chunked request bodies are not "
-                           "supported; send a Content-Length.")
+            raise ApiError(
+                "VALIDATION",
+                description="Chunked request bodies are not supported; send a Content-Length.",
+            )
         raw_length = self.headers.get("Content-Length") or "0"
         try:
             length = int(raw_length)
@@ -139,8 +167,9 @@ class SandboxRequestHandler(BaseHTTPRequestHandler):
             raise ApiError("VALIDATION", description="The request body is too large.")
         body = self.rfile.read(length) if length else b""
         headers = Headers(list(self.headers.items()))
-        return Request.build(self.command, self.path, headers, body, self.client_address[0],
-                             request_id)
+        # HEAD is answered as GET without the body (the writer drops it).
+        method = "GET" if self.command == "HEAD" else self.command
+        return Request.build(method, self.path, headers, body, self.client_address[0], request_id)
 
     def _write(self, response: Response, request_id: str, fault: Fault | None) -> None:
         body = response.body

@@ -19,12 +19,21 @@ from tui.sandbox.messages import Request, Response, json_response
 
 def _issue(data: dict[str, Any], grant_id: str, now: float) -> dict[str, Any]:
     access, refresh = ids.token(), ids.token()
-    data["access_tokens"][access] = {"grant_id": grant_id,
-                                     "expires_at": now + config.ACCESS_TOKEN_TTL}
-    data["refresh_tokens"][refresh] = {"grant_id": grant_id, "rotated_at": None,
-                                       "expires_at": now + config.REFRESH_TOKEN_TTL}
-    return {"access_token": access, "token_type": "Bearer",
-            "expires_in": config.ACCESS_TOKEN_TTL, "refresh_token": refresh}
+    data["access_tokens"][access] = {
+        "grant_id": grant_id,
+        "expires_at": now + config.ACCESS_TOKEN_TTL,
+    }
+    data["refresh_tokens"][refresh] = {
+        "grant_id": grant_id,
+        "rotated_at": None,
+        "expires_at": now + config.REFRESH_TOKEN_TTL,
+    }
+    return {
+        "access_token": access,
+        "token_type": "Bearer",
+        "expires_in": config.ACCESS_TOKEN_TTL,
+        "refresh_token": refresh,
+    }
 
 
 def handle_token(ctx: Context, request: Request) -> Response:
@@ -32,8 +41,11 @@ def handle_token(ctx: Context, request: Request) -> Response:
         return oauth_error(405, "invalid_request", "Use POST with a form-encoded body.")
     client_id = client_from_basic(ctx, request)
     if client_id is None:
-        return oauth_error(401, "invalid_client", "Invalid client credentials: send the client "
-                                                  "id and secret with Basic authentication.")
+        return oauth_error(
+            401,
+            "invalid_client",
+            "Invalid client credentials: send the client id and secret with Basic authentication.",
+        )
     form = request.form()
     grant_type = form.get("grant_type")
     if not grant_type:
@@ -42,9 +54,11 @@ def handle_token(ctx: Context, request: Request) -> Response:
         return _exchange_code(ctx, client_id, form)
     if grant_type == "refresh_token":
         return _refresh(ctx, client_id, form)
-    return oauth_error(400, "unsupported_grant_type",
-                       f"Unsupported grant_type: {grant_type}. Use authorization_code or "
-                       f"refresh_token.")
+    return oauth_error(
+        400,
+        "unsupported_grant_type",
+        f"Unsupported grant_type: {grant_type}. Use authorization_code or refresh_token.",
+    )
 
 
 def _exchange_code(ctx: Context, client_id: str, form: dict[str, str]) -> Response:
@@ -60,11 +74,15 @@ def _exchange_code(ctx: Context, client_id: str, form: dict[str, str]) -> Respon
             return oauth_error(400, "invalid_request", f"Invalid code: {code}.")
         given = form.get("redirect_uri")
         if given is None and record["redirect_uri_given"]:
-            return oauth_error(400, "invalid_grant", "redirect_uri is required: send the one "
-                                                     "used in the Connect URL.")
+            return oauth_error(
+                400,
+                "invalid_grant",
+                "redirect_uri is required: send the one used in the Connect URL.",
+            )
         if given is not None and given != record["redirect_uri"]:
-            return oauth_error(400, "invalid_grant", "redirect_uri does not match the one used "
-                                                     "in the Connect URL.")
+            return oauth_error(
+                400, "invalid_grant", "redirect_uri does not match the one used in the Connect URL."
+            )
         del data["codes"][code]  # single use
         return json_response(200, _issue(data, record["grant_id"], now))
 

@@ -31,48 +31,111 @@ class Signal:
 
 
 SIGNALS: tuple[Signal, ...] = (
-    Signal("odometer-traveleddistance", "TraveledDistance", "Odometer", "/odometer",
-           "kilometers", lambda b, v: b["distance"]),
-    Signal("location-preciselocation", "PreciseLocation", "Location", "/location", None,
-           lambda b, v: {"latitude": b["latitude"], "longitude": b["longitude"]}),
-    Signal("tractionbattery-stateofcharge", "StateOfCharge", "TractionBattery", "/battery",
-           "percent", lambda b, v: round(b["percentRemaining"] * 100, 1)),
-    Signal("tractionbattery-range", "Range", "TractionBattery", "/battery", "kilometers",
-           lambda b, v: b["range"]),
-    Signal("tractionbattery-nominalcapacity", "NominalCapacity", "TractionBattery",
-           "/battery/capacity", "kilowattHours", lambda b, v: b["capacity"]),
-    Signal("charge-ischarging", "IsCharging", "Charge", "/charge", None,
-           lambda b, v: b["state"] == "CHARGING"),
-    Signal("charge-chargelimit", "ChargeLimit", "Charge", "/charge/limit", "percent",
-           lambda b, v: round(b["limit"] * 100, 1)),
-    Signal("internalcombustionengine-fuellevel", "FuelLevel", "InternalCombustionEngine",
-           "/fuel", "percent", lambda b, v: round(b["percentRemaining"] * 100, 1)),
-    Signal("internalcombustionengine-oillife", "OilLife", "InternalCombustionEngine",
-           "/engine/oil", "percent", lambda b, v: round(b["lifeRemaining"] * 100, 1)),
-    Signal("closure-islocked", "IsLocked", "Closure", "/security", None,
-           lambda b, v: b["isLocked"]),
-    Signal("vehicleidentification-vin", "Vin", "VehicleIdentification", "/vin", None,
-           lambda b, v: v["vin"]),
+    Signal(
+        "odometer-traveleddistance",
+        "TraveledDistance",
+        "Odometer",
+        "/odometer",
+        "kilometers",
+        lambda b, v: b["distance"],
+    ),
+    Signal(
+        "location-preciselocation",
+        "PreciseLocation",
+        "Location",
+        "/location",
+        None,
+        lambda b, v: {"latitude": b["latitude"], "longitude": b["longitude"]},
+    ),
+    Signal(
+        "tractionbattery-stateofcharge",
+        "StateOfCharge",
+        "TractionBattery",
+        "/battery",
+        "percent",
+        lambda b, v: round(b["percentRemaining"] * 100, 1),
+    ),
+    Signal(
+        "tractionbattery-range",
+        "Range",
+        "TractionBattery",
+        "/battery",
+        "kilometers",
+        lambda b, v: b["range"],
+    ),
+    Signal(
+        "tractionbattery-nominalcapacity",
+        "NominalCapacity",
+        "TractionBattery",
+        "/battery/capacity",
+        "kilowattHours",
+        lambda b, v: b["capacity"],
+    ),
+    Signal(
+        "charge-ischarging",
+        "IsCharging",
+        "Charge",
+        "/charge",
+        None,
+        lambda b, v: b["state"] == "CHARGING",
+    ),
+    Signal(
+        "charge-chargelimit",
+        "ChargeLimit",
+        "Charge",
+        "/charge/limit",
+        "percent",
+        lambda b, v: round(b["limit"] * 100, 1),
+    ),
+    Signal(
+        "internalcombustionengine-fuellevel",
+        "FuelLevel",
+        "InternalCombustionEngine",
+        "/fuel",
+        "percent",
+        lambda b, v: round(b["percentRemaining"] * 100, 1),
+    ),
+    Signal(
+        "internalcombustionengine-oillife",
+        "OilLife",
+        "InternalCombustionEngine",
+        "/engine/oil",
+        "percent",
+        lambda b, v: round(b["lifeRemaining"] * 100, 1),
+    ),
+    Signal(
+        "closure-islocked", "IsLocked", "Closure", "/security", None, lambda b, v: b["isLocked"]
+    ),
+    Signal(
+        "vehicleidentification-vin",
+        "Vin",
+        "VehicleIdentification",
+        "/vin",
+        None,
+        lambda b, v: v["vin"],
+    ),
 )
 BY_CODE = {s.code: s for s in SIGNALS}
 
 
 def _vehicle_resource(vehicle: Vehicle) -> dict[str, Any]:
-    return {"id": vehicle["id"], "type": "vehicle",
-            "attributes": {"make": vehicle["make"], "model": vehicle["model"],
-                           "year": vehicle["year"]},
-            "links": {"self": f"/vehicles/{vehicle['id']}"}}
+    return {
+        "id": vehicle["id"],
+        "type": "vehicle",
+        "attributes": {"make": vehicle["make"], "model": vehicle["model"], "year": vehicle["year"]},
+        "links": {"self": f"/vehicles/{vehicle['id']}"},
+    }
 
 
-def _access(ctx: Context, request: Request, vehicle_id: str
-            ) -> tuple[dict[str, Any], Vehicle]:
+def _access(ctx: Context, request: Request, vehicle_id: str) -> tuple[dict[str, Any], Vehicle]:
     grant, vehicle = vehicles.vehicle_access(ctx, request, vehicle_id)
     ctx.rate_limiter.check(vehicle_id, ctx.clock.now())
     return grant, vehicle
 
 
-def _signal(ctx: Context, grant: dict[str, Any], vehicle: Vehicle, signal: Signal,
-            unit: str) -> dict[str, Any]:
+def _signal(
+    ctx: Context, grant: dict[str, Any], vehicle: Vehicle, signal: Signal, unit: str
+) -> dict[str, Any]:
     endpoint = endpoint_table.find("GET", signal.endpoint_path)
     assert endpoint is not None  # the table above only names existing endpoints
     if endpoint.permission not in grant["permissions"]:
@@ -95,8 +158,13 @@ def _signal(ctx: Context, grant: dict[str, Any], vehicle: Vehicle, signal: Signa
     return {
         "id": signal.code,
         "type": "signal",
-        "attributes": {"code": signal.code, "name": signal.name, "group": signal.group,
-                       "status": {"value": "SUCCESS"}, "body": body},
+        "attributes": {
+            "code": signal.code,
+            "name": signal.name,
+            "group": signal.group,
+            "status": {"value": "SUCCESS"},
+            "body": body,
+        },
         "meta": {"retrievedAt": iso(now), "oemUpdatedAt": values.data_age(rng, now)},
         "links": {"self": f"/vehicles/{vehicle['id']}/signals/{signal.code}"},
     }
@@ -104,8 +172,13 @@ def _signal(ctx: Context, grant: dict[str, Any], vehicle: Vehicle, signal: Signa
 
 def handle(ctx: Context, request: Request, segments: list[str]) -> Response:
     """``segments`` follow ``/v3``: ``vehicles/{id}[/signals[/{code}]]``."""
-    if request.method != "GET" or len(segments) < 2 or segments[0] != "vehicles" \
-            or len(segments) > 4 or (len(segments) >= 3 and segments[2] != "signals"):
+    if (
+        request.method != "GET"
+        or len(segments) < 2
+        or segments[0] != "vehicles"
+        or len(segments) > 4
+        or (len(segments) >= 3 and segments[2] != "signals")
+    ):
         raise not_found_path()
     vehicle_id = segments[1]
     grant, vehicle = _access(ctx, request, vehicle_id)
@@ -123,9 +196,12 @@ def handle(ctx: Context, request: Request, segments: list[str]) -> Response:
             data.append(_signal(ctx, grant, vehicle, signal, unit))
         except ApiError:
             continue  # not granted or not capable: not listed
-    return json_response(200, {
-        "data": data,
-        "meta": {"page": 1, "pageSize": len(data), "totalCount": len(data)},
-        "links": {"self": f"/vehicles/{vehicle_id}/signals"},
-        "included": {"vehicle": _vehicle_resource(vehicle)},
-    })
+    return json_response(
+        200,
+        {
+            "data": data,
+            "meta": {"page": 1, "pageSize": len(data), "totalCount": len(data)},
+            "links": {"self": f"/vehicles/{vehicle_id}/signals"},
+            "included": {"vehicle": _vehicle_resource(vehicle)},
+        },
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tui.core.smartcar import endpoints as endpoint_table
@@ -234,24 +234,27 @@ def _read(
     return body
 
 
-def _date_param(request: Request, *names: str) -> datetime | None:
+def _date_param(request: Request, *names: str, end: bool = False) -> datetime | None:
     for name in names:
         raw = request.param(name)
-        if raw:
-            try:
-                moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            except ValueError:
-                raise validation(f"{name} must be a date as YYYY-MM-DD.", name) from None
-            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        if not raw:
+            continue
+        try:
+            moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+        except ValueError:
+            raise validation(f"{name} must be a date as YYYY-MM-DD.", name) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        if end and len(raw) <= 10:
+            moment += timedelta(days=1, microseconds=-1)  # a bare end date includes that day
+        return moment
     return None
 
 
 def _between(records: list[dict[str, Any]], request: Request, field: str) -> list[dict[str, Any]]:
     # Python sends startDate/endDate, other SDKs start_date/end_date: accept both.
     start = _date_param(request, "startDate", "start_date")
-    end = _date_param(request, "endDate", "end_date")
-    if end is not None and len(request.param("endDate") or request.param("end_date") or "") <= 10:
-        end = end.replace(hour=23, minute=59, second=59)  # a bare end date includes that day
+    end = _date_param(request, "endDate", "end_date", end=True)
     kept = []
     for record in records:
         moment = datetime.fromisoformat(record[field].replace("Z", "+00:00"))

@@ -165,7 +165,9 @@ class RequestEditor(Vertical):
         border-title-color: $text-muted;
     }
     RequestEditor:focus-within { border: round $primary; }
-    RequestEditor #preview { height: 1; color: $text-muted; padding: 0 1; }
+    RequestEditor #preview {
+        height: 1; color: $text-muted; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
+    }
     RequestEditor #preview.-unresolved { color: $warning; }
     RequestEditor TabbedContent { height: 1fr; }
     RequestEditor TabPane { padding: 0; }
@@ -336,9 +338,13 @@ class RequestEditor(Vertical):
         missing = list(dict.fromkeys(unresolved))
         preview.set_class(bool(missing), "-unresolved")
         if missing:
-            preview.update(Text(f"→ {full}   (unresolved: {', '.join(missing)})"))
+            shown = Text(f"→ {full}   (unresolved: {', '.join(missing)})")
         else:
-            preview.update(Text(f"→ {full}"))
+            shown = Text(f"→ {full}")
+        # One line: a long URL is cut with an ellipsis rather than wrapped out of sight.
+        shown.no_wrap = True
+        shown.overflow = "ellipsis"
+        preview.update(shown)
 
     # -- edits -----------------------------------------------------------------------------
     def _changed(self) -> None:

@@ -52,13 +52,13 @@ class StatusHeader(Static):
     def render_text(self) -> Text:
         text = Text()
         text.append("carman", style="bold")
-        text.append("   env: ", style="dim")
+        text.append("  env: ", style="dim")
         text.append(self.environment or "none", style="bold")
         if self.sandbox:
-            text.append(" (offline sandbox)", style="italic")
-        text.append("   token: ", style="dim")
+            text.append(" (offline)", style="italic")
+        text.append("  token: ", style="dim")
         text.append(self.token, style=self.token_style)
-        text.append("   vehicle: ", style="dim")
+        text.append("  vehicle: ", style="dim")
         text.append(self.vehicle or "none", style="bold" if self.vehicle else "dim")
         if self.units != "metric":
             text.append(f"   {self.units}", style="italic")

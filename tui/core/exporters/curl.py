@@ -55,14 +55,19 @@ def _method_words(method: str, has_body: bool) -> list[str]:
 
 
 class _Masker:
-    def __init__(self, reveal: bool, secrets: Iterable[str], *, templates_ok: bool) -> None:
+    def __init__(
+        self, reveal: bool, secrets: Iterable[str], *, templates_ok: bool, keep: Iterable[str] = ()
+    ) -> None:
         self.reveal = reveal
         self.secrets = sorted(set(secrets))
         # A saved request shows {{variables}}: only literal values need hiding.
         self.templates_ok = templates_ok
+        self.keep = set(keep)  # placeholders we wrote ourselves
 
     def _hide(self, value: str) -> bool:
-        return not self.reveal and (not self.templates_ok or is_literal(value))
+        if self.reveal or value in self.keep:
+            return False
+        return not self.templates_ok or is_literal(value)
 
     def text(self, value: str) -> str:
         return value if self.reveal else redact(value, self.secrets)
@@ -88,11 +93,7 @@ class _Masker:
         parts = []
         for part in query.split("&"):
             name, equals, value = part.partition("=")
-            if (
-                equals
-                and is_secret_name(unquote(name))
-                and (not self.templates_ok or is_literal(value))
-            ):
+            if equals and is_secret_name(unquote(name)) and self._hide(value):
                 part = f"{name}={MASK}"
             parts.append(part)
         return self.text(f"{base}?{'&'.join(parts)}")
@@ -109,11 +110,13 @@ def curl_from_prepared(
     access_token: str | None = None,
 ) -> str:
     """The command that sends ``prepared``; an OAuth2 token is added as carman would."""
-    masker = _Masker(reveal, secrets, templates_ok=False)
+    placeholder = "{{access_token}}"
+    keep = () if access_token else (placeholder, f"Bearer {placeholder}")
+    masker = _Masker(reveal, secrets, templates_ok=False, keep=keep)
     url = prepared.url
     headers = list(prepared.headers)
     if prepared.auth.kind == AuthKind.OAUTH2 and prepared.header("authorization") is None:
-        token = access_token or "{{access_token}}"
+        token = access_token or placeholder
         settings = prepared.auth.oauth2
         if settings is not None and settings.add_token_to == "query":
             url += ("&" if "?" in url else "?") + f"access_token={token}"
@@ -128,8 +131,13 @@ def curl_from_prepared(
     elif prepared.body:
         body_lines = [_data_words(prepared.body, content_type, masker)]
     lines = [["curl", *_method_words(prepared.method, bool(body_lines)), q(masker.url(url))]]
-    lines += [["-H", q(f"{name}: {masker.header(name, value)}")] for name, value in headers]
+    lines += [_header_words(name, masker.header(name, value)) for name, value in headers]
     return format_command(lines + body_lines)
+
+
+def _header_words(name: str, value: str) -> list[str]:
+    # "Name:" with nothing after it makes curl drop the header; "Name;" sends it empty.
+    return ["-H", q(f"{name}: {value}" if value else f"{name};")]
 
 
 def _data_words(body: bytes, content_type: str, masker: _Masker) -> list[str]:
@@ -216,7 +224,7 @@ def curl_from_request(
             headers.append(("Authorization", "Bearer {{access_token}}"))
     url = build_template_url(request.url, params)
     lines = [["curl", *_method_words(request.method.upper(), bool(body_lines)), q(masker.url(url))]]
-    lines += [["-H", q(f"{name}: {masker.header(name, value)}")] for name, value in headers]
+    lines += [_header_words(name, masker.header(name, value)) for name, value in headers]
     return format_command(lines + extra_lines + body_lines)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, unquote_plus, urlsplit
@@ -35,6 +36,7 @@ from tui.core.model import Auth, AuthKind, Body, BodyKind, KeyValue, Request
 MAX_COMMAND = 1024 * 1024  # a pasted command; bodies belong in files
 MAX_FILE = 16 * 1024 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
+_METHOD = re.compile(r"[A-Z0-9-]*[A-Z0-9][A-Z0-9-]*")
 
 
 @dataclass
@@ -167,7 +169,11 @@ class _Reader:
         if long_name in IGNORED_VALUE_OPTIONS or meaning == "ignored":
             self.report.warn(self.where, f"curl option {long_name} {value!r} ignored")
         elif meaning == "request":
-            parsed.method = value.strip().upper()
+            method = value.strip().upper()
+            if _METHOD.fullmatch(method):
+                parsed.method = method
+            else:
+                self.report.warn(self.where, f"-X {value!r} is not an HTTP method; ignored")
         elif meaning == "header":
             self._header(value)
         elif meaning in ("data", "data-raw", "data-binary", "json"):

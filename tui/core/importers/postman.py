@@ -109,6 +109,8 @@ def describe_json(data: Any) -> str:
 def _collection_root(data: Any, source: str) -> dict[str, Any]:
     if isinstance(data, dict) and isinstance(data.get("collection"), dict) and "info" not in data:
         data = data["collection"]  # the Postman API wraps it: {"collection": {...}}
+    if isinstance(data, dict) and "info" in data and "item" in data:
+        as_dict(data["info"], "", "info")  # a collection with a broken header: say so
     if not isinstance(data, dict) or not isinstance(data.get("info"), dict):
         raise ImportFailed(f"{source}: not a Postman collection: this is {describe_json(data)}")
     return data

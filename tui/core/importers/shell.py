@@ -88,7 +88,10 @@ def _rewrite(command: str, variables: list[str]) -> str:
             if text[index + 1] == "\n":  # a line continuation
                 index += 2
                 continue
-            out.append(text[index : index + 2])
+            if quote == '"' and text[index + 1] in "$`":
+                out.append(text[index + 1])  # shlex would keep the backslash; a shell does not
+            else:
+                out.append(text[index : index + 2])
             index += 2
             continue
         if char == "$":

@@ -340,8 +340,10 @@ class CallbackListener:
                 self._on_event(message)
 
     def _expire(self) -> None:
-        minutes = self.timeout / 60
-        span = f"{minutes:g} minutes" if self.timeout >= 60 else f"{self.timeout:g} seconds"
+        amount, unit = (
+            (self.timeout / 60, "minute") if self.timeout >= 60 else (self.timeout, "second")
+        )
+        span = f"{amount:g} {unit}{'' if amount == 1 else 's'}"
         self._finish(
             CallbackResult(
                 error=TIMEOUT,

@@ -171,9 +171,9 @@ class TokenManager:
                 return token.access_token
             try:
                 return (await self._refresh(key, settings, token, stale=stale)).access_token
-            except TokenError:
-                # The token endpoint is unreachable or unhappy, but the token we have is not
-                # expired yet: use it for the moment rather than block the send.
+            except CarmanError:
+                # The token endpoint is unreachable or unhappy (or the lock is stuck), but the
+                # token we have is not expired yet: use it for now rather than block the send.
                 if stale is None and token.seconds_left(self.clock()) > 0:
                     return token.access_token
                 raise

@@ -1,0 +1,68 @@
+"""The real ``carman --sandbox`` in tmux at 80x24: log in, All Vehicles, Odometer."""
+
+from __future__ import annotations
+
+import re
+import socket
+from pathlib import Path
+
+import tomli_w
+
+from tests.e2e.tmux import Tmux, carman_env
+from tui.sandbox import start_sandbox
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _prepare(root: Path) -> None:
+    """Register a free callback port with the sandbox's saved state and select it in carman."""
+    port = _free_port()
+    redirect = f"http://localhost:{port}/exchange"
+    state_dir = root / "data" / "carman" / "sandbox"
+    with start_sandbox(state_dir=state_dir, seed=7) as sandbox:
+        sandbox.register_redirect_uri(redirect)
+    sessions = root / "data" / "carman" / "sessions"
+    sessions.mkdir(parents=True)
+    (sessions / "sandbox.toml").write_text(tomli_w.dumps({"variables": {"redirect_uri": redirect}}))
+
+
+def _open(tmux: Tmux, name: str) -> None:
+    tmux.keys("C-p")
+    tmux.wait_for("Search")
+    tmux.type(name)
+    tmux.wait_for(name)
+    tmux.keys("Enter")
+
+
+def test_login_all_vehicles_odometer_in_tmux(tmp_path: Path) -> None:
+    _prepare(tmp_path)
+    tmux = Tmux(carman_env(tmp_path))
+    try:
+        tmux.start(["--sandbox"], cwd=tmp_path)
+        tmux.wait_for("env: sandbox", timeout=60)
+        tmux.wait_for("ctrl+o logs in")
+        tmux.keys("C-o")
+        tmux.wait_for("Log in")
+        tmux.keys("C-a")  # approve in the sandbox: the code comes back through the listener
+        tmux.wait_for("token: valid", timeout=30)
+
+        _open(tmux, "User / All Vehicles")
+        tmux.wait_for("› All Vehicles")
+        tmux.keys("C-j")
+        screen = tmux.wait_for('"vehicles"')
+        assert "200 OK" in screen
+        screen = tmux.wait_for("vehicle: 20", timeout=30)  # the header shows the vehicle
+        assert "vehicle: none" not in screen
+
+        _open(tmux, "Vehicle / Odometer")
+        tmux.wait_for("› Odometer")
+        tmux.keys("C-j")
+        screen = tmux.wait_for('"distance"')
+        match = re.search(r'"distance":\s*([0-9.]+)', screen)
+        assert match is not None and float(match.group(1)) > 0
+    finally:
+        tmux.close()

@@ -1,0 +1,87 @@
+"""Drive the real ``carman`` command in a tmux session: send keys, read the screen."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+CARMAN = [sys.executable, "-m", "tui"]
+
+
+def require_tmux() -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (.ci/run installs it)")
+
+
+class Tmux:
+    def __init__(self, env: dict[str, str], width: int = 80, height: int = 24) -> None:
+        require_tmux()
+        self.name = f"carman-test-{uuid.uuid4().hex[:8]}"
+        self.socket = f"carman-{uuid.uuid4().hex[:8]}"  # a private server per test
+        self.env = env
+        self.width, self.height = width, height
+
+    def _tmux(self, *args: str, check: bool = True) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, check=check
+        )
+        return result.stdout
+
+    def start(self, args: list[str], cwd: Path) -> None:
+        exports = " ".join(f"{k}={shlex.quote(v)}" for k, v in self.env.items())
+        command = f"cd {shlex.quote(str(cwd))} && env {exports} {shlex.join(CARMAN + args)}"
+        self._tmux(
+            "new-session",
+            "-d",
+            "-s",
+            self.name,
+            "-x",
+            str(self.width),
+            "-y",
+            str(self.height),
+            command + "; sleep 60",
+        )
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self._tmux("send-keys", "-t", self.name, key)
+            time.sleep(0.05)
+
+    def type(self, text: str) -> None:
+        self._tmux("send-keys", "-t", self.name, "-l", text)
+
+    def screen(self) -> str:
+        return self._tmux("capture-pane", "-p", "-t", self.name, check=False)
+
+    def wait_for(self, needle: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if needle in screen:
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
+
+    def close(self) -> None:
+        self._tmux("kill-server", check=False)
+
+
+def carman_env(root: Path) -> dict[str, str]:
+    env = {
+        "XDG_CONFIG_HOME": str(root / "config"),
+        "XDG_DATA_HOME": str(root / "data"),
+        "TERM": "xterm-256color",
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(root),
+        "PYTHONPATH": str(Path(__file__).resolve().parents[2]),
+    }
+    return env

@@ -1,0 +1,346 @@
+"""The login dialog: Smartcar Connect (OAuth2 authorization code) with a background listener.
+
+Shows what will be requested, the Connect URL (an OSC 8 link, copied with OSC 52), waits
+visibly for the browser, and reports the result. Over SSH it explains the port forward and
+accepts the final redirect URL pasted back. In the sandbox, one key approves without a browser.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from tui.core.errors import CarmanError
+from tui.core.model import OAuth2Settings
+from tui.core.oauth.flow import LoginError, LoginFlow, LoginResult
+from tui.core.oauth.listener import ListenerError, is_loopback_host
+from tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, Field, FormDialog
+
+if TYPE_CHECKING:
+    from tui.app import CarmanApp
+
+DEFAULT_SANDBOX_EMAIL = "2-vehicles@smartcar.com"
+
+
+def over_ssh() -> bool:
+    return bool(os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_TTY"))
+
+
+class LoginScreen(ModalScreen[LoginResult | None]):
+    DEFAULT_CSS = (
+        DIALOG_CSS.replace("{name}", "LoginScreen")
+        + """
+    LoginScreen > Vertical { width: 96; max-height: 95%; }
+    LoginScreen VerticalScroll { height: auto; max-height: 30; }
+    LoginScreen #login-url { padding: 1 0 0 0; }
+    LoginScreen #login-wait { padding: 1 0 0 0; color: $accent; }
+    LoginScreen #login-result { padding: 1 0 0 0; }
+    LoginScreen .ssh { color: $warning; }
+    LoginScreen Horizontal { height: auto; }
+    LoginScreen #paste { width: 1fr; }
+    LoginScreen #sandbox-email { width: 1fr; }
+    """
+    )
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+y", "copy_url", "Copy URL", priority=True),
+        Binding("ctrl+a", "approve_sandbox", "Approve in sandbox", priority=True),
+    ]
+
+    def __init__(self, flow: LoginFlow, *, sandbox: bool, environment: str) -> None:
+        super().__init__()
+        self.flow = flow
+        self.sandbox = sandbox
+        self.environment = environment
+        self.started_at = time.monotonic()
+        self.finished = False
+
+    @property
+    def carman(self) -> CarmanApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        settings = self.flow.settings
+        with Vertical():
+            yield Label(f"Log in — {self.environment}", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(self._summary(settings), id="login-summary")
+                yield Static(self._url_text(), id="login-url")
+                if over_ssh():
+                    yield Static(self._ssh_help(), classes="ssh", id="ssh-help")
+                yield Static("", id="login-wait")
+                yield Static("", id="login-result")
+            yield Label(
+                "Paste the final redirect URL (or just the code) if the browser cannot "
+                "reach this machine:",
+                classes="field-label",
+            )
+            with Horizontal():
+                yield Input(placeholder="http://localhost:8000/exchange?code=…&state=…", id="paste")
+                yield Button("Use it", id="use-paste")
+            if self.sandbox:
+                yield Label(
+                    "Sandbox: approve without a browser (special emails set the "
+                    "vehicles and errors):",
+                    classes="field-label",
+                )
+                with Horizontal():
+                    yield Input(DEFAULT_SANDBOX_EMAIL, id="sandbox-email")
+                    yield Button("Approve (ctrl+a)", id="approve", variant="success")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Copy URL (ctrl+y)", id="copy")
+                yield Button("Cancel (esc)", id="cancel")
+
+    @staticmethod
+    def _summary(settings: OAuth2Settings) -> Text:
+        text = Text()
+        rows = [
+            ("Client id", settings.client_id),
+            ("Mode", settings.mode),
+            ("Redirect URI", settings.redirect_uri),
+        ]
+        if settings.make:
+            rows.append(("Make", settings.make))
+        if settings.country:
+            rows.append(("Country", settings.country))
+        for label, value in rows:
+            text.append(f"{label:<14}", style="dim")
+            text.append(f"{value}\n")
+        text.append(f"{'Permissions':<14}", style="dim")
+        scopes = [
+            s.removeprefix("required:") + (" (required)" if s.startswith("required:") else "")
+            for s in settings.scope
+        ] or ["(the application's defaults)"]
+        text.append(", ".join(scopes))
+        return text
+
+    def _url_text(self) -> Text:
+        url = self.flow.authorize_url
+        text = Text("Open this URL in a browser (it is copied to your clipboard):\n", style="bold")
+        text.append(url, style=f"underline link {url}")  # OSC 8 hyperlink in capable terminals
+        return text
+
+    def _ssh_help(self) -> Text:
+        port = self.flow.port or 8000
+        text = Text("You are connected over SSH. ", style="bold")
+        text.append(
+            "The browser on your laptop must reach this machine's port "
+            f"{port}. Reconnect with a port forward:\n"
+            f"    ssh -L {port}:localhost:{port} user@this-host\n"
+            "or, after approving, paste the address your browser ends on below."
+        )
+        return text
+
+    def on_mount(self) -> None:
+        self.carman.copy_to_clipboard(self.flow.authorize_url)
+        self.notify("Connect URL copied to the clipboard (OSC 52)", timeout=4)
+        self.set_interval(1, self._tick)
+        self._tick()
+        self.wait_for_browser()
+        self.query_one("#sandbox-email" if self.sandbox else "#paste", Input).focus()
+
+    def _tick(self) -> None:
+        if self.finished:
+            return
+        left = max(0, int(self.flow.timeout - (time.monotonic() - self.started_at)))
+        text = Text(
+            f"⏳ Waiting for the browser on {self.flow.redirect_uri} … "
+            f"{left // 60}:{left % 60:02d} left"
+        )
+        for event in self.flow.events[-3:]:
+            text.append(f"\n  refused: {event}", style="yellow")
+        self.query_one("#login-wait", Static).update(text)
+
+    @work(exclusive=True, group="login-wait")
+    async def wait_for_browser(self) -> None:
+        try:
+            result = await self.flow.wait()
+        except (LoginError, CarmanError) as exc:
+            self._failed(str(exc))
+            return
+        self._succeeded(result)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#login-result", Static).update(Text(f"✗ {message}", style="bold red"))
+        self.notify(message, title="Login failed", severity="error", timeout=10)
+
+    def _succeeded(self, result: LoginResult) -> None:
+        self.finished = True
+        self.query_one("#login-wait", Static).update("")
+        self.query_one("#login-result", Static).update(
+            Text(f"✓ {result.summary}", style="bold green")
+        )
+        self.notify(result.summary, title="Logged in", timeout=8)
+        self.dismiss(result)
+
+    def action_copy_url(self) -> None:
+        self.carman.copy_with_toast(self.flow.authorize_url, "the Connect URL")
+
+    def action_cancel(self) -> None:
+        self.finished = True
+        self.flow.cancel()
+        self.flow.stop()
+        self.dismiss(None)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        button = event.button.id
+        if button == "copy":
+            self.action_copy_url()
+        elif button == "cancel":
+            self.action_cancel()
+        elif button == "use-paste":
+            self._use_paste()
+        elif button == "approve":
+            self.action_approve_sandbox()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "paste":
+            self._use_paste()
+        elif event.input.id == "sandbox-email":
+            self.action_approve_sandbox()
+
+    def _use_paste(self) -> None:
+        text = self.query_one("#paste", Input).value.strip()
+        if text:
+            self.complete_pasted(text)
+
+    @work(exclusive=True, group="login-paste")
+    async def complete_pasted(self, text: str) -> None:
+        try:
+            result = await self.flow.complete_with_pasted(text)
+        except (LoginError, CarmanError) as exc:
+            self._failed(str(exc))
+            return
+        self._succeeded(result)
+
+    def action_approve_sandbox(self) -> None:
+        if not self.sandbox:
+            return
+        email = self.query_one("#sandbox-email", Input).value.strip() or DEFAULT_SANDBOX_EMAIL
+        self.approve(email)
+
+    @work(exclusive=True, group="login-approve")
+    async def approve(self, email: str) -> None:
+        from tui.core.oauth.sandbox_approve import approve_in_sandbox
+
+        try:
+            # The sandbox plays the user; the code then arrives through the real listener.
+            await approve_in_sandbox(self.flow.authorize_url, email)
+        except CarmanError as exc:
+            self._failed(str(exc))
+
+
+def _settings_for_login(app: CarmanApp) -> OAuth2Settings:
+    """The request's own OAuth2 settings when it has them, else the environment's."""
+    manager = app.tokens
+    screen = app.main_screen
+    if screen is not None and screen.request is not None:
+        settings = app.workspace.oauth_settings(screen.collection, screen.request)
+        env_settings = app.workspace.environment.oauth2 if app.workspace.environment else None
+        if settings is not None and settings is not env_settings and settings.is_configured():
+            return app.workspace.resolve_settings(settings)
+    return manager.require_settings()
+
+
+def open_login(app: CarmanApp) -> None:
+    manager = app.tokens
+    if manager is None:
+        app.notify("OAuth2 login is not available", severity="error")
+        return
+    try:
+        settings = _settings_for_login(app)
+    except CarmanError as exc:
+        app.notify(str(exc), title="Cannot log in", severity="error", timeout=12)
+        return
+    try:
+        secret = manager.client_secret(settings)
+    except CarmanError:
+        secret = None
+    if not secret:
+        _ask_secret_then_login(app, settings)
+        return
+    _start(app, settings)
+
+
+def _ask_secret_then_login(app: CarmanApp, settings: OAuth2Settings) -> None:
+    def entered(values: dict[str, str] | None) -> None:
+        if values and values["secret"].strip():
+            app.workspace.secrets.set_client_secret(settings.client_id, values["secret"].strip())
+            _start(app, settings)
+
+    app.push_screen(
+        FormDialog(
+            "Client secret",
+            [Field("secret", f"Client secret of {settings.client_id}", password=True)],
+            help_text="Stored only in carman's secrets file (mode 0600), never in a collection.",
+        ),
+        entered,
+    )
+
+
+def _start(app: CarmanApp, settings: OAuth2Settings) -> None:
+    flow = app.tokens.login(settings, on_event=lambda _: None)
+    try:
+        flow.start()
+    except ListenerError as exc:
+        app.notify(str(exc), title="Cannot listen for the callback", severity="error", timeout=15)
+        return
+    authorize_host = flow.authorize_url.split("/")[2].split(":")[0]
+    sandbox = app.sandbox is not None and is_loopback_host(authorize_host)
+
+    def done(result: LoginResult | None) -> None:
+        flow.stop()
+        if result is None:
+            return
+        app.vehicle_label_attempts.clear()
+        from tui.core.smartcar.vehicles import forget
+
+        forget(app.workspace)
+        if app.main_screen is not None:
+            app.main_screen.refresh_header()
+
+    app.push_screen(
+        LoginScreen(flow, sandbox=sandbox, environment=app.workspace.environment_name), done
+    )
+
+
+def logout(app: CarmanApp) -> None:
+    manager = app.tokens
+    if manager is None:
+        return
+    try:
+        settings = manager.require_settings()
+    except CarmanError as exc:
+        app.notify(str(exc), severity="error")
+        return
+    manager.logout(settings)
+    app.notify(f"Logged out of {app.workspace.environment_name}")
+    if app.main_screen is not None:
+        app.main_screen.refresh_header()
+
+
+def forget_tokens(app: CarmanApp) -> None:
+    manager = app.tokens
+    if manager is None:
+        return
+
+    def confirmed(yes: bool | None) -> None:
+        if yes:
+            manager.forget_all()
+            app.notify("Forgot every stored token")
+            if app.main_screen is not None:
+                app.main_screen.refresh_header()
+
+    app.push_screen(
+        ConfirmDialog("Forget tokens", "Forget the tokens of every environment?", yes="Forget"),
+        confirmed,
+    )
