@@ -30,6 +30,7 @@ class EchoHandler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "testserver"
+    disable_nagle_algorithm = True  # keep-alive answers otherwise wait ~40 ms for an ACK
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
         pass

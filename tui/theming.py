@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from pathlib import Path
 from typing import Any
 
 from rich.errors import StyleSyntaxError
@@ -33,12 +32,12 @@ from textual.css.constants import VALID_STYLE_FLAGS
 from textual.design import ColorSystem
 from textual.theme import Theme
 
-from tui.core.errors import LoadIssue
 from tui.core.themes import (
     DEFAULT_THEME,
     FALLBACK_DARK,
     FALLBACK_LIGHT,
     NO_COLOR_THEME,
+    Checks,
     Palette,
     ThemeCatalogue,
     ThemeSpec,
@@ -109,16 +108,21 @@ def to_textual_theme(spec: ThemeSpec) -> Theme:
     )
 
 
+def check_theme(spec: ThemeSpec) -> str | None:
+    """The last word on a theme: can Textual derive its colour system?"""
+    try:
+        to_textual_theme(spec).to_color_system().generate()
+    except Exception as exc:  # whatever Textual objects to, the file is skipped, not fatal
+        return f"Textual cannot use these colours: {exc}"
+    return None
+
+
+EXACT_CHECKS = Checks(colour=check_colour, style=check_style, css=check_css, theme=check_theme)
+
+
 def load_catalogue() -> ThemeCatalogue:
     """Every valid theme, checked with Textual's and Rich's own parsers."""
-    catalogue = load_themes(check_colour=check_colour, check_style=check_style, check_css=check_css)
-    for name, spec in list(catalogue.themes.items()):
-        try:  # the last word on a theme is whether Textual can derive its colour system
-            to_textual_theme(spec).to_color_system().generate()
-        except Exception as exc:
-            del catalogue.themes[name]
-            catalogue.issues.append(LoadIssue(spec.path or Path(name), f"colours: {exc}"))
-    return catalogue
+    return load_themes(checks=EXACT_CHECKS)
 
 
 def catalogue_of(app: App[Any]) -> ThemeCatalogue | None:

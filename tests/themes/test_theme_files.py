@@ -23,10 +23,9 @@ from tui.core.themes import (
     theme_from_data,
 )
 from tui.core.tomlfile import read_toml
-from tui.theming import check_colour, check_css, check_style, load_catalogue
+from tui.theming import EXACT_CHECKS, load_catalogue
 
 SHIPPED = core.shipped_themes_dir()
-EXACT = {"check_colour": check_colour, "check_style": check_style, "check_css": check_css}
 MINIMAL = 'name = "mine"\n[colours]\nprimary = "#336699"\n'
 
 
@@ -38,7 +37,7 @@ def test_the_shipped_directory_is_found_and_holds_the_required_themes() -> None:
 
 @pytest.mark.parametrize("path", core.theme_files(SHIPPED), ids=lambda p: p.stem)
 def test_every_shipped_theme_is_valid_and_complete(path: Path) -> None:
-    spec, issues = load_theme_file(path, source="shipped", **EXACT)
+    spec, issues = load_theme_file(path, source="shipped", checks=EXACT_CHECKS)
     assert issues == [] and spec is not None
     assert spec.name == path.stem
     # Shipped themes spell out every setting rather than leaning on fallbacks.
@@ -75,7 +74,7 @@ def test_the_high_contrast_theme_survives_without_colour(xdg: Path) -> None:
 def test_a_minimal_user_theme_takes_the_rest_from_the_fallbacks(user_theme: Callable) -> None:
     user_theme("mine", MINIMAL)
     light = user_theme("paper", 'dark = false\n[colours]\nprimary = "#336699"\n')
-    catalogue = load_themes(**EXACT)
+    catalogue = load_themes(checks=EXACT_CHECKS)
     assert catalogue.issues == []
     mine = catalogue.themes["mine"]
     assert mine.source == "user" and mine.palette == core.FALLBACK_DARK
@@ -84,14 +83,14 @@ def test_a_minimal_user_theme_takes_the_rest_from_the_fallbacks(user_theme: Call
 
 def test_a_user_theme_replaces_a_shipped_one_of_the_same_name(user_theme: Callable) -> None:
     user_theme("my-dark", 'name = "carman-dark"\n[colours]\nprimary = "#ff0000"\n')
-    spec = load_themes(**EXACT).themes["carman-dark"]
+    spec = load_themes(checks=EXACT_CHECKS).themes["carman-dark"]
     assert spec.source == "user" and spec.colours["primary"] == "#ff0000"
 
 
 def test_two_user_files_with_one_name_keep_the_first(user_theme: Callable) -> None:
     user_theme("a", MINIMAL)
     second = user_theme("b", MINIMAL)
-    catalogue = load_themes(**EXACT)
+    catalogue = load_themes(checks=EXACT_CHECKS)
     assert catalogue.themes["mine"].path is not None and catalogue.themes["mine"].path.stem == "a"
     assert [str(i) for i in catalogue.issues] == [
         f"{second}:1: name: theme 'mine' is already defined by {second.parent / 'a.toml'}; "
@@ -125,7 +124,7 @@ def test_a_malformed_theme_is_skipped_with_file_line_and_field(
     user_theme: Callable, text: str, line: int, words: list[str]
 ) -> None:
     path = user_theme("broken", text)
-    catalogue = load_themes(**EXACT)
+    catalogue = load_themes(checks=EXACT_CHECKS)
     assert "broken" not in catalogue.themes and "x" not in catalogue.themes
     assert DEFAULT_THEME in catalogue.themes  # the shipped ones are unaffected
     assert catalogue.issues, "a problem must be reported"
@@ -140,7 +139,7 @@ def test_every_problem_in_a_file_is_reported(tmp_path: Path) -> None:
     path.write_text(
         'dark = 1\nextra = true\n[colours]\nprimary = "nope"\n[methods]\nGET = "bold zz"\n'
     )
-    spec, issues = load_theme_file(path, **EXACT)
+    spec, issues = load_theme_file(path, checks=EXACT_CHECKS)
     assert spec is None
     assert [issue.line for issue in issues] == [2, 1, 4, 6]
 
@@ -192,7 +191,7 @@ def test_the_headless_style_check(value: str, ok: bool) -> None:
 
 def test_ansi_names_are_accepted_in_styles(tmp_path: Path) -> None:
     data = {"colours": {"primary": "ansi_blue"}, "methods": {"GET": "bold ansi_bright_cyan"}}
-    spec, issues = theme_from_data(data, tmp_path / "t.toml", **EXACT)
+    spec, issues = theme_from_data(data, tmp_path / "t.toml", checks=EXACT_CHECKS)
     assert issues == [] and spec is not None
     assert spec.palette.methods["GET"] == "bold bright_cyan"  # Rich's name for it
 
@@ -202,3 +201,30 @@ def test_an_installed_wheel_reads_tui_themes(tmp_path: Path, monkeypatch) -> Non
     (packaged / "themes").mkdir(parents=True)
     monkeypatch.setattr(core.resources, "files", lambda _package: packaged)
     assert core.shipped_themes_dir() == packaged / "themes"
+
+
+def test_the_fallback_palettes_match_the_shipped_dark_and_light_themes(xdg: Path) -> None:
+    catalogue = load_catalogue()
+    assert catalogue.themes["carman-dark"].palette == core.FALLBACK_DARK
+    assert catalogue.themes["carman-light"].palette == core.FALLBACK_LIGHT
+
+
+def test_a_file_name_that_is_no_theme_name_says_so(user_theme: Callable) -> None:
+    path = user_theme("my theme", MINIMAL.replace('name = "mine"\n', ""))
+    catalogue = load_themes(checks=EXACT_CHECKS)
+    assert [str(i) for i in catalogue.issues] == [
+        f"{path}: name: the file name 'my theme' is not a theme name "
+        "(1-64 letters, digits, '-' or '_'); set name = …"
+    ]
+
+
+def test_a_theme_refused_as_a_whole_keeps_the_shipped_one(user_theme: Callable) -> None:
+    path = user_theme("dark", 'name = "carman-dark"\n[colours]\nprimary = "#ff0000"\n')
+
+    def refuse_red(spec: core.ThemeSpec) -> str | None:
+        return "too red" if spec.colours.get("primary") == "#ff0000" else None
+
+    checks = core.Checks(theme=refuse_red)
+    catalogue = load_themes(checks=checks)
+    assert catalogue.themes["carman-dark"].source == "shipped"
+    assert [str(i) for i in catalogue.issues] == [f"{path}:2: colours: too red"]

@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tui.core.themes import SECTIONS, TOP_LEVEL, load_theme_file, theme_from_data
-from tui.theming import check_colour, check_css, check_style
+from tui.theming import EXACT_CHECKS
 
-EXACT = {"check_colour": check_colour, "check_style": check_style, "check_css": check_css}
 PATH = Path("fuzz.toml")
 
 _keys = st.one_of(
@@ -62,7 +61,7 @@ def _assert_clear(spec: Any, issues: list[Any], path: Path) -> None:
 @settings(max_examples=200, deadline=None)
 @given(_themes)
 def test_any_parsed_table_gives_a_theme_or_clear_issues(data: dict[str, Any]) -> None:
-    spec, issues = theme_from_data(data, PATH, **EXACT)
+    spec, issues = theme_from_data(data, PATH, checks=EXACT_CHECKS)
     _assert_clear(spec, issues, PATH)
     if spec is not None:
         assert set(spec.palette.methods) >= {"GET", "DELETE"}
@@ -81,7 +80,7 @@ def test_any_file_gives_a_theme_or_clear_issues(text: str) -> None:
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "fuzz.toml"
         path.write_text(text, encoding="utf-8")
-        spec, issues = load_theme_file(path, **EXACT)
+        spec, issues = load_theme_file(path, checks=EXACT_CHECKS)
         _assert_clear(spec, issues, path)
 
 

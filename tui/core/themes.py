@@ -30,7 +30,6 @@ from tui.core.errors import LoadIssue
 from tui.core.tomlfile import TomlFileError, read_toml
 
 DEFAULT_THEME = "carman-dark"
-LIGHT_THEME = "carman-light"
 NO_COLOR_THEME = "carman-high-contrast"
 
 # Textual's theme colours (textual.theme.Theme fields). Only ``primary`` is required: Textual
@@ -177,6 +176,20 @@ def shape_css(name: str, value: str) -> str | None:
     return None
 
 
+def _no_theme_check(spec: ThemeSpec) -> str | None:
+    return None
+
+
+@dataclass(frozen=True)
+class Checks:
+    """How values are checked. The interface passes exact ones built on Textual and Rich."""
+
+    colour: Check = shape_colour
+    style: Check = shape_style
+    css: CssCheck = shape_css
+    theme: Callable[[ThemeSpec], str | None] = _no_theme_check  # the theme as a whole
+
+
 def normalise_style(value: str) -> str:
     """Let styles use Textual's ``ansi_red`` names too: Rich calls that colour ``red``."""
     return " ".join(
@@ -250,6 +263,9 @@ class ThemeSpec:
     palette: Palette = FALLBACK_DARK
     path: Path | None = None
     source: str = "shipped"  # or "user"
+
+
+HEADLESS = Checks()
 
 
 @dataclass
@@ -351,9 +367,7 @@ def theme_from_data(
     *,
     lines: Mapping[str, int] | None = None,
     source: str = "user",
-    check_colour: Check = shape_colour,
-    check_style: Check = shape_style,
-    check_css: CssCheck = shape_css,
+    checks: Checks = HEADLESS,
 ) -> tuple[ThemeSpec | None, list[LoadIssue]]:
     """Validate one parsed theme. Returns the theme (None if anything is wrong) and issues."""
     out = _Collector(path, lines or {})
@@ -374,7 +388,11 @@ def theme_from_data(
         out.add("name", f"expected a string, got {_type_name(name)}")
         name = path.stem
     elif _NAME.fullmatch(name) is None:
-        out.add("name", f"{name!r} must be 1-64 letters, digits, '-' or '_'")
+        rule = "1-64 letters, digits, '-' or '_'"
+        if "name" in data:
+            out.add("name", f"{name!r} must be {rule}")
+        else:  # the name came from the file name
+            out.add("name", f"the file name {name!r} is not a theme name ({rule}); set name = …")
 
     def boolean(key: str, default: bool) -> bool:
         value = data.get(key, default)
@@ -414,14 +432,14 @@ def theme_from_data(
 
     colours = section("colours")
     for key, value in colours.items():
-        if problem := check_colour(value):
+        if problem := checks.colour(value):
             out.add(f"colours.{key}", problem)
     if "primary" not in colours and isinstance(data.get("colours", {}), Mapping):
         out.add("colours", "a theme needs at least colours.primary")
 
     css = section("css")
     for key, value in css.items():
-        if problem := check_css(key, value):
+        if problem := checks.css(key, value):
             out.add(f"css.{key}", problem)
 
     base = FALLBACK_DARK if dark else FALLBACK_LIGHT
@@ -429,7 +447,7 @@ def theme_from_data(
     def styles(name: str) -> dict[str, str]:
         values = {key: normalise_style(value) for key, value in section(name).items()}
         for key, value in values.items():
-            if problem := check_style(value):
+            if problem := checks.style(value):
                 out.add(f"{name}.{key}", problem)
         return values
 
@@ -452,6 +470,9 @@ def theme_from_data(
         path=path,
         source=source,
     )
+    if problem := checks.theme(spec):
+        out.add("colours", problem)
+        return None, out.issues
     return spec, []
 
 
@@ -459,9 +480,7 @@ def load_theme_file(
     path: Path,
     *,
     source: str = "user",
-    check_colour: Check = shape_colour,
-    check_style: Check = shape_style,
-    check_css: CssCheck = shape_css,
+    checks: Checks = HEADLESS,
 ) -> tuple[ThemeSpec | None, list[LoadIssue]]:
     try:
         data = read_toml(path)
@@ -476,9 +495,7 @@ def load_theme_file(
         path,
         lines=lines,
         source=source,
-        check_colour=check_colour,
-        check_style=check_style,
-        check_css=check_css,
+        checks=checks,
     )
 
 
@@ -486,18 +503,15 @@ def load_themes(
     *,
     shipped_dir: Path | None = None,
     user_dir: Path | None = None,
-    check_colour: Check = shape_colour,
-    check_style: Check = shape_style,
-    check_css: CssCheck = shape_css,
+    checks: Checks = HEADLESS,
 ) -> ThemeCatalogue:
     """Every valid shipped and user theme; problems are collected, never raised."""
     shipped_dir = shipped_dir if shipped_dir is not None else shipped_themes_dir()
     user_dir = user_dir if user_dir is not None else paths.user_themes_dir()
     catalogue = ThemeCatalogue()
-    checks = {"check_colour": check_colour, "check_style": check_style, "check_css": check_css}
     shipped: dict[str, ThemeSpec] = {}
     for path in theme_files(shipped_dir):
-        spec, issues = load_theme_file(path, source="shipped", **checks)
+        spec, issues = load_theme_file(path, source="shipped", checks=checks)
         catalogue.issues.extend(issues)
         if spec is not None:
             shipped[spec.name] = spec
@@ -506,7 +520,7 @@ def load_themes(
         catalogue.themes[name] = shipped[name]
     seen_user: dict[str, Path] = {}
     for path in theme_files(user_dir):
-        spec, issues = load_theme_file(path, source="user", **checks)
+        spec, issues = load_theme_file(path, source="user", checks=checks)
         catalogue.issues.extend(issues)
         if spec is None:
             continue
