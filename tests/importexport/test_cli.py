@@ -76,14 +76,15 @@ def test_import_into_a_directory_with_secrets_env(xdg: Path, tmp_path: Path, cap
     assert (into / "collection.toml").exists()
 
 
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        ('{"info": {"name": "x"},\n "item": [}', "invalid JSON: Expecting value at line 2, column 11"),
-        ('{"name": "env", "values": []}', "this is a Postman environment"),
-        ('{"info": {"name": "x", "schema": "https://schema.getpostman.com/json/collection/v9.0.0/"}}', "unsupported Postman collection schema v9.0.0"),
-    ],
-)  # fmt: skip
+V9 = "https://schema.getpostman.com/json/collection/v9.0.0/"
+BAD_FILES = [
+    ('{"info": {"name": "x"},\n "item": [}', "invalid JSON: Expecting value at line 2, column 11"),
+    ('{"name": "env", "values": []}', "this is a Postman environment"),
+    (json.dumps({"info": {"schema": V9}, "item": []}), "unsupported Postman collection schema v9"),
+]
+
+
+@pytest.mark.parametrize(("content", "message"), BAD_FILES)
 def test_bad_collection_files_write_nothing(xdg: Path, tmp_path: Path, capsys, content, message):
     path = tmp_path / "in.json"
     path.write_text(content, encoding="utf-8")

@@ -89,5 +89,3 @@ def test_postman_style_header_with_oauth2_settings(xdg: Path) -> None:
     workspace.variables.add_provider("bearerToken", lambda: "tok-a")
     # The typed header wins over the auth tab, and it resolves from the token provider.
     assert workspace.prepare(collection, request).header("authorization") == "Bearer tok-a"
-    # Referencing the token makes the workspace look up OAuth2 settings for refreshing.
-    assert workspace.oauth_settings(collection, request) is not None

@@ -146,6 +146,11 @@ def describe_transport_error(exc: BaseException, url: str) -> TransportError:
     return TransportError(TransportErrorKind.OTHER, f"Request to {host} failed: {text}", text)
 
 
+def _raw_headers(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Headers as they went over the wire, original case kept (httpx lower-cases its view)."""
+    return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in headers.raw]
+
+
 def is_authentication_error(response: Response) -> bool:
     """A Smartcar 401 AUTHENTICATION answer (or any 401): the token was refused."""
     if response.status != 401:
@@ -259,7 +264,7 @@ class SendPipeline:
                 content=prepared.body or None,
                 timeout=timeout if timeout is not None else self.timeout,
             )
-            sent.headers = list(request.headers.multi_items())
+            sent.headers = _raw_headers(request.headers)
             response = await self.client.send(
                 request, stream=True, follow_redirects=follow_redirects
             )
@@ -273,7 +278,7 @@ class SendPipeline:
                 status=response.status_code,
                 reason=response.reason_phrase,
                 http_version=response.http_version,
-                headers=list(response.headers.multi_items()),
+                headers=_raw_headers(response.headers),
                 body=body,
             )
         except asyncio.CancelledError:

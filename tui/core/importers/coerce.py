@@ -8,6 +8,7 @@ itself does.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from tui.core.importers.report import ImportFailed
@@ -105,8 +106,10 @@ def toml_safe(value: Any, depth: int = 0) -> Any:
         return None
     if isinstance(value, str):
         return clean(value)
-    if isinstance(value, (bool, float)):
+    if isinstance(value, bool):
         return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)  # nan != nan breaks comparisons
     if isinstance(value, int):
         return value if value in _TOML_INT else str(value)
     if isinstance(value, list):
