@@ -29,6 +29,9 @@ def _read_until(process: subprocess.Popen[str], prefix: str) -> str:
             raise AssertionError(f"the writer exited before printing {prefix!r}")
         if line.startswith(prefix):
             return line
+        if line.startswith("dead "):
+            # The writer ended on its own (its traceback is in the captured stderr).
+            raise AssertionError(f"the writer died before printing {prefix!r}: {line.strip()}")
 
 
 def _assert_sound(path: Path) -> int:

@@ -1,23 +1,10 @@
-"""Fixtures for the import/export tests: the hand-written Postman files and temporary XDG dirs."""
+"""Fixtures for the import/export tests: temporary XDG dirs."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-
-DATA = Path(__file__).parent / "data"
-
-
-def load_data(name: str) -> Any:
-    return json.loads((DATA / name).read_text(encoding="utf-8"))
-
-
-@pytest.fixture
-def data_dir() -> Path:
-    return DATA
 
 
 @pytest.fixture

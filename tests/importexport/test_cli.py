@@ -9,8 +9,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
+from tests.importexport.helpers import DATA
 from tui.cli import main
 from tui.core import paths
 from tui.core.collection_io import load_collection

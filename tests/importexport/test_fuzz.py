@@ -10,10 +10,10 @@ import json
 from typing import Any
 
 import tomli_w
-from conftest import load_data
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.importexport.helpers import load_data
 from tui.core.exporters.curl import curl_from_request
 from tui.core.exporters.postman import export_postman
 from tui.core.importers.curl import import_curl

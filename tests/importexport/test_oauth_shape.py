@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import DATA
-
+from tests.importexport.helpers import DATA
 from tui.core.importers.postman import import_postman_collection, import_postman_file
 from tui.core.model import AuthKind, OAuth2Settings
 from tui.core.workspace import Workspace

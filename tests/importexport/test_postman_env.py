@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from conftest import DATA
 
+from tests.importexport.helpers import DATA
 from tui.core.importers.postman_env import (
     import_postman_environment,
     import_postman_environment_file,

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA
 
+from tests.importexport.helpers import DATA
 from tui.core.exporters.postman import export_postman, export_postman_json
 from tui.core.importers.postman import SCHEMA_V21, import_postman_collection, import_postman_file
 from tui.core.model import (
@@ -299,3 +299,26 @@ def test_saved_collection_files_hold_no_secrets(tmp_path: Path) -> None:
     assert report.secrets
     for secret in report.secrets:
         assert secret.value not in text
+
+
+FILE_ROW = {"key": "f", "type": "file", "src": "/x"}
+
+
+def test_disabled_bodies_round_trip() -> None:
+    def item(name: str, body: dict) -> dict:
+        return {"name": name, "request": {"method": "POST", "url": "http://x", "body": body}}
+
+    data = {
+        "info": {"name": "d", "schema": SCHEMA_V21},
+        "item": [
+            item("raw", {"mode": "raw", "raw": "hello", "disabled": True}),
+            item("form", {"mode": "urlencoded", "urlencoded": [{"key": "a"}], "disabled": True}),
+            item("multi", {"mode": "formdata", "formdata": [FILE_ROW], "disabled": True}),
+        ],
+    }
+    collection, report = import_postman_collection(data)
+    assert [r.body.kind for r in collection.requests] == [BodyKind.NONE] * 3
+    assert collection.requests[0].body.text == "hello"
+    assert collection.requests[2].body.form == [KeyValue("f", "/x", is_file=True)]
+    assert sum("disabled in Postman" in w.message for w in report.warnings) == 3
+    assert round_trip(collection) == collection

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import DATA, load_data
 
+from tests.importexport.helpers import DATA, load_data
 from tui.core.importers.postman import import_postman_collection, import_postman_file
 from tui.core.importers.report import CLIENT_SECRET, VARIABLE, ImportReport
 from tui.core.model import (

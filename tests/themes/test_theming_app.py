@@ -159,6 +159,14 @@ async def test_the_picker_previews_live_saves_on_enter_and_restores_on_escape(
         assert app.theme == names[3]
         assert read_toml(paths.config_file())["theme"] == names[3]
         assert app.workspace.config.theme == names[3]
+        # Opening on a later theme does not flash the first one.
+        changes: list[str] = []
+        app.watch(app, "theme", changes.append, init=False)
+        await _open_picker(app, pilot)
+        assert app.screen.query_one(OptionList).highlighted == 3
+        await pilot.press("escape")
+        await pilot.pause()
+        assert changes == [] and app.theme == names[3]
     # The rest of config.toml is kept as it was.
     data = read_toml(paths.config_file())
     assert data["timeout"] == 12.0 and data["keymap"] == {"send": "ctrl+j"}

@@ -98,6 +98,8 @@ class ThemePicker(ModalScreen[str | None]):
         options.focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_index != event.option_list.highlighted:
+            return  # stale: the list's own first highlight, before on_mount moved it
         name = event.option.id
         if name and name != self.app.theme:
             self.app.theme = name  # the live preview; the palettes follow synchronously

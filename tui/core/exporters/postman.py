@@ -160,12 +160,12 @@ class _Exporter:
                 out = {"mode": "formdata", "formdata": [_form_row(r) for r in rows]}
                 content_type = ""  # the boundary is Postman's to choose
         else:
-            return self._no_body(request)
+            return self._no_body(request, where)
         if content_type and content_type != _DEFAULT_TYPES.get(body.kind) and not has_type:
             headers.append(KeyValue("Content-Type", content_type))
         return out
 
-    def _no_body(self, request: Request) -> dict[str, Any] | None:
+    def _no_body(self, request: Request, where: str) -> dict[str, Any] | None:
         body = request.body
         file_note = next(
             (n for n in _notes(request) if n.get("kind") == "file-body"),
@@ -173,7 +173,18 @@ class _Exporter:
         )
         if file_note is not None:
             return {"mode": "file", "file": {"src": str(file_note.get("text", ""))}}
-        if body.text:  # a body that was disabled in Postman
+        # A body that was disabled in Postman: kept, and disabled again.
+        if body.form:
+            rows = [KeyValue(r.name, r.value, r.enabled, r.is_file) for r in body.form]
+            guard_rows(rows, where, "form field", self.report)
+            if any(r.is_file for r in rows):
+                return {
+                    "mode": "formdata",
+                    "formdata": [_form_row(r) for r in rows],
+                    "disabled": True,
+                }
+            return {"mode": "urlencoded", "urlencoded": [_row(r) for r in rows], "disabled": True}
+        if body.text:
             return {"mode": "raw", "raw": body.text, "disabled": True}
         return None
 

@@ -230,6 +230,10 @@ def preflight(path: Path) -> None:
             strangers = _strangers(conn) if version == 0 else set()
         finally:
             conn.close()
+    except sqlite3.OperationalError:
+        # Busy, or a WAL that needs recovery, which a read-only connection may not run: let
+        # the real connection decide (migrate() checks the version again, under the lock).
+        return
     except sqlite3.DatabaseError as exc:
         raise _not_ours(path, f"SQLite says: {exc}") from exc
     if version > LATEST_VERSION:

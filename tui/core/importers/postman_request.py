@@ -46,7 +46,7 @@ class RequestParts:
             data = as_dict(value, where, "request.url")
         raw = as_text(data.get("raw"))
         if not raw.strip():
-            raw = _rebuild_url(data, where)
+            raw = _rebuild_url(data)
         raw, fragment = split_fragment(raw.strip())
         if fragment:
             self.report.warn(where, f"URL fragment #{fragment} dropped (it is never sent)")
@@ -204,7 +204,7 @@ def _segment(value: Any) -> str:
     return as_text(value)
 
 
-def _rebuild_url(data: dict[str, Any], where: str) -> str:
+def _rebuild_url(data: dict[str, Any]) -> str:
     """protocol://host:port/path from the pieces, for URL objects without ``raw``."""
     host_value, path_value = data.get("host"), data.get("path")
     host = (
