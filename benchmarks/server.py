@@ -123,6 +123,9 @@ class BenchServer:
         while not self._done.empty():
             self._done.get_nowait()
 
+    def has_done(self) -> bool:
+        return not self._done.empty()
+
     def next_done(self, timeout: float = 30.0) -> Done:
         return self._done.get(timeout=timeout)
 

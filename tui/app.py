@@ -56,15 +56,22 @@ class CarmanApp(App[None]):
         install_themes(self)
 
     def _attach_history(self) -> None:
+        from tui.core.history import HistoryRecorder
+
+        def failed(exc: Exception) -> None:  # runs on the writer thread
+            self.call_from_thread(self.notify, f"History: {exc}", severity="error", timeout=10)
+
         try:
-            from tui.core.history import HistoryRecorder
-        except ImportError:
-            return
-        try:
-            self.history = HistoryRecorder.open(self.workspace)
+            self.history = HistoryRecorder(limits=self.workspace.config.history, on_error=failed)
         except Exception as exc:  # a broken history must never stop the app
             self.notify(f"History is off: {exc}", severity="error", timeout=10)
             return
+        self.workspace.on_exchange(self.history.listener(self.workspace.secret_values))
+
+    def flush_history(self) -> None:
+        """Wait (briefly) until recorded exchanges are written, before the history is read."""
+        if self.history is not None:
+            self.history.flush(timeout=2)
 
     def _refresh_header(self) -> None:
         screen = self.main_screen
@@ -213,11 +220,8 @@ class CarmanApp(App[None]):
         forget_tokens(self)
 
     def action_history(self) -> None:
-        try:
-            from tui.screens.history import HistoryScreen
-        except ImportError:
-            self._not_yet("History")
-            return
+        from tui.screens.history import HistoryScreen
+
         self.push_screen(HistoryScreen())
 
     def action_variables(self) -> None:

@@ -322,3 +322,24 @@ def test_disabled_bodies_round_trip() -> None:
     assert collection.requests[2].body.form == [KeyValue("f", "/x", is_file=True)]
     assert sum("disabled in Postman" in w.message for w in report.warnings) == 3
     assert round_trip(collection) == collection
+
+
+def test_url_with_its_own_query_exports_what_carman_sends() -> None:
+    from tui.core.prepare import prepare
+    from tui.core.variables import VariableStore
+
+    request = Request(
+        name="r",
+        url="https://x/s?flag&a=%7e",
+        params=[KeyValue("b", "c d"), KeyValue("off", "1", enabled=False)],
+    )
+    data, report = export_postman(Collection(name="c", requests=[request]))
+    url = data["item"][0]["request"]["url"]
+    sent = prepare(request, VariableStore()).url
+    assert url["raw"] == sent == "https://x/s?flag&a=%7e&b=c%20d"
+    assert "query" not in url
+    assert [w.message for w in report.warnings] == [
+        "disabled query parameters not exported (the URL has a query)"
+    ]
+    again = round_trip(Collection(name="c", requests=[request]))
+    assert prepare(again.requests[0], VariableStore()).url == sent

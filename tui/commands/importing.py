@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import uuid
 from pathlib import Path
 from typing import TextIO
 
@@ -133,49 +131,13 @@ def _postman(args: argparse.Namespace) -> int:
     collection, report = import_postman_file(Path(args.file))
     target = Path(args.into).expanduser() if args.into else None
     target = target or paths.collections_dir() / slugify(collection.name)
+    from tui.core.importers.store import save_new_collection
+
     save_new_collection(collection, target, force=args.force)
     print(f'Imported "{collection.name}" into {target}: {report.summary()}')
     _store_secrets(report, args.secrets_env)
     _warnings(report)
     return EXIT_OK
-
-
-def save_new_collection(collection: Collection, target: Path, *, force: bool = False) -> Path:
-    """Write ``collection`` to a hidden sibling directory, then rename it into place."""
-    from tui.core.collection_io import load_collection, save_collection
-
-    if target.exists() and not target.is_dir():
-        raise CarmanError(f"{target} exists and is not a directory")
-    if target.is_dir() and any(target.iterdir()) and not force:
-        raise CarmanError(f"{target} already exists; use --force to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.parent / f".{target.name}.import-{uuid.uuid4().hex[:8]}"
-    temporary.mkdir()
-    try:
-        save_collection(collection, temporary)
-        _, issues = load_collection(temporary)
-        if issues:  # never leave a collection behind that does not load
-            raise CarmanError("the imported collection does not load back: " + str(issues[0]))
-        _swap_into_place(temporary, target)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
-    collection.path = target
-    return target
-
-
-def _swap_into_place(temporary: Path, target: Path) -> None:
-    if not target.exists():
-        os.replace(temporary, target)
-        return
-    old = target.parent / f".{target.name}.old-{uuid.uuid4().hex[:8]}"
-    os.replace(target, old)
-    try:
-        os.replace(temporary, target)
-    except OSError:
-        os.replace(old, target)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
 
 
 # ---- postman-env --------------------------------------------------------------------------------

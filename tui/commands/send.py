@@ -60,8 +60,14 @@ def _print_exchange(exchange: Exchange, include: bool) -> None:
 
 async def _send(args: argparse.Namespace) -> int:
     from tui.commands.common import open_workspace
+    from tui.core.history import HistoryRecorder
 
     workspace = open_workspace(args.env)
+    recorder = HistoryRecorder(
+        limits=workspace.config.history,
+        on_error=lambda exc: print(f"carman: history: {exc}", file=sys.stderr),
+    )
+    workspace.on_exchange(recorder.listener(workspace.secret_values))
     try:
         collection, request = workspace.find_request(args.path)
         for name, value in _parse_vars(args.var).items():
@@ -69,6 +75,7 @@ async def _send(args: argparse.Namespace) -> int:
         exchange, capture = await workspace.send(collection, request)
     finally:
         await workspace.aclose()
+        recorder.close()
     if exchange.error is not None:
         return fail(exchange.error.message)
     for problem in capture.problems:

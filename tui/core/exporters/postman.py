@@ -25,7 +25,7 @@ from tui.core.importers.credentials import (
 from tui.core.importers.postman import CARMAN_META, SCHEMA_V21
 from tui.core.importers.report import ImportReport
 from tui.core.importers.scripts import script_for_captures
-from tui.core.importers.urls import postman_escape
+from tui.core.importers.urls import build_template_url, postman_escape
 from tui.core.model import (
     Auth,
     AuthKind,
@@ -116,7 +116,7 @@ class _Exporter:
         data: dict[str, Any] = {"method": request.method}
         body = self._body(request, headers, where)
         data["header"] = [_row(h) for h in headers]
-        data["url"] = _url(guard_url(request.url, where, self.report), params)
+        data["url"] = _url(guard_url(request.url, where, self.report), params, where, self.report)
         if body is not None:
             data["body"] = body
         auth = self._auth(request.auth, where)
@@ -315,8 +315,14 @@ def _form_row(row: KeyValue) -> dict[str, Any]:
     return out
 
 
-def _url(url: str, params: list[KeyValue]) -> dict[str, Any]:
+def _url(url: str, params: list[KeyValue], where: str, report: ImportReport) -> dict[str, Any]:
     enabled = [p for p in params if p.enabled]
+    if "?" in url:
+        # The URL keeps a query of its own (e.g. "?flag"): write exactly what carman sends;
+        # Postman's query list could not say it.
+        if len(enabled) < len(params):
+            report.warn(where, "disabled query parameters not exported (the URL has a query)")
+        return {"raw": build_template_url(url, enabled), **_url_parts(url)}
     raw = url
     if enabled:
         query = "&".join(

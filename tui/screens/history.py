@@ -1,0 +1,371 @@
+"""The history screen: every exchange, newest first, filtered as you type.
+
+enter opens an entry (request and response, nothing is sent) · r replays it with the current
+variables and token · s saves it as a new request · x deletes it · C clears all (confirmed).
+Database work runs in worker threads; each opens its own connection (SQLite connections are
+bound to their thread).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from tui.core.collection_io import save_collection
+from tui.core.errors import CarmanError
+from tui.core.exchange import (
+    Exchange,
+    Response,
+    SentRequest,
+    Timings,
+    TransportError,
+    TransportErrorKind,
+)
+from tui.core.formatting import human_size
+from tui.core.history import HistoryEntry, HistoryStore, HistorySummary, replay_request, to_request
+from tui.core.model import Collection
+from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
+from tui.widgets.method_style import method_badge, status_style
+from tui.widgets.response_viewer import ResponseViewer
+
+if TYPE_CHECKING:
+    from tui.app import CarmanApp
+
+PAGE = 500
+
+
+def exchange_from_entry(entry: HistoryEntry) -> Exchange:
+    """A stored entry as an Exchange value, so the response viewer can show it."""
+    sent = SentRequest(entry.method, entry.url, list(entry.request_headers), entry.request_body)
+    timings = Timings(entry.started_at, entry.total_ms, entry.headers_ms, entry.body_ms)
+    exchange = Exchange(
+        request=sent,
+        timings=timings,
+        environment=entry.environment,
+        collection=entry.collection,
+        request_name=entry.request_name,
+    )
+    if entry.status is not None:
+        exchange.response = Response(
+            entry.status,
+            entry.reason,
+            entry.http_version,
+            list(entry.response_headers),
+            entry.response_body,
+        )
+    else:
+        try:
+            kind = TransportErrorKind(entry.error_kind)
+        except ValueError:
+            kind = TransportErrorKind.OTHER
+        exchange.error = TransportError(kind, entry.error_message or "failed", entry.error_detail)
+    return exchange
+
+
+def summary_row(summary: HistorySummary) -> tuple[Text, ...]:
+    status = (
+        Text(str(summary.status), style=status_style(summary.status))
+        if summary.status is not None
+        else Text(summary.error_kind or "error", style="red")
+    )
+    name = summary.request_name or ""
+    where = Text(summary.url)
+    if name:
+        where = Text.assemble((name, "bold"), "  ", (summary.url, "dim"))
+    return (
+        Text(str(summary.id), style="dim"),
+        Text(summary.time.strftime("%m-%d %H:%M:%S")),
+        method_badge(summary.method, 6),
+        status,
+        Text(f"{summary.total_ms:.0f} ms", justify="right"),
+        where,
+    )
+
+
+class HistoryScreen(Screen[None]):
+    DEFAULT_CSS = """
+    HistoryScreen #history-filter { height: 3; }
+    HistoryScreen DataTable { height: 1fr; }
+    HistoryScreen #history-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("enter", "open", "Open", show=False),
+        Binding("r", "replay", "Replay"),
+        Binding("s", "save_as", "Save as request"),
+        Binding("x,delete", "delete", "Delete"),
+        Binding("C", "clear_all", "Clear all"),
+        Binding("slash", "focus_filter", "Filter"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.summaries: list[HistorySummary] = []
+
+    @property
+    def carman(self) -> CarmanApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Input(
+                placeholder="filter: URL, method, status, request name, body text",
+                id="history-filter",
+            )
+            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield Static("", id="history-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Time", "Method", "Status", "Time taken", "Request")
+        self.carman.flush_history()
+        self.search("")
+        table.focus()
+
+    # -- searching (off the UI thread) -----------------------------------------------------
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "history-filter":
+            self.search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(DataTable).focus()
+
+    @work(thread=True, exclusive=True, group="history-search")
+    def search(self, text: str) -> None:
+        try:
+            with HistoryStore(limits=self.carman.workspace.config.history) as store:
+                found = store.search(text, limit=PAGE)
+                total = store.count()
+        except CarmanError as exc:
+            self.app.call_from_thread(self._show_status, Text(str(exc), style="red"))
+            return
+        self.app.call_from_thread(self._fill, found, total, text)
+
+    def _fill(self, found: list[HistorySummary], total: int, text: str) -> None:
+        self.summaries = found
+        table = self.query_one(DataTable)
+        table.clear()
+        for summary in found:
+            table.add_row(*summary_row(summary), key=str(summary.id))
+        shown = f"{len(found)} of {total} entries" if text else f"{total} entries"
+        if len(found) == PAGE:
+            shown += f" (newest {PAGE} shown; filter to narrow)"
+        self._show_status(Text(shown + "  ·  enter open · r replay · s save · x delete · C clear"))
+
+    def _show_status(self, text: Text) -> None:
+        self.query_one("#history-status", Static).update(text)
+
+    def _current(self) -> HistorySummary | None:
+        if not self.summaries:
+            return None
+        table = self.query_one(DataTable)
+        return self.summaries[min(table.cursor_row, len(self.summaries) - 1)]
+
+    def _load(self, entry_id: int) -> HistoryEntry | None:
+        try:
+            with HistoryStore(limits=self.carman.workspace.config.history) as store:
+                return store.get(entry_id)
+        except CarmanError as exc:
+            self.notify(str(exc), severity="error")
+            return None
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_back(self) -> None:
+        if self.app.focused is self.query_one("#history-filter", Input):
+            self.query_one(DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def action_focus_filter(self) -> None:
+        self.query_one("#history-filter", Input).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        summary = self._current()
+        entry = self._load(summary.id) if summary else None
+        if entry is not None:
+            self.app.push_screen(HistoryEntryScreen(entry))
+
+    def action_replay(self) -> None:
+        summary = self._current()
+        entry = self._load(summary.id) if summary else None
+        if entry is not None:
+            screen = HistoryEntryScreen(entry)
+            self.app.push_screen(screen)
+            screen.call_after_refresh(screen.action_replay)
+
+    def action_save_as(self) -> None:
+        summary = self._current()
+        entry = self._load(summary.id) if summary else None
+        if entry is not None:
+            save_entry_as_request(self.carman, entry)
+
+    def action_delete(self) -> None:
+        summary = self._current()
+        if summary is None:
+            return
+        try:
+            with HistoryStore(limits=self.carman.workspace.config.history) as store:
+                store.delete(summary.id)
+        except CarmanError as exc:
+            self.notify(str(exc), severity="error")
+        self.search(self.query_one("#history-filter", Input).value)
+
+    def action_clear_all(self) -> None:
+        def confirmed(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                with HistoryStore(limits=self.carman.workspace.config.history) as store:
+                    removed = store.clear()
+            except CarmanError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Deleted {removed} history entries")
+            self.search(self.query_one("#history-filter", Input).value)
+
+        self.app.push_screen(
+            ConfirmDialog(
+                "Clear history",
+                "Delete every history entry? This cannot be undone.",
+                yes="Delete all",
+            ),
+            confirmed,
+        )
+
+
+class HistoryEntryScreen(Screen[None]):
+    """One entry: the request as sent and the response as stored. Nothing is sent unless r."""
+
+    DEFAULT_CSS = """
+    HistoryEntryScreen #entry-request {
+        height: auto; max-height: 40%; padding: 0 1;
+        border: round $primary 40%; overflow-y: auto;
+    }
+    """
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "replay", "Replay"),
+        # ctrl+s: a plain "s" belongs to the response viewer (save the body to a file).
+        Binding("ctrl+s", "save_as", "Save as request", priority=True),
+    ]
+
+    def __init__(self, entry: HistoryEntry) -> None:
+        super().__init__()
+        self.entry = entry
+
+    @property
+    def carman(self) -> CarmanApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(self._request_text(), id="entry-request")
+        yield ResponseViewer(id="entry-response")
+        yield Footer()
+
+    def _request_text(self) -> Text:
+        entry = self.entry
+        text = Text()
+        text.append(f"#{entry.id}  {entry.time:%Y-%m-%d %H:%M:%S}", style="dim")
+        where = " / ".join(
+            p for p in (entry.environment, entry.collection, entry.request_name) if p
+        )
+        if where:
+            text.append(f"   {where}", style="dim")
+        text.append("\n")
+        text.append_text(method_badge(entry.method, 7))
+        text.append(f" {entry.url}\n", style="bold")
+        for name, value in entry.request_headers:
+            text.append(f"{name}: ", style="cyan")
+            text.append(f"{value}\n")
+        if entry.request_body:
+            body = entry.request_body[:2000].decode("utf-8", errors="replace")
+            text.append(f"\n{body}")
+            if entry.request_body_truncated or len(entry.request_body) > 2000:
+                text.append(f"\n… ({human_size(entry.request_body_size)} in all)", style="dim")
+        return text
+
+    def on_mount(self) -> None:
+        viewer = self.query_one(ResponseViewer)
+        viewer.border_title = "Response (as recorded)"
+        viewer.show_exchange(exchange_from_entry(self.entry))
+        if self.entry.response_body_truncated:
+            self.notify(
+                f"The stored body was cut at {human_size(self.entry.body_cap)} "
+                f"({human_size(self.entry.response_body_size)} received)"
+            )
+
+    def action_save_as(self) -> None:
+        save_entry_as_request(self.carman, self.entry)
+
+    def action_replay(self) -> None:
+        viewer = self.query_one(ResponseViewer)
+        viewer.show_pending(f"Replaying {self.entry.method} {self.entry.url}")
+        self._replay()
+
+    @work(exclusive=True, group="replay")
+    async def _replay(self) -> None:
+        viewer = self.query_one(ResponseViewer)
+        request = replay_request(self.entry)
+        try:
+            exchange, _ = await self.carman.workspace.send(None, request)
+        except CarmanError as exc:
+            viewer.show_message(Text(f"✗ Not sent. {exc}", style="bold red"))
+            return
+        viewer.border_title = "Response (replayed now)"
+        viewer.show_exchange(exchange)
+
+
+def save_entry_as_request(app: CarmanApp, entry: HistoryEntry) -> None:
+    writable = [c for c in app.workspace.collections if not c.read_only]
+    options = [(str(i), c.name) for i, c in enumerate(writable)]
+    options.append(("new", "A new collection “My requests”"))
+
+    def named(collection: Collection, values: dict[str, str] | None) -> None:
+        if not values or not values["name"].strip():
+            return
+        request = to_request(entry, values["name"].strip())
+        collection.requests.append(request)
+        try:
+            save_collection(collection)
+        except (OSError, CarmanError) as exc:
+            collection.requests.remove(request)
+            app.notify(f"Could not save: {exc}", severity="error")
+            return
+        if app.main_screen is not None:
+            app.main_screen.reload_tree()
+        app.notify(f"Saved as {collection.name} / {request.name}")
+
+    def chosen(key: str | None) -> None:
+        if key is None:
+            return
+        if key == "new":
+            from tui.core import paths
+            from tui.core.collection_ops import new_collection
+
+            try:
+                collection = new_collection(paths.collections_dir(), "My requests")
+            except CarmanError as exc:
+                app.notify(str(exc), severity="error")
+                return
+            collection.requests.clear()
+            app.workspace.collections.insert(0, collection)
+        else:
+            collection = writable[int(key)]
+        default = entry.request_name or f"{entry.method} {entry.url.split('?')[0][-40:]}"
+        app.push_screen(
+            FormDialog("Save as a new request", [Field("name", "Name", default)]),
+            lambda values: named(collection, values),
+        )
+
+    app.push_screen(ChoiceDialog("Save into which collection?", options), chosen)
