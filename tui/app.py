@@ -249,19 +249,13 @@ class CarmanApp(App[None]):
         open_theme_picker(self)
 
     def action_copy_curl(self, collection: Collection | None, request: Request | None) -> None:
-        try:
-            from tui.screens.curl import copy_as_curl
-        except ImportError:
-            self._not_yet("Copy as curl")
-            return
+        from tui.screens.curl import copy_as_curl
+
         copy_as_curl(self, collection, request)
 
     def action_import_curl(self) -> None:
-        try:
-            from tui.screens.curl import import_curl
-        except ImportError:
-            self._not_yet("Import curl")
-            return
+        from tui.screens.curl import import_curl
+
         import_curl(self)
 
     def action_duplicate_collection(self, collection: Collection | None) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 from tui.core import paths
@@ -27,6 +28,9 @@ from tui.core.tomlfile import TomlFileError
 from tui.core.variables import VariableStore
 
 SANDBOX_ENVIRONMENT = "sandbox"
+# The OAuth2 settings of the request being prepared or sent, per asyncio task, so that
+# {{access_token}} in an imported collection resolves against that collection's own login.
+_SENDING_WITH: ContextVar[OAuth2Settings | None] = ContextVar("carman_oauth", default=None)
 ExchangeListener = Callable[[Exchange], None]
 
 
@@ -181,8 +185,13 @@ class Workspace:
     ) -> OAuth2Settings | None:
         """The OAuth2 settings that apply: the request's or folder's own, else the environment's."""
         auth = collection.effective_auth(request) if collection else request.auth
-        if auth.kind != AuthKind.OAUTH2 and not self._references_token(request):
+        if auth.kind != AuthKind.OAUTH2 and not self._references_token(request, auth.token):
             return None
+        if auth.oauth2 is None and collection is not None:
+            # A bearer {{access_token}} under a folder or collection that has OAuth2 settings.
+            for outer in collection.auth_chain(request):
+                if outer.oauth2 is not None and outer.oauth2.is_configured():
+                    return outer.oauth2
         if auth.oauth2 is not None and auth.oauth2.is_configured():
             return auth.oauth2
         if self.environment is not None and self.environment.oauth2 is not None:
@@ -190,8 +199,10 @@ class Workspace:
         return auth.oauth2
 
     @staticmethod
-    def _references_token(request: Request) -> bool:
-        text = request.url + " ".join(h.value for h in request.headers) + request.auth.token
+    def _references_token(request: Request, token: str = "") -> bool:
+        text = " ".join(
+            [request.url, token, request.auth.token, *(h.value for h in request.headers)]
+        )
         return "{{access_token}}" in text or "{{bearerToken}}" in text
 
     def resolve_settings(self, settings: OAuth2Settings) -> OAuth2Settings:
@@ -210,6 +221,11 @@ class Workspace:
         auth = collection.effective_auth(request) if collection else request.auth
         return prepare(request, self.variables, auth)
 
+    @staticmethod
+    def sending_with() -> OAuth2Settings | None:
+        """The resolved OAuth2 settings of the send in progress in this task, if any."""
+        return _SENDING_WITH.get()
+
     def set_token_source(self, source: TokenSource) -> None:
         self.pipeline.token_source = source
 
@@ -224,7 +240,11 @@ class Workspace:
             ensure = getattr(self.pipeline.token_source, "ensure_fresh", None)
             if ensure is not None:
                 await ensure(resolved)
-        prepared = self.prepare(collection, request)
+        context = _SENDING_WITH.set(resolved)
+        try:
+            prepared = self.prepare(collection, request)
+        finally:
+            _SENDING_WITH.reset(context)
         exchange = await self.pipeline.send(prepared, oauth2=resolved)
         exchange.environment = self.environment_name
         exchange.collection = collection.name if collection else ""

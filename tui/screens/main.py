@@ -128,6 +128,16 @@ class MainScreen(Screen[None]):
     def on_request_editor_changed(self, event: RequestEditor.Changed) -> None:
         self.query_one(CollectionTree).refresh_request(event.request)
 
+    def on_request_editor_curl_pasted(self, event: RequestEditor.CurlPasted) -> None:
+        if self.request is None:
+            return
+        from tui.screens.curl import apply_curl
+
+        if apply_curl(self.carman, self.request, event.command):
+            self.query_one(RequestEditor).load(self.request)
+            self.query_one(CollectionTree).refresh_request(self.request)
+            self.notify("Imported the curl command into this request (ctrl+s saves it)")
+
     def on_request_editor_send_pressed(self, _: RequestEditor.SendPressed) -> None:
         self.action_send()
 

@@ -186,6 +186,13 @@ class RequestEditor(Vertical):
     class SendPressed(Message):
         pass
 
+    class CurlPasted(Message):
+        """A curl command was typed or pasted into the URL bar."""
+
+        def __init__(self, command: str) -> None:
+            super().__init__()
+            self.command = command
+
     class LoginPressed(Message):
         pass
 
@@ -393,6 +400,10 @@ class RequestEditor(Vertical):
         if field == "url":
             if event.value == self._display_url(request):
                 return  # our own update, or no real change
+            if event.value.lstrip().startswith("curl "):
+                event.stop()
+                self.post_message(self.CurlPasted(event.value))
+                return
             base, parsed = split_url(event.value)
             disabled = [p for p in request.params if not p.enabled]
             request.url = base

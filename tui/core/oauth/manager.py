@@ -275,7 +275,8 @@ class TokenManager:
     def _active_token(self) -> StoredToken | None:
         # Providers run inside variable resolution: they must never raise.
         with contextlib.suppress(CarmanError):
-            settings = self.active_settings()
+            # A request with its own OAuth2 settings (an imported collection) uses its login.
+            settings = self.workspace.sending_with() or self.active_settings()
             if settings is not None:
                 return self.store.get(*self.key(settings))
         return None

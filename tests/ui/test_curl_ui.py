@@ -1,0 +1,52 @@
+"""curl in the TUI: paste a command into the URL bar; copy a request as curl (masked)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.ui.helpers import make_workspace, wait_for
+from tui.app import CarmanApp
+from tui.core.importers.curl import import_curl
+from tui.widgets.collection_tree import CollectionTree
+from tui.widgets.response_viewer import ResponseViewer
+
+
+async def test_paste_curl_into_the_url_bar_then_copy_as_curl(xdg: Path, http_server: str) -> None:
+    app = CarmanApp(make_workspace(http_server))
+    async with app.run_test(size=(100, 30)) as pilot:
+        tree = app.screen.query_one(CollectionTree)
+        echo = next(r for _, r in app.workspace.collections[0].walk() if r.name == "Echo")
+        tree.select_request(echo)
+        await wait_for(pilot, lambda: app.screen.request is echo)
+        command = (
+            f"curl -X POST '{http_server}/echo?x=1' -H 'X-Pasted: yes' "
+            "-H 'Authorization: Bearer sekret-token-123456' --data-raw '{\"a\": 1}'"
+        )
+        app.screen.query_one("#url", Input).value = command
+        await wait_for(pilot, lambda: echo.method == "POST")
+        assert [(p.name, p.value) for p in echo.params] == [("x", "1")]
+        assert ("X-Pasted", "yes") in [(h.name, h.value) for h in echo.headers]
+        assert echo.body.text == '{"a": 1}'
+        assert echo.dirty
+        # The literal token was not kept in the request.
+        assert "sekret-token-123456" not in json.dumps([h.value for h in echo.headers])
+
+        viewer = app.screen.query_one(ResponseViewer)
+        app.workspace.variables.set("access_token", "sekret-token-123456")
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: viewer.exchange is not None)
+        assert json.loads(viewer.exchange.response.body)["headers"]["X-Pasted"] == "yes"
+
+        await pilot.press("ctrl+y")  # copy as curl
+        await pilot.pause()
+        copied = app.clipboard
+        words = shlex.split(copied.replace("\\\n", " "))
+        assert words[0] == "curl"
+        assert "sekret-token-123456" not in copied  # masked
+        assert any(w == "X-Pasted: yes" for w in words)
+        again, _ = import_curl(copied)  # a POST with its body, read back by our own parser
+        assert again.method == "POST" and again.body.text == '{"a": 1}'
