@@ -1,24 +1,26 @@
 """Large responses: JSON bodies of ~20 KB, 1.25 MB and 6.25 MB through the real carman in tmux.
 
-Method (one fresh ``carman --env local`` process per size, 120x40, its first request aimed at
-``/body/<size>`` of ``server.py`` running in its own process on 127.0.0.1):
+Method: one fresh ``carman --env local`` process per size in tmux at 120x40. Its collection
+"Bench" holds two requests to the same URL, ``/body/<size>`` of ``server.py`` (its own process
+on 127.0.0.1, Nagle off); the first is open at start, so ctrl+j sends it. The screen is read with
+``capture-pane`` every ~4 ms through tmux's control mode; times are CLOCK_MONOTONIC in every
+process.
 
-1. Idle key delay: ctrl+b (hide/show the collection tree) pressed a few times on the idle app;
-   each probe is timed from ``send-keys`` to the first capture on which the tree's border title
-   ("Collections") has appeared or gone. This is the floor of the method (tmux round trip,
-   Textual's relayout and one frame).
-2. Clean send (no other key): ctrl+j, then ``capture-pane`` every ~4 ms. "First lines" is the
-   first capture showing ``"bench_items"`` (the body's first key: carman shows a large body as
-   received first, then pretty-printed); "formatted" is the first showing the pretty-printed
-   line ``  "bench_items": [``. Arrival (network) is the later of the server's last write and
-   the server's receipt of the request plus carman's own total time from its status line
-   (``200 OK  N ms``): the moment the whole body is in carman's process. Peak memory is
-   VmHWM of the carman process (``/proc/<pid>/status``) once the formatted body is shown.
-3. Key delay while rendering: ctrl+j again, then ctrl+b probes back to back (each waits for the
-   previous one's effect) from the send key until the formatted body is shown and 0.3 s more.
-   The figure is the worst probe; the median and count are in the details.
-
-Capture-pane polling resolves ~4-5 ms; all times are CLOCK_MONOTONIC across processes.
+1. Clean send (no other key): ctrl+j, then poll. "First lines" is the first capture showing
+   ``"bench_items"``, the body's first key (carman shows a large body as received first, then
+   pretty-printed); "formatted" is the first capture showing the pretty-printed line
+   ``  "bench_items": [`` with no "formatting …" note. "Arrival" is when the server's last
+   write returned (over loopback the client reads as the server writes; what is left in the
+   kernel's buffers drains in milliseconds once carman reads), so "first lines after arrival"
+   is carman's own cost. carman's status-line total (``200 OK  N ms``) is kept in the details;
+   on the first send it also includes creating the pooled httpx client. Peak memory is VmHWM
+   of the carman process (``/proc/<pid>/status``) 0.5 s after the formatted body is shown.
+2. Key delay: a probe key whose effect is a text change, pressed on the idle app (the floor of
+   the method: tmux round trip, the key's own work, one frame), then back to back from a second
+   ctrl+j until the body is rendered again and 0.3 s more (each press waits for the previous
+   one's effect). Probes: "tree down/up" moves the tree's cursor, which opens the other request
+   in the editor (its title changes), what a user does while waiting; "ctrl+b" hides or shows
+   the collection tree (a relayout of the whole screen). The figure is the worst press.
 """
 
 from __future__ import annotations
@@ -45,13 +47,54 @@ TARGET_AFTER_ARRIVAL_S = 0.5
 TARGET_KEY_DELAY_MS = 100.0
 TARGET_PEAK_MB = 250.0
 
-TREE = "Collections"  # the tree's border title: on screen exactly when the tree is shown
 FIRST = '"bench_items"'
 PRETTY = '  "bench_items": ['
 PENDING = "⏳"
 FORMATTING = "formatting "
 STATUS = re.compile(r"200 OK\s+(\d+) ms")
+PROBE_TIMEOUT_S = 30.0
 SETTLE_S = 0.3  # keep probing this long after the body is formatted: late work shows too
+OTHER = "Bench › Other"  # the editor's title once the tree's second request is opened
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A key whose effect is a visible text change: ``marker`` appears or goes away."""
+
+    label: str
+    marker: str
+    key_to_show: str
+    key_to_hide: str
+
+
+# Moving the tree's cursor opens the neighbouring request in the editor (its title changes):
+# what a user does while waiting. ctrl+b hides or shows the tree (a screen-wide relayout).
+PROBES = (
+    Probe("tree down/up", OTHER, "Down", "Up"),
+    Probe("ctrl+b", "Collections", "C-b", "C-b"),
+)
+
+
+@dataclass
+class ProbeResult:
+    idle_ms: list[float] = field(default_factory=list)
+    # (sent at, seconds after the send key; delay in ms) while the body arrives and renders
+    during: list[tuple[float, float]] = field(default_factory=list)
+    timeouts: int = 0
+
+    @property
+    def worst_ms(self) -> float | None:
+        return max((d for _, d in self.during), default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "idle_ms": [round(d, 1) for d in self.idle_ms],
+            "idle_median_ms": median(self.idle_ms),
+            "during": self.during,
+            "during_median_ms": median([d for _, d in self.during]),
+            "during_worst_ms": self.worst_ms,
+            "timeouts": self.timeouts,
+        }
 
 
 @dataclass
@@ -63,12 +106,9 @@ class SizeResult:
     first_lines_s: float | None = None
     formatted_s: float | None = None
     carman_total_ms: float | None = None
-    server_written_s: float | None = None
     peak_mb: float | None = None
     idle_rss_mb: float | None = None
-    idle_key_ms: list[float] = field(default_factory=list)
-    key_probes: list[tuple[float, float]] = field(default_factory=list)  # (sent at s, delay ms)
-    probe_timeouts: int = 0
+    probes: dict[str, ProbeResult] = field(default_factory=dict)
     error: str = ""
 
     @property
@@ -77,16 +117,10 @@ class SizeResult:
             return None
         return self.first_lines_s - self.arrival_s
 
-    @property
-    def key_delay_max_ms(self) -> float | None:
-        return max((d for _, d in self.key_probes), default=None)
-
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
+        data["probes"] = {name: p.to_json() for name, p in self.probes.items()}
         data["first_after_arrival_s"] = self.first_after_arrival_s
-        data["key_delay_max_ms"] = self.key_delay_max_ms
-        data["key_delay_median_ms"] = median([d for _, d in self.key_probes])
-        data["idle_key_median_ms"] = median(self.idle_key_ms)
         return data
 
 
@@ -94,20 +128,15 @@ def _mb(kilobytes: int | None) -> float | None:
     return None if kilobytes is None else kilobytes * 1024 / 1_000_000
 
 
-def _toggle(tmux: Tmux, name: str, timeout: float) -> tuple[float, float | None]:
-    """Press ctrl+b; return (sent at, delay until the tree flipped in ms, None on timeout)."""
-    shown = TREE in tmux.capture(name)
-    sent = tmux.keys(name, "C-b")
+def _press(tmux: Tmux, name: str, probe: Probe, timeout: float) -> tuple[float, float | None]:
+    """Press the probe's key; return (sent at, delay until its effect showed in ms, or None)."""
+    shown = probe.marker in tmux.capture(name)
+    sent = tmux.keys(name, probe.key_to_hide if shown else probe.key_to_show)
     try:
-        seen, _ = tmux.wait(name, lambda s: (TREE in s) != shown, timeout=timeout)
+        seen, _ = tmux.wait(name, lambda s: (probe.marker in s) != shown, timeout=timeout)
     except TmuxError:
         return sent, None
     return sent, (seen - sent) * 1000
-
-
-def _ensure_tree(tmux: Tmux, name: str) -> None:
-    if TREE not in tmux.capture(name):
-        _toggle(tmux, name, 10)
 
 
 def _status_ms(screen: str) -> float | None:
@@ -115,10 +144,42 @@ def _status_ms(screen: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def _rendered(screen: str) -> bool:
+    return PENDING not in screen and FORMATTING not in screen and PRETTY in screen
+
+
+def _idle(tmux: Tmux, name: str, probe: Probe, pairs: int, result: ProbeResult) -> None:
+    for _ in range(pairs * 2):  # pairs, so the screen ends as it started
+        _, delay = _press(tmux, name, probe, 10)
+        if delay is not None:
+            result.idle_ms.append(delay)
+
+
+def _during(tmux: Tmux, server: BenchServer, name: str, probe: Probe, result: ProbeResult) -> None:
+    """Send again and press the probe key back to back until the body is rendered (+settle)."""
+    server.drain()
+    sent = tmux.keys(name, "C-j")
+    finished_at: float | None = None
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        at, delay = _press(tmux, name, probe, PROBE_TIMEOUT_S)
+        if delay is None:  # counted at the timeout, so a lost key shows as the worst delay
+            result.timeouts += 1
+            delay = PROBE_TIMEOUT_S * 1000
+        result.during.append((round(at - sent, 4), round(delay, 1)))
+        if finished_at is None and server.has_done() and _rendered(tmux.capture(name)):
+            finished_at = time.monotonic()
+        if finished_at is not None and time.monotonic() - finished_at > SETTLE_S:
+            break
+    if probe.marker == OTHER and OTHER in tmux.capture(name):
+        _press(tmux, name, probe, 10)  # back on the first request
+
+
 def _measure(
-    tmux: Tmux, server: BenchServer, home: Path, label: str, size: int, idle_probes: int
+    tmux: Tmux, server: BenchServer, home: Path, label: str, size: int, idle_pairs: int
 ) -> SizeResult:
-    result = SizeResult(label, size)
+    result = SizeResult(label, size, body_bytes=len(json_body(size)))
+    result.probes = {probe.label: ProbeResult() for probe in PROBES}
     name = f"large{size}"
     tmux.spawn(name, carman_argv(["--env", "local"]), child_env(home), cwd=home)
     pid: int | None = None
@@ -127,13 +188,10 @@ def _measure(
         pid = tmux.pid(name)
         time.sleep(0.3)  # let the first-layout follow-ups (tree selection) finish
         result.idle_rss_mb = _mb(proc_status(pid).get("VmRSS"))
-        for _ in range(idle_probes * 2):  # pairs, so the tree ends up shown again
-            _, delay = _toggle(tmux, name, 10)
-            if delay is not None:
-                result.idle_key_ms.append(delay)
-        _ensure_tree(tmux, name)
+        tree_probe = PROBES[0]
+        _idle(tmux, name, tree_probe, idle_pairs, result.probes[tree_probe.label])
 
-        # 2. the clean send
+        # The clean send: no other key while it arrives and renders.
         server.drain()
         sent = tmux.keys(name, "C-j")
         first, screen = tmux.wait(name, lambda s: FIRST in s, timeout=180)
@@ -143,39 +201,16 @@ def _measure(
         )
         result.formatted_s = formatted - sent
         result.carman_total_ms = _status_ms(screen)
-        done = server.next_done(timeout=10)
-        result.server_written_s = done.written - sent
-        arrival = done.written
-        if result.carman_total_ms is not None:
-            arrival = max(arrival, done.received + result.carman_total_ms / 1000)
-        result.arrival_s = arrival - sent
-        result.body_bytes = len(json_body(size))
+        result.arrival_s = server.next_done(timeout=10).written - sent
         time.sleep(0.5)  # anything still allocating after the frame counts too
         result.peak_mb = _mb(proc_status(pid).get("VmHWM"))
 
-        # 3. key delay while the same body arrives and renders again
-        _ensure_tree(tmux, name)
-        server.drain()
-        sent = tmux.keys(name, "C-j")
-        finished_at: float | None = None
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            at, delay = _toggle(tmux, name, 30)
-            if delay is None:
-                result.probe_timeouts += 1
-            else:
-                result.key_probes.append((round(at - sent, 4), round(delay, 1)))
-            screen = tmux.capture(name)
-            rendered = (
-                PENDING not in screen
-                and FORMATTING not in screen
-                and PRETTY in screen
-                and server.has_done()
-            )
-            if finished_at is None and rendered:
-                finished_at = time.monotonic()
-            if finished_at is not None and time.monotonic() - finished_at > SETTLE_S:
-                break
+        # Key delay while the same body arrives and renders again, once per probe key. The
+        # tree probe goes first: hiding the tree with ctrl+b takes the focus away from it.
+        _during(tmux, server, name, tree_probe, result.probes[tree_probe.label])
+        for probe in PROBES[1:]:
+            _idle(tmux, name, probe, idle_pairs, result.probes[probe.label])
+            _during(tmux, server, name, probe, result.probes[probe.label])
     except TmuxError as exc:
         result.error = str(exc).splitlines()[0]
     finally:
@@ -185,7 +220,7 @@ def _measure(
 
 def run(
     sizes: tuple[tuple[str, int], ...] = SIZES,
-    idle_probes: int = 3,
+    idle_pairs: int = 3,
     log: Callable[[str], None] = print,
 ) -> Section:
     section = Section("large responses")
@@ -198,22 +233,26 @@ def run(
         for label, size in sizes:
             home = Path(tmp) / f"home-{size}"
             home.mkdir()
-            make_home(home, server.url, [(f"Body {label}", f"/body/{size}")])
-            result = _measure(tmux, server, home, label, size, idle_probes)
+            path = f"/body/{size}"
+            # Two requests to the same URL: the tree probe moves between them.
+            make_home(home, server.url, [(f"Body {label}", path), ("Other", path)])
+            result = _measure(tmux, server, home, label, size, idle_pairs)
             results.append(result)
+            worst = {k: p.worst_ms for k, p in result.probes.items()}
             log(
-                f"  {label}: first lines {result.first_lines_s}, arrival {result.arrival_s},"
-                f" formatted {result.formatted_s}, key max {result.key_delay_max_ms} ms,"
-                f" peak {result.peak_mb} MB {result.error}"
+                f"  {label}: arrival {_s(result.arrival_s)}, first lines"
+                f" {_s(result.first_lines_s)}, formatted {_s(result.formatted_s)}, worst key"
+                f" delays {worst} ms, peak {result.peak_mb} MB {result.error}"
             )
     section.details = {
-        "method": "real carman in tmux 120x40, capture-pane polled every ~4 ms",
+        "method": "real carman --env local in tmux 120x40, capture-pane polled every ~4 ms",
+        "probes": {p.label: asdict(p) for p in PROBES},
         "sizes": [r.to_json() for r in results],
     }
     for r in results:
         note = r.error[:60] if r.error else ""
         section.figures += [
-            Figure(f"{r.label}: arrival (network, from send key)", r.arrival_s, "s", note=note),
+            Figure(f"{r.label}: arrival (server done, from send key)", r.arrival_s, "s", note=note),
             Figure(f"{r.label}: first body lines, from send key", r.first_lines_s, "s"),
             Figure(
                 f"{r.label}: first body lines after arrival",
@@ -222,14 +261,26 @@ def run(
                 target=TARGET_AFTER_ARRIVAL_S,
             ),
             Figure(f"{r.label}: formatted body shown, from send key", r.formatted_s, "s"),
-            Figure(
-                f"{r.label}: key delay while rendering (worst of {len(r.key_probes)})",
-                r.key_delay_max_ms,
-                "ms",
-                target=TARGET_KEY_DELAY_MS,
-            ),
-            Figure(f"{r.label}: peak memory (VmHWM)", r.peak_mb, "MB", target=TARGET_PEAK_MB),
         ]
-    idle = [d for r in results for d in r.idle_key_ms]
-    section.figures.append(Figure("key delay, idle app (floor of the method)", median(idle), "ms"))
+        for key, probe in r.probes.items():
+            section.figures.append(
+                Figure(
+                    f"{r.label}: {key} key delay while rendering (worst of {len(probe.during)})",
+                    probe.worst_ms,
+                    "ms",
+                    target=TARGET_KEY_DELAY_MS,
+                )
+            )
+        section.figures.append(
+            Figure(f"{r.label}: peak memory (VmHWM)", r.peak_mb, "MB", target=TARGET_PEAK_MB)
+        )
+    for probe in PROBES:
+        idle = [d for r in results for d in r.probes[probe.label].idle_ms]
+        section.figures.append(
+            Figure(f"{probe.label} key delay, idle app (floor)", median(idle), "ms")
+        )
     return section
+
+
+def _s(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:.3f} s"

@@ -93,6 +93,7 @@ def _once(tmux: Tmux, app: App, name: str) -> float:
 
 def run(
     runs: int = 5,
+    warmup: bool = True,
     size: tuple[int, int] = (120, 40),
     workdir: Path | None = None,
     log: Callable[[str], None] = print,
@@ -103,8 +104,8 @@ def run(
         apps = _apps(work)
         times: dict[str, list[float]] = {app.label: [] for app in apps}
         with Tmux(work, *size) as tmux:
-            for app in apps:  # warm-up: pyc files, disk cache, the sandbox's first state
-                _once(tmux, app, f"warm{len(times[app.label])}-{apps.index(app)}")
+            for number, app in enumerate(apps if warmup else ()):
+                _once(tmux, app, f"warm-{number}")  # pyc files, disk cache, the sandbox's state
             for index in range(runs):
                 for number, app in enumerate(apps):
                     elapsed = _once(tmux, app, f"run{index}-{number}")
@@ -119,11 +120,10 @@ def run(
         "default_path": "carman (built-in sandbox environment, sandbox started in-process)",
     }
     section.figures.append(Figure("bare Textual app (Header+Footer), median", bare, "s"))
-    for label, name in (("carman", "carman (default: sandbox)"), ("carman --env local", "carman --env local")):
+    names = {"carman": "carman (default: sandbox)", "carman --env local": "carman --env local"}
+    for label, name in names.items():
         value = median(times[label])
         section.figures.append(Figure(f"{name}, median", value, "s"))
         ratio = value / bare if value is not None and bare else None
-        section.figures.append(
-            Figure(f"{name} / bare app", ratio, "x", target=TARGET_RATIO)
-        )
+        section.figures.append(Figure(f"{name} / bare app", ratio, "x", target=TARGET_RATIO))
     return section

@@ -11,6 +11,7 @@ timestamps in another process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import shutil
@@ -148,10 +149,8 @@ class Tmux:
     def kill(self, name: str, pid: int | None = None, timeout: float = 10.0) -> None:
         """Kill the session and wait until its process is gone (it must not eat the CPU of
         the next measurement)."""
-        try:
+        with contextlib.suppress(TmuxError):
             self.command(f"kill-session -t {name}")
-        except TmuxError:
-            pass
         if pid is None:
             return
         deadline = time.monotonic() + timeout

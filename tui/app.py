@@ -39,6 +39,7 @@ class CarmanApp(App[None]):
         self.vehicle_label_attempts: set[str] = set()
         self.history: Any = None  # the history recorder, when available
         self.tokens: Any = workspace.pipeline.token_source
+        self.active_logins: set[Any] = set()  # login flows whose listener is up
 
     # -- lifecycle -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -47,6 +48,13 @@ class CarmanApp(App[None]):
         self._attach_history()
         self.push_screen(MainScreen())
         self.set_interval(30, self._refresh_header)
+
+    def on_unmount(self) -> None:
+        # A login still waiting must free its port whenever and however the app ends.
+        for flow in list(self.active_logins):
+            flow.cancel()
+            flow.stop()
+        self.active_logins.clear()
 
     def _install_themes(self) -> None:
         try:

@@ -79,7 +79,7 @@ async def test_keys_are_handled_while_a_6mb_body_is_formatted(
         assert viewer.body_view.lines[0].startswith('{"vehicles": [{"id": "00000000"')
         await wait_for(pilot, started.is_set, timeout=30)
         await pilot.press("ctrl+b")  # handled while the formatter is still at work
-        assert app.screen.has_class("-hide-tree")
+        assert not app.screen.query_one(CollectionTree).display
         assert not viewer._pretty_lines
         release.set()
         await wait_for(pilot, lambda: bool(viewer._pretty_lines), timeout=60)

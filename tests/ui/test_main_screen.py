@@ -310,7 +310,7 @@ async def test_keymap_palette_help_and_layout(xdg: Path, http_server: str) -> No
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
         await pilot.press("ctrl+b")
-        assert app.screen.has_class("-hide-tree")
+        assert not app.screen.query_one(CollectionTree).display
         await pilot.press("ctrl+b", "f11")
         assert app.screen.has_class("-maximized")
         assert (

@@ -75,8 +75,17 @@ def load_collection(
             collection.variables = {str(k): str(v) for k, v in variables.items()}
         except SchemaError as exc:
             issues.append(LoadIssue(header, str(exc), line_of_key(header, exc.field.split(".")[0])))
-    _load_children(collection, directory, meta.get("order", []), issues)
+    _load_children(collection, directory, _order(meta, header, issues), issues)
     return collection, issues
+
+
+def _order(meta: dict[str, Any], header: Path, issues: list[LoadIssue]) -> list[Any]:
+    # Why: a hand-edited ``order = 1`` used to raise TypeError and stop the whole load.
+    order = meta.get("order", [])
+    if isinstance(order, list):
+        return order
+    issues.append(LoadIssue(header, "order: expected a list", line_of_key(header, "order")))
+    return []
 
 
 def _read(path: Path, issues: list[LoadIssue]) -> dict[str, Any]:
@@ -131,7 +140,7 @@ def _load_folder(directory: Path, issues: list[LoadIssue]) -> Folder:
             _apply_folder_meta(folder, meta, header)
         except SchemaError as exc:
             issues.append(LoadIssue(header, str(exc), line_of_key(header, exc.field.split(".")[0])))
-    _load_children(folder, directory, meta.get("order", []), issues)
+    _load_children(folder, directory, _order(meta, header, issues), issues)
     return folder
 
 

@@ -73,9 +73,16 @@ class SessionStore:
         if path.exists():
             try:
                 data = read_toml(path)
-                values.update({str(k): str(v) for k, v in data.get("variables", {}).items()})
             except TomlFileError as exc:
                 issues.append(exc.issue)
+                data = {}
+            variables = data.get("variables", {})
+            if isinstance(variables, dict):
+                values.update({str(k): str(v) for k, v in variables.items()})
+            else:
+                # Why: ``variables = [..]`` used to raise AttributeError and stop carman starting.
+                line = line_of_key(path, "variables")
+                issues.append(LoadIssue(path, "variables: expected a table", line))
         values.update(self.secrets.variables(f"session:{environment}"))
         return values, issues
 

@@ -28,6 +28,7 @@ class FormattedBody:
     kind: BodyKind
     lines: list[str]
     note: str = ""  # e.g. "not valid JSON: ..." or "binary, 12 KB"
+    document: object = None  # the parsed JSON value (JSON bodies only)
 
 
 def human_size(size: int) -> str:
@@ -90,7 +91,7 @@ def format_body(body: bytes, content_type: str = "", charset: str = "utf-8") -> 
             if "json" in content_type:
                 note = f"the body claims JSON but is not valid JSON: {exc}"
             return FormattedBody(BodyKind.TEXT, split_lines(text), note)
-        return FormattedBody(BodyKind.JSON, split_lines(pretty_json(value)))
+        return FormattedBody(BodyKind.JSON, split_lines(pretty_json(value)), document=value)
     if "html" in content_type or stripped[:15].lower().startswith(("<!doctype html", "<html")):
         return FormattedBody(BodyKind.HTML, split_lines(text), "HTML shown as source")
     return FormattedBody(BodyKind.TEXT, split_lines(text))

@@ -18,12 +18,8 @@ def is_secret_name(name: str) -> bool:
 
 
 def mask_value(value: str) -> str:
-    """Hide a secret but keep a hint of its shape for recognition (never more than 4 chars)."""
-    if not value:
-        return value
-    if len(value) <= 12:
-        return MASK
-    return f"{value[:4]}{MASK}"
+    """Hide a secret entirely (even a prefix would land in screenshots and shared screens)."""
+    return MASK if value else value
 
 
 def mask_authorization(value: str) -> str:

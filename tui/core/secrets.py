@@ -31,11 +31,21 @@ class SecretsStore:
 
     def _read(self) -> dict[str, Any]:
         try:
-            return tomllib.loads(self.path.read_text(encoding="utf-8"))
+            data = tomllib.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise CarmanError(f"{self.path}: the secrets file is damaged ({exc})") from exc
+        # Why: a hand-edited ``client_secrets = "..."`` used to raise AttributeError deep in
+        # every reader; a wrong shape is damage like a syntax error, reported the same way.
+        tables = [data.get("client_secrets", {}), data.get("variables", {})]
+        tables += list(tables[1].values()) if isinstance(tables[1], dict) else []
+        if not all(isinstance(table, dict) for table in tables):
+            raise CarmanError(
+                f"{self.path}: the secrets file is damaged ([client_secrets] and "
+                "[variables.<environment>] must be tables)"
+            )
+        return data
 
     def _write(self, data: dict[str, Any]) -> None:
         if self.path == paths.secrets_file():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
+import threading
 import time
 from typing import Protocol
 
@@ -176,25 +177,37 @@ class SendPipeline:
         self._verify = verify
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
+        self._client_lock = threading.Lock()
 
     @property
     def client(self) -> httpx.AsyncClient:
-        # Created on first use so startup stays fast and the client binds to the running loop.
-        if self._client is None:
-            self._client = httpx.AsyncClient(
-                timeout=self.timeout,
-                verify=self._verify,
-                follow_redirects=False,
-                transport=self._transport,
-                headers={"User-Agent": USER_AGENT},
-                limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
-            )
-        return self._client
+        # Created on first use (or by warm_up) so startup stays fast.
+        with self._client_lock:
+            if self._client is None:
+                self._client = self._new_client()
+            return self._client
+
+    def warm_up(self) -> None:
+        """Build the client and its TLS context ahead of the first send (from a thread)."""
+        import anyio._backends._asyncio  # noqa: F401 - imported here, not on the first send
+
+        _ = self.client
+
+    def _new_client(self) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            timeout=self.timeout,
+            verify=self._verify,
+            follow_redirects=False,
+            transport=self._transport,
+            headers={"User-Agent": USER_AGENT},
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        )
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        with self._client_lock:
+            client, self._client = self._client, None
+        if client is not None:
+            await client.aclose()
 
     async def send(
         self,

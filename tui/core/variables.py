@@ -19,6 +19,12 @@ from tui.core.masking import is_secret_name, mask_value
 VARIABLE = re.compile(r"\{\{\s*([^{}\s]+?)\s*\}\}")
 LAYERS = ("environment", "collection", "session")
 MAX_NESTING = 5
+# One resolve may substitute this many times and produce this many characters by substitution.
+# Why: without a cap, {{a}} = "{{a}}{{a}}..." or a chain of values that each repeat the next
+# one 30 times grows exponentially with the nesting (a "billion laughs"), freezing the UI,
+# which resolves the URL preview on every keystroke. What is over the cap stays unresolved.
+MAX_SUBSTITUTIONS = 10_000
+MAX_RESOLVED_LENGTH = 10_000_000
 
 Listener = Callable[[str, str], None]  # (layer, name) -> None
 Provider = Callable[[], str | None]
@@ -64,6 +70,22 @@ class VariableInfo:
     @property
     def display(self) -> str:
         return mask_value(self.value) if self.secret else self.value
+
+
+class _Budget:
+    """What one resolve may still do (see MAX_SUBSTITUTIONS)."""
+
+    def __init__(self, substitutions: int, characters: int) -> None:
+        self.substitutions = substitutions
+        self.characters = characters
+
+    def take(self) -> bool:
+        self.substitutions -= 1
+        return self.substitutions >= 0 and self.characters >= 0
+
+    def produce(self, length: int) -> bool:
+        self.characters -= length
+        return self.characters >= 0
 
 
 class VariableStore:
@@ -148,20 +170,35 @@ class VariableStore:
     # -- templating ------------------------------------------------------------------------
     def resolve(self, text: str, *, masked: bool = False) -> Resolution:
         unresolved: list[str] = []
-        return Resolution(self._resolve(text, masked, unresolved, 0), tuple(unresolved))
+        budget = _Budget(MAX_SUBSTITUTIONS, MAX_RESOLVED_LENGTH)
+        return Resolution(self._resolve(text, masked, unresolved, (), budget), tuple(unresolved))
 
-    def _resolve(self, text: str, masked: bool, unresolved: list[str], depth: int) -> str:
+    def _resolve(
+        self,
+        text: str,
+        masked: bool,
+        unresolved: list[str],
+        expanding: tuple[str, ...],
+        budget: _Budget,
+    ) -> str:
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
-            value = self.get(name)
-            if value is None or depth >= MAX_NESTING:
+            # A name inside its own value ({{a}} = "{{a}}") is a cycle: never followed.
+            cycle = name in expanding
+            value = None if cycle or not budget.take() else self.get(name)
+            if value is None or len(expanding) >= MAX_NESTING:
                 if name not in unresolved:
                     unresolved.append(name)
                 return match.group(0)
             if masked and is_secret_name(name):
                 return mask_value(value)
             # Values may themselves hold variables ({{api_url}} = "{{base}}/v2.0").
-            return self._resolve(value, masked, unresolved, depth + 1)
+            expanded = self._resolve(value, masked, unresolved, (*expanding, name), budget)
+            if not budget.produce(len(expanded)):
+                if name not in unresolved:
+                    unresolved.append(name)
+                return match.group(0)
+            return expanded
 
         return VARIABLE.sub(substitute, text)
 

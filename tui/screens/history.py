@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
 
 from tui.core.collection_io import save_collection
 from tui.core.errors import CarmanError
@@ -147,6 +148,8 @@ class HistoryScreen(Screen[None]):
         except CarmanError as exc:
             self.app.call_from_thread(self._show_status, Text(str(exc), style="red"))
             return
+        if get_current_worker().is_cancelled:
+            return  # a newer search replaced this one: never show stale rows
         self.app.call_from_thread(self._fill, found, total, text)
 
     def _fill(self, found: list[HistorySummary], total: int, text: str) -> None:

@@ -61,7 +61,8 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         self.flow = flow
         self.sandbox = sandbox
         self.environment = environment
-        self.started_at = time.monotonic()
+        self.clock = time.monotonic  # replaceable, so a screenshot can show a round countdown
+        self.started_at = self.clock()
         self.finished = False
 
     @property
@@ -151,7 +152,7 @@ class LoginScreen(ModalScreen[LoginResult | None]):
     def _tick(self) -> None:
         if self.finished:
             return
-        left = max(0, int(self.flow.timeout - (time.monotonic() - self.started_at)))
+        left = max(0, int(self.flow.timeout - (self.clock() - self.started_at)))
         text = Text(
             f"⏳ Waiting for the browser on {self.flow.redirect_uri} … "
             f"{left // 60}:{left % 60:02d} left"
@@ -181,6 +182,11 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         )
         self.notify(result.summary, title="Logged in", timeout=8)
         self.dismiss(result)
+
+    def on_unmount(self) -> None:
+        # However the dialog goes away (even when the app quits), the listener must stop.
+        self.flow.cancel()
+        self.flow.stop()
 
     def action_copy_url(self) -> None:
         self.carman.copy_with_toast(self.flow.authorize_url, "the Connect URL")
@@ -297,8 +303,11 @@ def _start(app: CarmanApp, settings: OAuth2Settings) -> None:
     authorize_host = flow.authorize_url.split("/")[2].split(":")[0]
     sandbox = app.sandbox is not None and is_loopback_host(authorize_host)
 
+    app.active_logins.add(flow)
+
     def done(result: LoginResult | None) -> None:
         flow.stop()
+        app.active_logins.discard(flow)
         if result is None:
             return
         app.vehicle_label_attempts.clear()

@@ -41,7 +41,6 @@ class MainScreen(Screen[None]):
     MainScreen #panes { height: 1fr; }
     MainScreen #right { width: 1fr; }
     MainScreen RequestEditor { height: 45%; min-height: 8; }
-    MainScreen.-hide-tree CollectionTree { display: none; }
     MainScreen.-maximized CollectionTree, MainScreen.-maximized RequestEditor { display: none; }
     MainScreen.-maximized ResponseViewer { height: 1fr; }
     """
@@ -81,6 +80,11 @@ class MainScreen(Screen[None]):
         tree.tree.focus()
         for issue in workspace.issues:
             self.notify(str(issue), title="Could not load", severity="error", timeout=15)
+        self.call_after_refresh(self._warm_up)
+
+    @work(thread=True, group="warm-up", description="prepare the HTTP client")
+    def _warm_up(self) -> None:
+        self.carman.workspace.pipeline.warm_up()
 
     def _variables_changed(self, layer: str, name: str) -> None:
         self.query_one(RequestEditor).refresh_preview()
@@ -153,7 +157,7 @@ class MainScreen(Screen[None]):
         viewer.show_pending(f"{self.request.method} {self.request.name}")
         self._send(self.collection, self.request)
 
-    @work(exclusive=True, group="send")
+    @work(exclusive=True, group="send", description="send the request")
     async def _send(self, collection: Collection | None, request: Request) -> None:
         viewer = self.query_one(ResponseViewer)
         try:
@@ -253,7 +257,8 @@ class MainScreen(Screen[None]):
 
     def action_focus_pane(self, pane: str) -> None:
         if pane == "tree":
-            self.remove_class("-hide-tree", "-maximized")
+            self.remove_class("-maximized")
+            self.query_one(CollectionTree).display = True
             self.query_one(CollectionTree).tree.focus()
         elif pane == "editor":
             self.remove_class("-maximized")
@@ -262,7 +267,9 @@ class MainScreen(Screen[None]):
             self.query_one(ResponseViewer).body_view.focus()
 
     def action_toggle_tree(self) -> None:
-        self.toggle_class("-hide-tree")
+        # Toggling the widget itself restyles one subtree, not the whole screen.
+        tree = self.query_one(CollectionTree)
+        tree.display = not tree.display
 
     def action_toggle_maximize(self) -> None:
         self.toggle_class("-maximized")

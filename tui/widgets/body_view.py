@@ -22,6 +22,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 Highlighter = Callable[[str], Text]
+LONG_LINE = 20_000  # longer lines are shown plain and sliced to the screen
 
 
 class BodyView(ScrollView, can_focus=True):
@@ -132,6 +133,16 @@ class BodyView(ScrollView, can_focus=True):
         index, offset = self._locate(row)
         if index >= len(self._lines):
             return Strip.blank(width, style)
+        line = self._lines[index]
+        if not self.wrap and len(line) >= LONG_LINE:
+            # A minified multi-megabyte body is one line: render only the visible slice.
+            key = (index, -1 - scroll_x)
+            strip = self._cache.get(key)
+            if strip is None:
+                visible = Text(line[scroll_x : scroll_x + width], no_wrap=True, end="")
+                strip = Strip(list(visible.render(self.app.console)), visible.cell_len)
+                self._cache[key] = strip
+            return strip.crop_extend(0, width, style)
         key = (index, offset)
         strip = self._cache.get(key)
         if strip is None:
@@ -143,7 +154,7 @@ class BodyView(ScrollView, can_focus=True):
 
     def _render_source_line(self, index: int, offset: int) -> Strip:
         line = self._lines[index]
-        if self._highlighter is not None and len(line) < 20_000:
+        if self._highlighter is not None and len(line) < LONG_LINE:
             text = self._highlighter(line)
         else:
             text = Text(line, no_wrap=True, end="")

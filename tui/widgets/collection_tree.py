@@ -62,7 +62,7 @@ class CollectionTree(Vertical):
     CollectionTree:focus-within { border: round $primary; }
     CollectionTree #tree-filter { display: none; border: none; height: 1; padding: 0 1; }
     CollectionTree #tree-filter.-visible { display: block; }
-    CollectionTree RequestTree { background: transparent; padding: 0; }
+    CollectionTree RequestTree { background: transparent; padding: 0; overflow-x: hidden; }
     """
 
     class Selected(Message):

@@ -172,19 +172,17 @@ class ResponseViewer(Vertical, can_focus=False):
             self.body_view.set_lines(raw_lines)
         else:
             note.update("")
-        self._format(exchange)
+        # Paint the plain body first; the formatter's JSON parse holds the GIL for a while.
+        self.call_after_refresh(self._format, exchange)
 
-    @work(thread=True, exclusive=True, group="format")
+    # A fixed description: Textual would otherwise repr() the exchange, body and all, on the
+    # UI thread.
+    @work(thread=True, exclusive=True, group="format", description="format the response body")
     def _format(self, exchange: Exchange) -> None:
         response = exchange.response
         assert response is not None
         formatted = format_body(response.body, response.content_type, response.charset)
-        document = None
-        if formatted.kind == BodyKind.JSON:
-            try:
-                document = response.json()
-            except ValueError:
-                document = None
+        document = formatted.document  # parsed once, kept for the JSONPath filter
         if get_current_worker().is_cancelled:
             return
         self.app.call_from_thread(

@@ -341,7 +341,8 @@ class HistoryStore:
         name (or collection, environment) or the request and response bodies. Words shorter
         than three characters match the URL, method, status and request name only.
         """
-        terms = text.split()
+        # Why: a NUL ends an FTS5 query string ("unterminated string"); it is never a word.
+        terms = text.replace("\x00", " ").split()
         long = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
         short = [t for t in terms if len(t) < MIN_INDEXED_TERM]
         where: list[str] = []

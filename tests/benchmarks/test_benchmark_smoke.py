@@ -1,0 +1,65 @@
+"""``python -m benchmarks`` runs end to end at tiny sizes and writes JSON of the agreed shape.
+
+No timing is asserted here: speed targets live in the benchmark's own table, never in tests.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURE_KEYS = {"name", "value", "unit", "target", "direction", "note", "met"}
+
+pytestmark = [pytest.mark.slow, pytest.mark.tmux]
+
+
+def test_a_tiny_run_writes_every_section(tmp_path: Path) -> None:
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed (.ci/run installs it)")
+    out = tmp_path / "latest.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--tiny", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "measurement" in result.stdout and "reference (not measured here)" in result.stdout
+
+    data = json.loads(out.read_text())
+    assert data["schema"] == 1
+    assert data["mode"] == "tiny"
+    assert {"python", "textual", "cpus", "tmux"} <= set(data["machine"])
+    assert [s["name"] for s in data["sections"]] == [
+        "startup",
+        "large responses",
+        "history",
+        "send overhead",
+    ]
+    for section in data["sections"]:
+        assert isinstance(section["details"], dict)
+        assert section["figures"], section["name"]
+        for figure in section["figures"]:
+            assert set(figure) == FIGURE_KEYS
+            # Every piece ran: a figure is missing only when the measurement failed.
+            assert figure["value"] is not None, (section["name"], figure)
+            assert isinstance(figure["value"], int | float)
+            assert figure["met"] in (True, False, None)
+            if figure["target"] is not None:
+                assert figure["met"] is not None
+    by_name = {s["name"]: s for s in data["sections"]}
+    assert len(by_name["startup"]["details"]["times_s"]["bare"]) == 1
+    sizes = by_name["large responses"]["details"]["sizes"]
+    assert [s["label"] for s in sizes] == ["20 KB"] and not sizes[0]["error"]
+    assert by_name["history"]["details"]["store"]["entries"] == 200
+    assert {r["name"] for r in data["reference"]} and all(
+        r["note"] == "reference (not measured here)" for r in data["reference"]
+    )
