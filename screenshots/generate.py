@@ -18,29 +18,35 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from screenshots.scenes import SCENES, SIZE, stage  # noqa: E402
-from tui.core.themes import load_themes, theme_files, shipped_themes_dir  # noqa: E402
+from tui.core.themes import load_themes, shipped_themes_dir, theme_files  # noqa: E402
 
 
 async def capture(name: str, out: Path, theme: str | None = None) -> Path:
     scene = SCENES["main" if theme else name]
-    with tempfile.TemporaryDirectory(prefix="carman-shot-") as root:
-        async with stage(Path(root), theme=theme) as current:
-            app = current.app
-            async with app.run_test(size=SIZE) as pilot:
-                await pilot.pause()
-                await scene(pilot)
-                target = out / f"{name}.svg"
-                app.save_screenshot(filename=target.name, path=str(out))
-                for flow in list(app.active_logins):  # free the callback port for the next one
-                    flow.cancel()
-                    flow.stop()
-                return target
+    with (
+        tempfile.TemporaryDirectory(prefix="carman-shot-") as root,
+        stage(Path(root), theme=theme) as current,
+    ):
+        app = current.app
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await scene(pilot)
+            target = out / f"{name}.svg"
+            app.save_screenshot(filename=target.name, path=str(out))
+            for flow in list(app.active_logins):  # free the callback port for the next one
+                flow.cancel()
+                flow.stop()
+            return target
 
 
 def theme_names() -> list[str]:
     """The shipped themes only: a user's own themes never end up in the repository."""
     shipped = shipped_themes_dir()
-    return sorted(load_themes(shipped_dir=shipped, user_dir=shipped / "none").themes) if shipped and theme_files(shipped) else []
+    return (
+        sorted(load_themes(shipped_dir=shipped, user_dir=shipped / "none").themes)
+        if shipped and theme_files(shipped)
+        else []
+    )
 
 
 async def generate(names: list[str], out: Path) -> list[Path]:

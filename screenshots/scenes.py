@@ -10,8 +10,8 @@ from __future__ import annotations
 import itertools
 import os
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -68,8 +68,8 @@ def _environment(root: Path) -> None:
         os.environ.pop(name, None)
 
 
-@asynccontextmanager
-async def stage(root: Path, theme: str | None = None) -> AsyncIterator[Stage]:
+@contextmanager
+def stage(root: Path, theme: str | None = None) -> Iterator[Stage]:
     """A fresh sandbox and app in ``root`` with every moving part pinned."""
     _environment(root)
     clock = FixedClock()
@@ -124,6 +124,7 @@ async def send(pilot: Pilot[Any], *path: str) -> ResponseViewer:
     collection = next(c for c in app.workspace.collections if c.name == "Smartcar API")
     request = collection.find(list(path))
     assert request is not None, path
+    await settle(pilot, lambda: app.screen.request is not None)  # type: ignore[attr-defined]
     app.screen.query_one(CollectionTree).select_request(request)
     await settle(pilot, lambda: app.screen.request is request)  # type: ignore[attr-defined]
     viewer = app.screen.query_one(ResponseViewer)
@@ -227,12 +228,19 @@ async def scene_request(pilot: Pilot[Any]) -> None:
     collection = next(c for c in app.workspace.collections if c.name == "Smartcar API")
     request = collection.find(["EV", "Set charge limit"])
     assert request is not None
+    # Let the start-up selection of the first request land before choosing another one.
+    await settle(pilot, lambda: app.screen.request is not None)  # type: ignore[attr-defined]
+    await pilot.pause(0.2)
     app.screen.query_one(CollectionTree).select_request(request)
     await settle(pilot, lambda: app.screen.request is request)  # type: ignore[attr-defined]
     await quiet(pilot)
 
 
 async def scene_empty(pilot: Pilot[Any]) -> None:
+    """No collections at all and nothing sent."""
+    app: CarmanApp = pilot.app  # type: ignore[assignment]
+    app.workspace.collections.clear()
+    app.screen.reload_tree()  # type: ignore[attr-defined]
     await quiet(pilot)
 
 
@@ -248,3 +256,15 @@ SCENES: dict[str, Scene] = {
     "help": scene_help,
     "request": scene_request,
 }
+
+
+def scenes_for_snapshots() -> dict[str, Scene]:
+    """The states the snapshot tests fix (issue: main screen)."""
+    return {
+        "empty": scene_empty,
+        "request": scene_request,
+        "json-response": scene_main,
+        "smartcar-error": scene_error,
+        "variables": scene_variables,
+        "help": scene_help,
+    }

@@ -108,7 +108,7 @@ class CarmanApp(App[None]):
             if request.dirty
         ]
         if not dirty:
-            await self._shutdown()
+            await self._close_and_exit()
             return
         from tui.screens.dialogs import ConfirmDialog
 
@@ -116,14 +116,14 @@ class CarmanApp(App[None]):
 
         async def answered(quit_anyway: bool | None) -> None:
             if quit_anyway:
-                await self._shutdown()
+                await self._close_and_exit()
 
         self.push_screen(
             ConfirmDialog("Unsaved changes", f"Quit without saving {names}?", yes="Quit"),
             answered,
         )
 
-    async def _shutdown(self) -> None:
+    async def _close_and_exit(self) -> None:
         if self.history is not None:
             self.history.close()
         await self.workspace.aclose()

@@ -40,6 +40,8 @@ def _exchange(port: int, data: bytes) -> bytes:
     with socket.create_connection(("127.0.0.1", port), timeout=CLIENT_TIMEOUT) as sock:
         with contextlib.suppress(OSError):
             sock.sendall(data)
+            # Then hang up the sending side: a request cut short ends here, not at a timeout.
+            sock.shutdown(socket.SHUT_WR)
         chunks = []
         with contextlib.suppress(OSError):
             while chunk := sock.recv(65536):
@@ -83,7 +85,7 @@ def _abuse(state: str, forged_location: str) -> list[tuple[str, Callable[[random
         ("wrong-path", lambda rng: _get(f"/other?code=c&state={state}")),
         ("post", lambda rng: b"POST /exchange HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc"),
         ("head", lambda rng: b"HEAD /exchange HTTP/1.1\r\n\r\n"),
-        ("no-headers-end", lambda rng: b"GET /exchange?code=c HTTP/1.1\r\nHost: x\r\n"),
+        ("cut-short", lambda rng: b"GET /exchange?code=c&state=" + state.encode()[:5]),
     ]
 
 
@@ -95,9 +97,12 @@ def _hammer(port: int, state: str, forged_location: str) -> Counter[tuple[str, i
         rng = random.Random(number)
         kind, build = kinds[number % len(kinds)]
         try:
-            return kind, _status(_exchange(port, build(rng)))
+            answer = _exchange(port, build(rng))
         except TimeoutError:
-            return kind, -1  # no answer within CLIENT_TIMEOUT (only "no-headers-end" may)
+            return kind, -1  # no answer within CLIENT_TIMEOUT
+        if b"carman has the login" in answer:
+            return kind, 200  # accepted (an HTTP/0.9 answer has no status line to say so)
+        return kind, _status(answer)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         for result in pool.map(one, range(REQUESTS)):
@@ -141,7 +146,7 @@ async def test_a_thousand_bad_requests_then_a_real_login(xdg: Path, sandbox) -> 
     assert statuses["huge-url"] == {414} and statuses["many-headers"] == {431}
     assert statuses["wrong-path"] == {404} and statuses["post"] == {405}
     assert statuses["garbage"] <= {0, 400}  # answered 400, or hung up on
-    assert statuses["no-headers-end"] <= {-1, 0, 400}
+    assert statuses["cut-short"] <= {0, 400}
     # Still waiting, nothing stored; the refusals were noted for the login dialog.
     assert not listener.done
     assert manager.state().status == TokenStatus.NONE

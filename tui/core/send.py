@@ -68,7 +68,11 @@ def describe_transport_error(exc: BaseException, url: str) -> TransportError:
     except (httpx.InvalidURL, TypeError, ValueError):
         host = url or "the server"
     causes = _causes(exc)
-    text = str(exc) or type(exc).__name__
+    # Why: httpx's ReadError for a reset connection has no text ("ReadError"); the errno
+    # underneath ("[Errno 104] Connection reset by peer") says what happened.
+    text = str(exc) or next(
+        (str(c) for c in causes if isinstance(c, OSError) and str(c)), type(exc).__name__
+    )
     lowered = " | ".join(str(c) for c in causes).lower()
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         lowered += " refused"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import work
@@ -39,8 +40,8 @@ class LoginScreen(ModalScreen[LoginResult | None]):
     DEFAULT_CSS = (
         DIALOG_CSS.replace("{name}", "LoginScreen")
         + """
-    LoginScreen > Vertical { width: 96; max-height: 95%; }
-    LoginScreen VerticalScroll { height: auto; max-height: 30; }
+    LoginScreen > Vertical { width: 96; height: 95%; max-height: 95%; }
+    LoginScreen VerticalScroll { height: 1fr; }
     LoginScreen #login-url { padding: 1 0 0 0; }
     LoginScreen #login-wait { padding: 1 0 0 0; color: $accent; }
     LoginScreen #login-result { padding: 1 0 0 0; }
@@ -132,11 +133,16 @@ class LoginScreen(ModalScreen[LoginResult | None]):
 
     def _ssh_help(self) -> Text:
         port = self.flow.port or 8000
+        forwards = f"-L {port}:localhost:{port}"
+        authorize = urlsplit(self.flow.authorize_url)
+        if is_loopback_host(authorize.hostname or "") and authorize.port:
+            # The Connect pages are on this machine too (the sandbox): forward them as well.
+            forwards += f" -L {authorize.port}:localhost:{authorize.port}"
         text = Text("You are connected over SSH. ", style="bold")
         text.append(
             "The browser on your laptop must reach this machine's port "
             f"{port}. Reconnect with a port forward:\n"
-            f"    ssh -L {port}:localhost:{port} user@this-host\n"
+            f"    ssh {forwards} user@this-host\n"
             "or, after approving, paste the address your browser ends on below."
         )
         return text
