@@ -208,7 +208,8 @@ async def test_a_screenshot_of_a_token_answer_holds_no_token(
         await wait_for(
             pilot, lambda: any("access_token" in line for line in viewer.body_view.lines)
         )
-        shot = Path(app.save_screenshot("token-answer.svg", str(tmp_path)))
+        (tmp_path / "shots").mkdir()
+        shot = Path(app.save_screenshot("token-answer.svg", str(tmp_path / "shots")))
     tokens = {n: workspace.variables.get(n) or "" for n in ("manual_access_token",)}
     assert all(tokens.values())
     assert _leaks([shot.parent], tokens, set()) == []

@@ -28,6 +28,7 @@ from tui.core.tomlfile import TomlFileError
 from tui.core.variables import VariableStore
 
 SANDBOX_ENVIRONMENT = "sandbox"
+SMARTCAR_ENVIRONMENTS = ("test", "simulated", "live")
 # The OAuth2 settings of the request being prepared or sent, per asyncio task, so that
 # {{access_token}} in an imported collection resolves against that collection's own login.
 _SENDING_WITH: ContextVar[OAuth2Settings | None] = ContextVar("carman_oauth", default=None)
@@ -106,10 +107,25 @@ class Workspace:
         return self
 
     def default_environment_name(self) -> str:
+        """config.toml's choice; else the first environment with the user's own client id;
+        else the sandbox, so a newcomer can log in and explore at once."""
         wanted = self.config.default_environment
         if wanted and wanted in self.environments:
             return wanted
+        mine = [e for e in self.environments.values() if not e.read_only]
+        builtin = [self.environments[n] for n in SMARTCAR_ENVIRONMENTS if n in self.environments]
+        for env in mine + builtin:
+            if env.name != SANDBOX_ENVIRONMENT and self._has_own_client_id(env):
+                return env.name
         return SANDBOX_ENVIRONMENT if SANDBOX_ENVIRONMENT in self.environments else ""
+
+    def _has_own_client_id(self, env: Environment) -> bool:
+        if env.oauth2 is None:
+            return False
+        if env.variables.get("client_id") or "{{" not in env.oauth2.client_id:
+            return bool(env.variables.get("client_id") or env.oauth2.client_id)
+        session, _ = self.sessions.load(env.name)
+        return bool(session.get("client_id"))
 
     @property
     def environment_name(self) -> str:
