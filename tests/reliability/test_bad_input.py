@@ -13,8 +13,11 @@ importer and the curl parser (tests/importexport/test_fuzz.py), free text pasted
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -161,6 +164,15 @@ def rich_request() -> Request:
 def write_collection(root: Path) -> Path:
     """A small valid collection: two requests at the top, one in a folder."""
     directory = root / "fuzzed"
+    shutil.copytree(_template(), directory)
+    return directory
+
+
+@functools.cache
+def _template() -> Path:
+    # Saved once (save_collection fsyncs every file); each example gets a plain copy.
+    root = Path(tempfile.mkdtemp(prefix="carman-fuzz-template-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
     collection = Collection(
         name="Fuzzed",
         requests=[rich_request(), Request(name="Plain", url="http://x/{{a}}")],
@@ -168,20 +180,7 @@ def write_collection(root: Path) -> Path:
         variables={"a": "1"},
         auth=Auth(kind=AuthKind.BEARER, token="{{token}}"),
     )
-    save_collection(collection, directory)
-    return directory
-
-
-VALID_TEXT = {
-    "request": tomli_w.dumps(
-        {
-            "name": "Odometer",
-            "method": "GET",
-            "url": "{{api_url}}/x",
-            "params": [{"name": "a", "value": "1", "enabled": False}],
-        }
-    ),
-}
+    return save_collection(collection, root / "template")
 
 
 def mutate(data: bytes, edits: list[tuple[int, int, int]]) -> bytes:

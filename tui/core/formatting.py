@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tui.core.masking import mask_json_secrets
+
 HEX_PREVIEW_BYTES = 4096
 # Above this size the body is shown as received first; pretty-printing follows in the background.
 PLAIN_FIRST_THRESHOLD = 512 * 1024
@@ -29,6 +31,10 @@ class FormattedBody:
     lines: list[str]
     note: str = ""  # e.g. "not valid JSON: ..." or "binary, 12 KB"
     document: object = None  # the parsed JSON value (JSON bodies only)
+    # Secret-named fields (access_token, ...) are masked in ``lines``; these are their values,
+    # and ``revealed`` holds the unmasked lines for an explicit reveal.
+    hidden: frozenset[str] = frozenset()
+    revealed: list[str] | None = None
 
 
 def human_size(size: int) -> str:
@@ -91,7 +97,17 @@ def format_body(body: bytes, content_type: str = "", charset: str = "utf-8") -> 
             if "json" in content_type:
                 note = f"the body claims JSON but is not valid JSON: {exc}"
             return FormattedBody(BodyKind.TEXT, split_lines(text), note)
-        return FormattedBody(BodyKind.JSON, split_lines(pretty_json(value)), document=value)
+        masked, hidden = mask_json_secrets(value)
+        if not hidden:
+            return FormattedBody(BodyKind.JSON, split_lines(pretty_json(value)), document=value)
+        return FormattedBody(
+            BodyKind.JSON,
+            split_lines(pretty_json(masked)),
+            "secret fields masked (v reveals)",
+            document=value,
+            hidden=frozenset(hidden),
+            revealed=split_lines(pretty_json(value)),
+        )
     if "html" in content_type or stripped[:15].lower().startswith(("<!doctype html", "<html")):
         return FormattedBody(BodyKind.HTML, split_lines(text), "HTML shown as source")
     return FormattedBody(BodyKind.TEXT, split_lines(text))

@@ -7,8 +7,11 @@ import re
 # A name is secret when it contains one of these words (case-insensitive):
 # access_token, client_secret, password, api_key, X-Api-Key, amt_key ...
 SECRET_WORDS = ("token", "secret", "password", "key", "authorization")
-# Exact names that are secret without containing a secret word (Smartcar's management token).
+# Exact names that are secret without containing a secret word: Smartcar's management token,
+# and an authorization code held in a variable.
 SECRET_NAMES = ("amt", "code")
+# JSON fields that match a secret name but are not secrets (Smartcar's "code": "DOOR_OPEN").
+PUBLIC_JSON_FIELDS = ("code", "token_type")
 MASK = "••••••"
 
 
@@ -43,3 +46,28 @@ _BEARER = re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+")
 def redact_auth_schemes(text: str) -> str:
     """Mask credentials that follow ``Bearer`` / ``Basic`` anywhere in free text."""
     return _BEARER.sub(lambda m: f"{m.group(1)} {MASK}", text)
+
+
+def mask_json_secrets(value: object) -> tuple[object, set[str]]:
+    """A copy of a JSON value with secret-named string fields masked, and the values hidden.
+
+    For showing a token endpoint's answer on screen: the layout stays, the tokens do not.
+    """
+    hidden: set[str] = set()
+
+    def walk(node: object) -> object:
+        if isinstance(node, dict):
+            out: dict[str, object] = {}
+            for key, item in node.items():
+                secret = isinstance(item, str) and item and is_secret_name(str(key))
+                if secret and str(key).lower() not in PUBLIC_JSON_FIELDS:
+                    hidden.add(item)  # type: ignore[arg-type]
+                    out[key] = MASK
+                    continue
+                out[key] = walk(item)
+            return out
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(value), hidden

@@ -21,12 +21,14 @@ from tui.core.exchange import Exchange
 from tui.core.formatting import (
     PLAIN_FIRST_THRESHOLD,
     BodyKind,
+    FormattedBody,
     format_body,
     human_size,
     pretty_json,
     quick_lines,
 )
 from tui.core.jsonpath_query import JsonPathError, query
+from tui.core.masking import redact
 from tui.widgets.body_view import BodyView
 from tui.widgets.json_highlight import JsonColours, highlight_json_line
 from tui.widgets.method_style import status_style
@@ -69,6 +71,7 @@ class ResponseViewer(Vertical, can_focus=False):
         Binding("w", "toggle_wrap", "Wrap", show=False),
         Binding("y", "copy_body", "Copy body", show=False),
         Binding("s", "save_body", "Save body", show=False),
+        Binding("v", "toggle_reveal", "Reveal secrets", show=False),
     ]
 
     class CopyRequested(Message):
@@ -90,6 +93,8 @@ class ResponseViewer(Vertical, can_focus=False):
         self._pretty_lines: list[str] = []
         self._body_kind = BodyKind.EMPTY
         self._tool = ""  # "search" or "filter"
+        self._formatted: FormattedBody | None = None
+        self.revealed = False
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -181,25 +186,39 @@ class ResponseViewer(Vertical, can_focus=False):
     def _format(self, exchange: Exchange) -> None:
         response = exchange.response
         assert response is not None
+        # Parsed once: the document is kept for the JSONPath filter.
         formatted = format_body(response.body, response.content_type, response.charset)
-        document = formatted.document  # parsed once, kept for the JSONPath filter
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(
-            self._formatted, exchange, formatted.kind, formatted.lines, formatted.note, document
-        )
+        self.app.call_from_thread(self._show_formatted, exchange, formatted)
 
-    def _formatted(
-        self, exchange: Exchange, kind: BodyKind, lines: list[str], note: str, document: object
-    ) -> None:
+    def _show_formatted(self, exchange: Exchange, formatted: FormattedBody) -> None:
         if exchange is not self.exchange:
             return
-        self._body_kind = kind
-        self._document = document
-        self._pretty_lines = lines
-        highlighter = _highlighter if kind == BodyKind.JSON else None
-        self.body_view.set_lines(lines, highlighter)
+        self._formatted = formatted
+        self.revealed = False
+        self._body_kind = formatted.kind
+        self._document = formatted.document
+        self._pretty_lines = formatted.lines
+        highlighter = _highlighter if formatted.kind == BodyKind.JSON else None
+        self.body_view.set_lines(formatted.lines, highlighter)
+        note = formatted.note
         self.query_one("#body-note", Static).update(Text(note, style="dim") if note else "")
+        if formatted.hidden:
+            # The raw bytes hold the same secrets: mask them there too.
+            raw = self.query_one("#raw", BodyView)
+            raw.set_lines([redact(line, formatted.hidden) for line in raw.lines])
+
+    def action_toggle_reveal(self) -> None:
+        formatted = self._formatted
+        if formatted is None or formatted.revealed is None:
+            self.notify("Nothing is masked in this body", timeout=2)
+            return
+        self.revealed = not self.revealed
+        self._pretty_lines = formatted.revealed if self.revealed else formatted.lines
+        self.body_view.set_lines(self._pretty_lines, _highlighter)
+        state = "revealed (v masks again)" if self.revealed else "masked (v reveals)"
+        self.query_one("#body-note", Static).update(Text(f"secret fields {state}", style="dim"))
 
     def _fill_headers(self, headers: list[tuple[str, str]]) -> None:
         table = self.query_one("#headers-table", DataTable)
