@@ -56,15 +56,8 @@ class Section:
         }
 
 
-# Published figures for Posting, the nearest peer (DESIGN.md and the issue). Printed for
-# comparison only: Posting is not installed or run here.
-NOT_MEASURED = "reference (not measured here)"
-REFERENCE: list[Figure] = [
-    Figure("Posting: startup to first screen", 0.6, "s", note=NOT_MEASURED),
-    Figure("Posting: 1.25 MB JSON body shown", 5.0, "s", note=NOT_MEASURED),
-    Figure("Posting: 6.25 MB JSON body shown", 25.0, "s", note=NOT_MEASURED),
-    Figure("Posting: peak memory, 6.25 MB body", 1250.0, "MB", note=NOT_MEASURED),
-]
+# Reference figures printed beside ours (none: the benchmark measures carman alone).
+REFERENCE: list[Figure] = []
 
 
 def _tmux_version() -> str:

@@ -108,7 +108,7 @@ def prepare(
     if not base:
         raise InvalidUrl("The URL is empty")
     if "://" not in base:
-        base = "http://" + base  # like curl and httpie: a bare host means http
+        base = "http://" + base  # as curl does: a bare host means http
     parts = urlsplit(base)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidUrl(f"Not an http(s) URL: {base}")
