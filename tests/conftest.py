@@ -32,7 +32,7 @@ class EchoHandler(BaseHTTPRequestHandler):
     server_version = "testserver"
     disable_nagle_algorithm = True  # keep-alive answers otherwise wait ~40 ms for an ACK
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def _send(

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 
 import pytest
 
+from tests.net import free_port
 from tui.core.exchange import TransportErrorKind
 from tui.core.model import KeyValue, Request
 from tui.core.prepare import prepare
@@ -50,15 +50,9 @@ async def test_pool_is_reused(http_server: str) -> None:
         await pipeline.aclose()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 async def test_connection_refused_is_a_value() -> None:
     pipeline = SendPipeline()
-    exchange = await pipeline.send(_prepared(f"http://127.0.0.1:{_free_port()}/"))
+    exchange = await pipeline.send(_prepared(f"http://127.0.0.1:{free_port()}/"))
     await pipeline.aclose()
     assert exchange.response is None and exchange.error is not None
     assert exchange.error.kind == TransportErrorKind.CONNECTION_REFUSED

@@ -3,24 +3,18 @@
 from __future__ import annotations
 
 import re
-import socket
 from pathlib import Path
 
 import tomli_w
 
 from tests.e2e.tmux import Tmux, carman_env
+from tests.net import free_port
 from tui.sandbox import start_sandbox
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _prepare(root: Path) -> None:
     """Register a free callback port with the sandbox's saved state and select it in carman."""
-    port = _free_port()
+    port = free_port()
     redirect = f"http://localhost:{port}/exchange"
     state_dir = root / "data" / "carman" / "sandbox"
     with start_sandbox(state_dir=state_dir, seed=7) as sandbox:

@@ -4,11 +4,11 @@ against the sandbox: import (CLI), log in with the collection's own settings, se
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import httpx
 
+from tests.net import free_port
 from tui.cli import main
 from tui.commands.common import attach_tokens
 from tui.core import paths
@@ -16,12 +16,6 @@ from tui.core.workspace import Workspace
 from tui.sandbox import start_sandbox
 
 V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _postman(base: str, client_id: str, secret: str, redirect: str) -> dict:  # type: ignore[type-arg]
@@ -74,7 +68,7 @@ def _postman(base: str, client_id: str, secret: str, redirect: str) -> dict:  # 
 
 async def test_imported_collection_logs_in_and_sends(xdg: Path, tmp_path: Path) -> None:
     with start_sandbox(state_dir=tmp_path / "sandbox", seed=11) as sandbox:
-        redirect = f"http://localhost:{_free_port()}/exchange"
+        redirect = f"http://localhost:{free_port()}/exchange"
         sandbox.register_redirect_uri(redirect)
         source = tmp_path / "collection.json"
         source.write_text(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -10,6 +9,7 @@ import httpx
 import pytest
 from textual.widgets import Input
 
+from tests.net import free_port
 from tests.ui.helpers import wait_for
 from tui.app import CarmanApp
 from tui.commands.common import attach_tokens, point_at_sandbox
@@ -18,16 +18,10 @@ from tui.sandbox import start_sandbox
 from tui.screens.login import LoginScreen
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def sandbox_app(xdg: Path):  # type: ignore[no-untyped-def]
     with start_sandbox(state_dir=xdg / "sandbox-state", seed=5) as sandbox:
-        redirect = f"http://localhost:{_free_port()}/exchange"
+        redirect = f"http://localhost:{free_port()}/exchange"
         sandbox.register_redirect_uri(redirect)
         workspace = Workspace().load("sandbox")
         point_at_sandbox(workspace, sandbox)

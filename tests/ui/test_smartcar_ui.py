@@ -3,12 +3,12 @@ vehicles, and the explainer speaks for real 401, 403, 409, 429 and 501 answers."
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
 from textual.widgets import OptionList
 
+from tests.net import free_port
 from tests.ui.helpers import wait_for
 from tui.app import CarmanApp
 from tui.commands.common import attach_tokens, point_at_sandbox
@@ -20,12 +20,6 @@ from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def sandbox(xdg: Path):  # type: ignore[no-untyped-def]
     with start_sandbox(state_dir=xdg / "sandbox-state", seed=21) as running:
@@ -33,7 +27,7 @@ def sandbox(xdg: Path):  # type: ignore[no-untyped-def]
 
 
 def _app(sandbox, drop_scope: str | None = None) -> CarmanApp:  # type: ignore[no-untyped-def]
-    redirect = f"http://localhost:{_free_port()}/exchange"
+    redirect = f"http://localhost:{free_port()}/exchange"
     sandbox.register_redirect_uri(redirect)
     workspace = Workspace().load("sandbox")
     point_at_sandbox(workspace, sandbox)

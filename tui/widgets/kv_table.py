@@ -122,25 +122,30 @@ class KeyValueTable(DataTable[Text]):
 
         self.app.push_screen(self._dialog(f"Edit {self.noun}", row), edited)
 
+    def _items(self) -> list:  # type: ignore[type-arg]
+        """The model list the table edits (rows here; capture rules in a subclass)."""
+        return self.rows_model
+
     def action_toggle_row(self) -> None:
         index = self._current()
         if index is not None:
-            self.rows_model[index].enabled = not self.rows_model[index].enabled
+            item = self._items()[index]
+            item.enabled = not item.enabled
             self._changed()
 
     def action_delete_row(self) -> None:
         index = self._current()
         if index is not None:
-            del self.rows_model[index]
+            del self._items()[index]
             self._changed()
 
     def action_move(self, step: int) -> None:
         index = self._current()
         if index is None:
             return
+        items = self._items()
         target = index + step
-        if 0 <= target < len(self.rows_model):
-            rows = self.rows_model
-            rows[index], rows[target] = rows[target], rows[index]
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
             self._changed()
             self.move_cursor(row=target)

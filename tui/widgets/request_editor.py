@@ -129,28 +129,8 @@ class CaptureTable(KeyValueTable):
 
         self.app.push_screen(self._capture_dialog("Edit capture rule", capture), edited)
 
-    def action_toggle_row(self) -> None:
-        index = self._current()
-        if index is not None:
-            self.captures[index].enabled = not self.captures[index].enabled
-            self._changed()
-
-    def action_delete_row(self) -> None:
-        index = self._current()
-        if index is not None:
-            del self.captures[index]
-            self._changed()
-
-    def action_move(self, step: int) -> None:
-        index = self._current()
-        if index is None:
-            return
-        target = index + step
-        if 0 <= target < len(self.captures):
-            items = self.captures
-            items[index], items[target] = items[target], items[index]
-            self._changed()
-            self.move_cursor(row=target)
+    def _items(self) -> list[Capture]:
+        return self.captures
 
 
 BODY_KINDS = [(kind.value, kind) for kind in BodyKind]
