@@ -267,4 +267,5 @@ def scenes_for_snapshots() -> dict[str, Scene]:
         "smartcar-error": scene_error,
         "variables": scene_variables,
         "help": scene_help,
+        "history": scene_history,
     }

@@ -117,6 +117,11 @@ class VariablesScreen(Screen[None]):
         self.revealed = not self.revealed
         self.refill()
 
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        # enter on a row: the table consumes the key and says which row was chosen.
+        event.stop()
+        self.action_edit()
+
     def action_add(self) -> None:
         self._edit(None)
 

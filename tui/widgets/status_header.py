@@ -49,12 +49,18 @@ class StatusHeader(Static):
             self.units = units
         self.update(self.render_text())
 
+    def on_resize(self) -> None:
+        self.update(self.render_text())
+
     def render_text(self) -> Text:
-        text = Text()
-        text.append("carman", style="bold")
-        text.append("  env: ", style="dim")
+        # Narrow terminals (80 columns) drop the name and the sandbox note, not the vehicle.
+        roomy = self.size.width >= 100 or self.size.width == 0
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if roomy:
+            text.append("carman  ", style="bold")
+        text.append("env: ", style="dim")
         text.append(self.environment or "none", style="bold")
-        if self.sandbox:
+        if self.sandbox and roomy:
             text.append(" (offline)", style="italic")
         text.append("  token: ", style="dim")
         text.append(self.token, style=self.token_style)
