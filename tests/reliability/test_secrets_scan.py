@@ -147,7 +147,7 @@ async def test_a_whole_session_keeps_secrets_in_their_own_files(
         await pilot.press("escape")
 
         assert cli.main(["export", "postman", "Smartcar API", "-o", str(out / "sc.json")]) == 0
-        app.flush_history()
+        assert app.history is not None and app.history.flush(timeout=30)
         with HistoryStore() as store:
             assert store.count() == 5
         remember("stored secret", SecretsStore().all_values())
