@@ -66,6 +66,10 @@ class EchoHandler(BaseHTTPRequestHandler):
             items = [{"id": i, "name": f"item {i}", "ok": i % 2 == 0} for i in range(size)]
             self._send(200, json.dumps({"items": items}).encode())
             return
+        if path == "/token":
+            answer = {"access_token": "at-1234567890", "token_type": "Bearer", "code": "OK"}
+            self._send(200, json.dumps(answer).encode())
+            return
         if path == "/html":
             self._send(200, b"<!doctype html><html><body>hi</body></html>", "text/html")
             return
