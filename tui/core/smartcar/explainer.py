@@ -16,104 +16,39 @@ Headless: no textual, no rich.
 
 from __future__ import annotations
 
-import json
-import re
-import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urlsplit
 
 from tui.core.exchange import Exchange, Response
 from tui.core.model import Request
-from tui.core.smartcar import endpoints, permissions
 from tui.core.smartcar import errors as table
-
-LOGIN_KEY = "ctrl+o"
-DOCS = "https://smartcar.com/docs"
-TOKEN_DOCS = f"{DOCS}/api-reference/authorization/auth-code-exchange"
-REFRESH_DOCS = f"{DOCS}/api-reference/authorization/refreshing-access-token"
-CONNECT_ERROR_DOCS = f"{DOCS}/errors/connect-errors"
-V1_ERROR_DOCS = f"{DOCS}/errors/v1.0"
-PERMISSIONS_REQUEST = "Smartcar API/Vehicle/Permissions"
-COMPATIBILITY_REQUEST = "Smartcar API/Compatibility/By VIN"
-
-# What each error type means, in a few words (the part after the dash of a title).
-TYPE_SUMMARY: dict[str, str] = {
-    "AUTHENTICATION": "the access token is missing, invalid or expired",
-    "BILLING": "the application's plan does not allow this",
-    "COMPATIBILITY": "this vehicle cannot do this",
-    "CONNECTED_SERVICES_ACCOUNT": "the owner's brand account needs attention",
-    "PERMISSION": "the token lacks a permission",
-    "RATE_LIMIT": "too many requests",
-    "RESOURCE_NOT_FOUND": "no such path or API version",
-    "SERVER": "Smartcar had an internal error",
-    "UPSTREAM": "the brand's servers failed",
-    "VALIDATION": "the request is malformed",
-    "VEHICLE_STATE": "the vehicle is not in a state to do this",
-}
-
-# Resolution types in words.
-RESOLUTION_WORDS: dict[str, str] = {
-    "RETRY_LATER": "Retry later.",
-    "REAUTHENTICATE": f"Send the owner through Smartcar Connect again (log in again: {LOGIN_KEY}).",
-    "CONTACT_SUPPORT": "Contact Smartcar support and quote the request id.",
-    "FINANCE": "Settle the application's billing in the Smartcar Dashboard.",
-    "ACTION_REQUIRED": "The vehicle owner has to act: send them to the resolution link.",
-}
-
-# VEHICLE_STATE codes: the state the vehicle is in, in words.
-STATE_WORDS: dict[str, str] = {
-    "ASLEEP": "asleep (in a low-power state) and could not be woken for this request",
-    "CHARGING_IN_PROGRESS": "charging, which blocks this request",
-    "CHARGING_PLUG_CONNECTED": "plugged in, which blocks this request",
-    "CHARGING_PLUG_NOT_CONNECTED": "not plugged in, so it cannot start, stop or set charging",
-    "DOOR_OPEN": "standing with one or more doors open",
-    "FULLY_CHARGED": "already fully charged",
-    "NOT_CHARGING": "not charging, so there is nothing to stop or report",
-    "CHARGE_FAULT": "reporting a charging fault (charger or cable)",
-    "HOOD_OPEN": "standing with its hood open",
-    "IGNITION_ON": "switched on (ignition on)",
-    "IN_MOTION": "moving",
-    "REMOTE_ACCESS_DISABLED": "set to refuse remote access (a setting in the vehicle or app)",
-    "TRUNK_OPEN": "standing with its trunk open",
-    "UNREACHABLE": "unreachable (no network coverage, or its modem is off)",
-    "VEHICLE_OFFLINE_FOR_SERVICE": "offline for service",
-    "UNKNOWN": "in a state the brand did not explain",
-    "LOW_BATTERY": "too low on (12 V or traction) battery to do this",
-}
-
-# Legacy v1.0 error names -> the v2.0 type that replaced them.
-V1_TYPES: dict[str, str] = {
-    "authentication_error": "AUTHENTICATION",
-    "permission_error": "PERMISSION",
-    "validation_error": "VALIDATION",
-    "resource_not_found": "RESOURCE_NOT_FOUND",
-    "rate_limiting_error": "RATE_LIMIT",
-    "monthly_limit_exceeded": "BILLING",
-    "server_error": "SERVER",
-    "gateway_timeout_error": "UPSTREAM",
-    "vehicle_state_error": "VEHICLE_STATE",
-    "vehicle_not_capable_error": "COMPATIBILITY",
-    "not_capable_error": "COMPATIBILITY",
-    "smartcar_not_capable_error": "COMPATIBILITY",
-    "vehicle_owner_action_required": "CONNECTED_SERVICES_ACCOUNT",
-    "version_deprecated": "RESOURCE_NOT_FOUND",
-}
-
-# Legacy v1.0 vehicle_state_error codes of test mode.
-V1_STATE_CODES: dict[str, str] = {
-    "VS_000": "in a state that cannot be determined",
-    "VS_001": "standing with one or more doors open",
-    "VS_002": "standing with its trunk open",
-    "VS_003": "standing with its hood open",
-}
-
-# "/v2.0/vehicles/<id>/odometer"; also matches a saved URL once its {{variables}} are blanked.
-_VEHICLE_PATH = re.compile(r"/v[^/]+/vehicles/[^/?#]+(/[^?#]*)?")
-_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+from tui.core.smartcar.advice import _advice
+from tui.core.smartcar.explain_context import (
+    _code,
+    _Context,
+    _details,
+    _granted,
+    _int,
+    _resolution,
+    _retry_after_seconds,
+    _scheme,
+    _text,
+    _title,
+    _unique,
+    seconds_in_words,
+)
+from tui.core.smartcar.explain_words import (
+    CONNECT_ERROR_DOCS,
+    LOGIN_KEY,
+    REFRESH_DOCS,
+    RESOLUTION_WORDS,
+    TOKEN_DOCS,
+    TYPE_SUMMARY,
+    V1_ERROR_DOCS,
+    V1_STATE_CODES,
+    V1_TYPES,
+)
 
 
 @dataclass(frozen=True)
@@ -160,22 +95,6 @@ class Explanation:
         if self.request_id:
             lines.append(f"Request id: {self.request_id}")
         return "\n".join(lines)
-
-
-@dataclass
-class _Context:
-    """What is known about the request that failed, beyond the body."""
-
-    status: int | None = None
-    method: str = ""
-    url: str = ""  # as sent, variables resolved
-    request: Request | None = None
-    granted: frozenset[str] | None = None
-    retry_after_header: str | None = None
-    responded_at: float | None = None
-    refreshed_token: bool = False
-    authorization_scheme: str = ""  # "bearer" / "basic" as sent
-    vehicle_label: str | None = None
 
 
 # ---- entry points --------------------------------------------------------------------
@@ -429,378 +348,6 @@ def _explain_v3(items: list[Any], context: _Context) -> Explanation | None:
         details=tuple(details),
         retry_after=_retry_after_seconds(context),
     )
-
-
-# ---- advice --------------------------------------------------------------------------
-
-
-def _advice(
-    error_type: str, code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    handler = _ADVICE.get(error_type)
-    lines = handler(code, spec, context) if handler else []
-    if spec is not None and spec.hint and not lines:
-        lines.append(spec.hint)
-    return _unique(lines)
-
-
-def _advice_authentication(
-    code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    if context.authorization_scheme == "basic" or _uses_amt(context.request):
-        return [
-            "This request authenticates with credentials, not the login token: check "
-            "client_id and the client secret stored for it (Compatibility), or the "
-            "application management token {{amt}} (Management: Basic default:{{amt}}; webhook "
-            "Unsubscribe: Bearer {{amt}})."
-        ]
-    lines = [
-        "The access token was missing, malformed, expired or revoked, or this vehicle is not "
-        "on the token (a vehicle that was disconnected answers the same)."
-    ]
-    if context.refreshed_token:
-        lines.append(
-            "carman already refreshed the token and resent once, and the new token was "
-            f"refused too: log in again ({LOGIN_KEY})."
-        )
-    else:
-        lines.append(
-            "carman refreshes an expired token automatically (and resends once after a 401); "
-            f"if that is not possible, log in again ({LOGIN_KEY})."
-        )
-    return lines
-
-
-def _advice_permission(
-    code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    lines: list[str] = []
-    needed = _needed_permission(context)
-    make_case = _upper_case_make(context.url)
-    if make_case:
-        lines.append(
-            f"Make-specific paths need the make in lower case: /{make_case.lower()}/..., not "
-            f"/{make_case}/... (upper case answers PERMISSION)."
-        )
-    if needed:
-        meaning = permissions.meaning(needed)
-        lines.append(
-            f"This request needs the permission {needed}" + (f" ({meaning})." if meaning else ".")
-        )
-        if context.granted is not None:
-            if needed in context.granted:
-                lines.append(
-                    f"The current token has {needed}, so the grant is not the problem: the "
-                    "owner may have revoked it since, or the path may be wrong."
-                )
-            else:
-                held = ", ".join(sorted(context.granted)) or "none"
-                lines.append(
-                    f"The current token does not have {needed} (it has: {held}). Add it to "
-                    "the scope of the environment's OAuth2 settings and log in again "
-                    f"({LOGIN_KEY}); the owner must approve it."
-                )
-        else:
-            lines.append(
-                f"To see which permissions the current token has, send {PERMISSIONS_REQUEST}. "
-                f"If {needed} is missing, add it to the scope and log in again ({LOGIN_KEY})."
-            )
-    elif not make_case:
-        lines.append(
-            f"Send {PERMISSIONS_REQUEST} to see what the token holds, and compare it with the "
-            "permission this endpoint needs (its Info tab, or the docs link)."
-        )
-    return lines
-
-
-def _advice_compatibility(
-    code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    vehicle = f"This vehicle ({context.vehicle_label})" if context.vehicle_label else "This vehicle"
-    endpoint = _endpoint(context)
-    lines: list[str] = []
-    if code == "VEHICLE_NOT_CAPABLE" or code is None:
-        lines.append(
-            f"{vehicle} cannot do this: it lacks the hardware or the data, like the EV battery "
-            "of a 2016 Audi A4 (a petrol car). No permission, login or retry changes that."
-        )
-        if endpoint is not None:
-            if endpoint.makes:
-                makes = ", ".join(sorted(endpoint.makes))
-                lines.append(f"{endpoint.title} exists only on vehicles of: {makes}.")
-            elif endpoint.vehicle_types == endpoints.ELECTRIC:
-                lines.append(
-                    f"{endpoint.title} exists only on electric and plug-in hybrid vehicles."
-                )
-            elif endpoint.vehicle_types == endpoints.COMBUSTION:
-                lines.append(f"{endpoint.title} exists only on vehicles with a combustion engine.")
-        lines.append(
-            f"Check capabilities before asking with {COMPATIBILITY_REQUEST} (needs the VIN)."
-        )
-    elif code == "SMARTCAR_NOT_CAPABLE":
-        lines.append(
-            f"{vehicle} may have the feature, but Smartcar does not support it for this vehicle "
-            "yet. Nothing to fix on your side; handle it gracefully."
-        )
-    elif code == "MAKE_NOT_COMPATIBLE":
-        lines.append(
-            "Smartcar does not support this make in the vehicle's country yet; check the "
-            "Compatibility/Matrix request for the region."
-        )
-    elif code == "PLATFORM_NOT_CAPABLE":
-        lines.append(
-            "The brand's platform changed: the owner needs to connect the vehicle again "
-            f"through Smartcar Connect ({LOGIN_KEY})."
-        )
-    if spec is not None and spec.hint and code not in (None, "VEHICLE_NOT_CAPABLE"):
-        lines.append(spec.hint)
-    return lines
-
-
-def _advice_rate_limit(
-    code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    seconds = _retry_after_seconds(context)
-    lines: list[str] = []
-    if seconds is not None:
-        # Retry-After counts from the answer, so the clock time is taken from when it came.
-        base = context.responded_at or time.time()
-        clock = datetime.fromtimestamp(base + seconds).strftime("%H:%M:%S")
-        lines.append(
-            f"Retry in {seconds_in_words(seconds)} (after {clock}), as the Retry-After header says."
-        )
-    if code == "VEHICLE":
-        lines.append(
-            "This vehicle is throttled: other vehicles can still be asked. The Vehicle API is "
-            "not made for polling; subscribe to a webhook instead."
-        )
-    elif code == "SMARTCAR_API":
-        lines.append(
-            "The whole application exceeded its rate limit: slow down every request and retry "
-            "in a few minutes."
-        )
-    if seconds is None and code != "SMARTCAR_API":
-        lines.append("No Retry-After header came back: wait a minute before asking again.")
-    return lines
-
-
-def _advice_vehicle_state(
-    code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    vehicle = f"The vehicle ({context.vehicle_label})" if context.vehicle_label else "The vehicle"
-    lines: list[str] = []
-    words = STATE_WORDS.get(code or "")
-    if words:
-        lines.append(f"{vehicle} is {words}.")
-    if spec is not None and spec.hint:
-        lines.append(spec.hint)
-    return lines
-
-
-def _advice_retry(code: str | None, spec: table.ErrorSpec | None, context: _Context) -> list[str]:
-    lines = []
-    if spec is not None and spec.hint:
-        lines.append(spec.hint)
-    status = context.status or (spec.status if spec else None)
-    if spec is None or spec.resolution == "RETRY_LATER" or (status or 0) >= 500:
-        lines.append(
-            "Retry later with exponential backoff (for example after 30 s, 1 min, then 2 min); "
-            "if it persists, contact Smartcar support with the request id."
-        )
-    return lines
-
-
-def _advice_validation(
-    code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    return [
-        "Check the parameters and body against the docs: the details below name each bad field."
-    ]
-
-
-def _advice_not_found(
-    code: str | None, spec: table.ErrorSpec | None, context: _Context
-) -> list[str]:
-    if code == "VERSION":
-        return ["Use a numeric API version in the path, v2.0 (variable api_version)."]
-    return [
-        "Check the path for typos (and a make in lower case for make-specific endpoints); "
-        "{{vehicle_id}} must be an id from User/All Vehicles."
-    ]
-
-
-_ADVICE = {
-    "AUTHENTICATION": _advice_authentication,
-    "PERMISSION": _advice_permission,
-    "COMPATIBILITY": _advice_compatibility,
-    "RATE_LIMIT": _advice_rate_limit,
-    "VEHICLE_STATE": _advice_vehicle_state,
-    "UPSTREAM": _advice_retry,
-    "SERVER": _advice_retry,
-    "VALIDATION": _advice_validation,
-    "RESOURCE_NOT_FOUND": _advice_not_found,
-}
-
-
-# ---- helpers -------------------------------------------------------------------------
-
-
-def seconds_in_words(seconds: float) -> str:
-    """``90`` -> "1 minute 30 seconds"; ``7200`` -> "2 hours"; ``0.4`` -> "1 second"."""
-    total = max(round(seconds), 1)
-    days, rest = divmod(total, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [
-        f"{value} {unit}{'' if value == 1 else 's'}"
-        for value, unit in ((days, "day"), (hours, "hour"), (minutes, "minute"), (secs, "second"))
-        if value
-    ]
-    return " ".join(parts[:2])  # two units are precise enough to act on
-
-
-def _retry_after_seconds(context: _Context) -> float | None:
-    raw = (context.retry_after_header or "").strip()
-    if not raw:
-        return None
-    try:
-        value = float(raw)
-    except ValueError:
-        try:
-            moment = parsedate_to_datetime(raw)  # the HTTP-date form of Retry-After
-        except (TypeError, ValueError):
-            return None
-        if moment.tzinfo is None:
-            moment = moment.replace(tzinfo=UTC)
-        now = context.responded_at or time.time()
-        return max(moment.timestamp() - now, 0.0)
-    if value > 1e11:
-        # The Java SDK reads Retry-After as an epoch in milliseconds; accept that too.
-        now = context.responded_at or time.time()
-        return max(value / 1000 - now, 0.0)
-    return max(value, 0.0)
-
-
-def _title(error_type: str, code: str | None) -> str:
-    summary = TYPE_SUMMARY.get(error_type, "Smartcar error")
-    if error_type == "COMPATIBILITY" and code == "SMARTCAR_NOT_CAPABLE":
-        summary = "Smartcar does not support this for this vehicle yet"
-    elif error_type == "COMPATIBILITY" and code == "MAKE_NOT_COMPATIBLE":
-        summary = "Smartcar does not support this make here yet"
-    head = f"{error_type}/{code}" if code else error_type
-    return f"{head} — {summary}"
-
-
-def _resolution(value: Any) -> tuple[str | None, str | None]:
-    if isinstance(value, dict):
-        kind = value.get("type")
-        url = value.get("url")
-        return (kind if isinstance(kind, str) and kind else None), (
-            url if isinstance(url, str) and url else None
-        )
-    if isinstance(value, str) and value:
-        return value, None
-    return None, None
-
-
-def _details(value: Any) -> list[str]:
-    if not isinstance(value, list):
-        return []
-    lines: list[str] = []
-    for item in value:
-        if isinstance(item, dict):
-            fields = item.get("field")
-            if isinstance(fields, list):
-                fields = ".".join(str(f) for f in fields)
-            message = item.get("message")
-            if fields or message:
-                lines.append(": ".join(str(x) for x in (fields, message) if x))
-            else:
-                lines.append(json.dumps(item, ensure_ascii=False))
-        else:
-            lines.append(str(item))
-    return lines
-
-
-def _needed_permission(context: _Context) -> str | None:
-    if context.request is not None:
-        meta = context.request.meta.get("permission")
-        if isinstance(meta, str) and meta and meta != "none":
-            return meta
-        if meta == "none":
-            return None
-    endpoint = _endpoint(context)
-    return endpoint.permission if endpoint is not None else None
-
-
-def _endpoint(context: _Context) -> endpoints.Endpoint | None:
-    """The v2.0 endpoint the sent URL (or the saved request's URL) addresses, if any."""
-    url = context.url or (context.request.url if context.request is not None else "")
-    method = context.method or (context.request.method if context.request is not None else "GET")
-    url = _TEMPLATE.sub("x", url)  # a saved URL: {{api_url}}/v{{api_version}}/vehicles/...
-    match = _VEHICLE_PATH.search(urlsplit(url).path if "://" in url else url.split("?")[0])
-    if match is None:
-        return None
-    path = (match.group(1) or "").rstrip("/")
-    found = endpoints.find(method, path)
-    if found is None:
-        split = endpoints.make_specific_path(path.lower())
-        if split is not None:
-            found = endpoints.find(method, split[1])
-    return found
-
-
-def _upper_case_make(url: str) -> str | None:
-    """The make of a make-specific path written with upper case letters (a PERMISSION trap)."""
-    if not url:
-        return None
-    match = _VEHICLE_PATH.search(urlsplit(url).path if "://" in url else url)
-    if match is None or not match.group(1):
-        return None
-    make = match.group(1).strip("/").split("/")[0]
-    if make != make.lower() and make.lower() in endpoints.MAKE_SPECIFIC_MAKES:
-        return make
-    return None
-
-
-def _uses_amt(request: Request | None) -> bool:
-    if request is None:
-        return False
-    auth = request.auth
-    return "{{amt}}" in (auth.token + auth.password)
-
-
-def _scheme(headers: list[tuple[str, str]]) -> str:
-    value = next((v for k, v in headers if k.lower() == "authorization"), "")
-    return value.split(" ", 1)[0].lower() if value else ""
-
-
-def _granted(values: Iterable[str] | None) -> frozenset[str] | None:
-    if values is None:
-        return None
-    return frozenset(permissions.strip_required(v) for v in values)
-
-
-def _code(value: Any) -> str | None:
-    return value.strip().upper() if isinstance(value, str) and value.strip() else None
-
-
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    return None
-
-
-def _text(value: Any) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _unique(lines: list[str]) -> list[str]:
-    return list(dict.fromkeys(line for line in lines if line))
 
 
 __all__ = [
