@@ -6,7 +6,6 @@ import argparse
 import sys
 from typing import Any
 
-from tui.core.errors import CarmanError
 from tui.core.workspace import SANDBOX_ENVIRONMENT, Workspace
 
 EXIT_OK = 0
@@ -68,5 +67,3 @@ def open_workspace(environment: str | None) -> Workspace:
         print(f"carman: warning: {issue}", file=sys.stderr)
     return workspace
 
-
-__all__ = ["CarmanError", "open_workspace"]

@@ -16,7 +16,6 @@ METHOD_COLOURS = {
 STATUS_COLOURS = {2: "#9ece6a", 3: "#7dcfff", 4: "#e0af68", 5: "#f7768e"}
 
 # Themes replace these at runtime (tui.theming); the defaults suit dark backgrounds.
-_overrides: dict[str, str] = {}
 
 
 def set_palette(methods: dict[str, str], statuses: dict[int, str]) -> None:

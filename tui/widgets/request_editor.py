@@ -23,15 +23,12 @@ from textual.widgets import (
     TextArea,
 )
 
-from tui.core.masking import is_secret_name
 from tui.core.model import (
-    Auth,
     AuthKind,
     BodyKind,
     Capture,
     CaptureSource,
     KeyValue,
-    OAuth2Settings,
     Request,
 )
 from tui.core.prepare import build_url
@@ -446,5 +443,3 @@ class RequestEditor(Vertical):
     def focus_url(self) -> None:
         self.query_one("#url", Input).focus()
 
-
-__all__ = ["Auth", "OAuth2Settings", "RequestEditor", "is_secret_name"]
