@@ -30,11 +30,12 @@ class VariableHighlighter(Highlighter):
 
 
 class UrlBar(Horizontal):
+    # One line, as in a browser's address bar: at 80x24 every row counts.
     DEFAULT_CSS = """
-    UrlBar { height: 3; }
-    UrlBar #method { width: 13; }
-    UrlBar #url { width: 1fr; }
-    UrlBar #send-button { min-width: 8; width: 8; }
+    UrlBar { height: 1; }
+    UrlBar #method { width: 11; }
+    UrlBar #url { width: 1fr; margin: 0 1; }
+    UrlBar #send-button { min-width: 8; width: 8; height: 1; border: none; }
     """
 
     def __init__(self, is_defined: Callable[[str], bool]) -> None:
@@ -42,10 +43,17 @@ class UrlBar(Horizontal):
         self._is_defined = is_defined
 
     def compose(self) -> ComposeResult:
-        yield Select([(m, m) for m in HTTP_METHODS], value="GET", allow_blank=False, id="method")
+        yield Select(
+            [(m, m) for m in HTTP_METHODS],
+            value="GET",
+            allow_blank=False,
+            id="method",
+            compact=True,
+        )
         yield Input(
             placeholder="https://api.example.com/path  ·  {{variables}} allowed  ·  paste a curl",
             highlighter=VariableHighlighter(self._is_defined),
             id="url",
+            compact=True,
         )
         yield Button("Send", id="send-button", variant="primary")
