@@ -127,7 +127,6 @@ class HistoryScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_columns("#", "Time", "Method", "Status", "Time taken", "Request")
-        self.carman.flush_history()
         self.search("")
         table.focus()
 
@@ -141,6 +140,8 @@ class HistoryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="history-search")
     def search(self, text: str) -> None:
+        # Wait here, off the UI thread, for sends still being recorded.
+        self.carman.flush_history()
         try:
             with HistoryStore(limits=self.carman.workspace.config.history) as store:
                 found = store.search(text, limit=PAGE)
