@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from tui.app import CarmanApp
 
 PAGE = 500
+REQUEST_WIDTH = 60  # request name and URL; wider ones scroll
 
 
 def exchange_from_entry(entry: HistoryEntry) -> Exchange:
@@ -126,7 +127,12 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("#", "Time", "Method", "Status", "Time taken", "Request")
+        # Fixed widths: the columns never jump while rows arrive, and the layout is the same
+        # however fast the table is filled.
+        columns = (("#", 6), ("Time", 14), ("Method", 6), ("Status", 6), ("Took", 9))
+        for label, width in columns:
+            table.add_column(label, width=width)
+        table.add_column("Request", width=REQUEST_WIDTH)
         self.search("")
         table.focus()
 
