@@ -89,12 +89,25 @@ class ResponseViewer(Vertical, can_focus=False):
         super().__init__(id=id)
         self.border_title = "Response"
         self.exchange: Exchange | None = None
-        self._document: object = None
-        self._pretty_lines: list[str] = []
-        self._body_kind = BodyKind.EMPTY
         self._tool = ""  # "search" or "filter"
+        # The formatted body of ``exchange``; None until the formatter thread is done.
         self._formatted: FormattedBody | None = None
         self.revealed = False
+
+    @property
+    def _document(self) -> object:
+        """The parsed JSON of the body on show (for the JSONPath filter), or None."""
+        return self._formatted.document if self._formatted is not None else None
+
+    @property
+    def _pretty_lines(self) -> list[str]:
+        """The formatted lines on show: masked, or revealed after ``v``."""
+        formatted = self._formatted
+        if formatted is None:
+            return []
+        if self.revealed and formatted.revealed is not None:
+            return formatted.revealed
+        return formatted.lines
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -140,7 +153,8 @@ class ResponseViewer(Vertical, can_focus=False):
     def show_exchange(self, exchange: Exchange) -> None:
         self.exchange = exchange
         self.show_explanation(None)
-        self._document = None
+        self._formatted = None  # a toggle or filter never reaches the previous body
+        self.revealed = False
         self._clear_tool()
         if exchange.error is not None:
             status = Text("✗ ", style="bold red")
@@ -197,9 +211,6 @@ class ResponseViewer(Vertical, can_focus=False):
             return
         self._formatted = formatted
         self.revealed = False
-        self._body_kind = formatted.kind
-        self._document = formatted.document
-        self._pretty_lines = formatted.lines
         highlighter = _highlighter if formatted.kind == BodyKind.JSON else None
         self.body_view.set_lines(formatted.lines, highlighter)
         note = formatted.note
@@ -215,7 +226,6 @@ class ResponseViewer(Vertical, can_focus=False):
             self.notify("Nothing is masked in this body", timeout=2)
             return
         self.revealed = not self.revealed
-        self._pretty_lines = formatted.revealed if self.revealed else formatted.lines
         self.body_view.set_lines(self._pretty_lines, _highlighter)
         state = "revealed (v masks again)" if self.revealed else "masked (v reveals)"
         self.query_one("#body-note", Static).update(Text(f"secret fields {state}", style="dim"))
