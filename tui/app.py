@@ -97,13 +97,6 @@ class CarmanApp(App[None]):
         dirty = [
             request.name
             for collection in self.workspace.collections
-            if not collection.read_only
-            for _, request in collection.walk()
-            if request.dirty
-        ] + [
-            request.name
-            for collection in self.workspace.collections
-            if collection.read_only
             for _, request in collection.walk()
             if request.dirty
         ]
