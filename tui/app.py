@@ -57,10 +57,8 @@ class CarmanApp(App[None]):
         self.active_logins.clear()
 
     def _install_themes(self) -> None:
-        try:
-            from tui.theming import install_themes
-        except ImportError:
-            return
+        from tui.theming import install_themes
+
         install_themes(self)
 
     def _attach_history(self) -> None:
@@ -141,10 +139,8 @@ class CarmanApp(App[None]):
         return (label, styles.get(state.status.value, "dim"))
 
     def explain(self, exchange: Exchange, request: Request | None) -> Text | None:
-        try:
-            from tui.widgets.explanation import render_explanation
-        except ImportError:
-            return None
+        from tui.widgets.explanation import render_explanation
+
         return render_explanation(self, exchange, request)
 
     def copy_with_toast(self, text: str, what: str) -> None:
@@ -193,31 +189,19 @@ class CarmanApp(App[None]):
         self.notify(f"Units: {new} (SC-Unit-System)")
         self._refresh_header()
 
-    def _not_yet(self, what: str) -> None:
-        self.notify(f"{what} is not available in this build", severity="warning")
-
     def action_login(self) -> None:
-        try:
-            from tui.screens.login import open_login
-        except ImportError:
-            self._not_yet("Login")
-            return
+        from tui.screens.login import open_login
+
         open_login(self)
 
     def action_logout(self) -> None:
-        try:
-            from tui.screens.login import logout
-        except ImportError:
-            self._not_yet("Logout")
-            return
+        from tui.screens.login import logout
+
         logout(self)
 
     def action_forget_tokens(self) -> None:
-        try:
-            from tui.screens.login import forget_tokens
-        except ImportError:
-            self._not_yet("Forgetting tokens")
-            return
+        from tui.screens.login import forget_tokens
+
         forget_tokens(self)
 
     def action_history(self) -> None:
@@ -226,27 +210,18 @@ class CarmanApp(App[None]):
         self.push_screen(HistoryScreen())
 
     def action_variables(self) -> None:
-        try:
-            from tui.screens.variables import VariablesScreen
-        except ImportError:
-            self._not_yet("The variables screen")
-            return
+        from tui.screens.variables import VariablesScreen
+
         self.push_screen(VariablesScreen())
 
     def action_pick_vehicle(self) -> None:
-        try:
-            from tui.screens.vehicles import open_vehicle_picker
-        except ImportError:
-            self._not_yet("The vehicle picker")
-            return
+        from tui.screens.vehicles import open_vehicle_picker
+
         open_vehicle_picker(self)
 
     def action_pick_theme(self) -> None:
-        try:
-            from tui.screens.themes import open_theme_picker
-        except ImportError:
-            self._not_yet("Themes")
-            return
+        from tui.screens.themes import open_theme_picker
+
         open_theme_picker(self)
 
     def action_copy_curl(self, collection: Collection | None, request: Request | None) -> None:
@@ -260,9 +235,6 @@ class CarmanApp(App[None]):
         import_curl(self)
 
     def action_duplicate_collection(self, collection: Collection | None) -> None:
-        try:
-            from tui.screens.collections import duplicate_collection
-        except ImportError:
-            self._not_yet("Duplicating collections")
-            return
+        from tui.screens.collections import duplicate_collection
+
         duplicate_collection(self, collection)

@@ -44,10 +44,7 @@ def _parser(selected: str | None) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=help_text, description=help_text)
         # Only the chosen command's module is imported (all of them for plain --help).
         if selected is None or selected == name:
-            try:
-                module = importlib.import_module(module_name)
-            except ImportError:
-                continue
+            module = importlib.import_module(module_name)
             module.add_arguments(command)
             command.set_defaults(_module=module)
     return parser
@@ -66,10 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.launch import run_tui
 
         return run_tui(environment=args.tui_env, sandbox=args.sandbox)
-    module = getattr(args, "_module", None)
-    if module is None:
-        print(f"carman: the {args.command} command is not available yet", file=sys.stderr)
-        return 2
+    module = args._module
     try:
         return int(module.run(args) or 0)
     except KeyboardInterrupt:

@@ -48,10 +48,8 @@ def attach_sandbox(workspace: Workspace) -> Any:
 
 def attach_tokens(workspace: Workspace) -> None:
     """Give the workspace its OAuth2 token source (refresh, single-flight, token store)."""
-    try:
-        from tui.core.oauth.manager import TokenManager
-    except ImportError:
-        return
+    from tui.core.oauth.manager import TokenManager
+
     workspace.set_token_source(TokenManager(workspace))
 
 
@@ -66,4 +64,3 @@ def open_workspace(environment: str | None) -> Workspace:
     for issue in workspace.issues:
         print(f"carman: warning: {issue}", file=sys.stderr)
     return workspace
-
