@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from screenshots.scenes import SCENES, SIZE, stage  # noqa: E402
-from tui.core.themes import load_themes, shipped_themes_dir, theme_files  # noqa: E402
+from tui.core.theme_files import load_themes, shipped_themes_dir, theme_files  # noqa: E402
 
 
 async def capture(name: str, out: Path, theme: str | None = None) -> Path:

@@ -22,12 +22,12 @@ from textual.widgets import OptionList
 
 import tui.core.send as send_module
 from tui.app import CarmanApp
-from tui.commands.common import point_at_sandbox
+from tui.cli.common import point_at_sandbox
 from tui.core.oauth.manager import TokenManager
 from tui.core.workspace import Workspace
+from tui.dialogs.login import LoginScreen
+from tui.dialogs.vehicle_picker import VehiclePicker
 from tui.sandbox import Sandbox, start_sandbox
-from tui.screens.login import LoginScreen
-from tui.screens.vehicles import VehiclePicker
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer
 

@@ -12,12 +12,12 @@ from rich.text import Text
 from textual.app import App
 from textual.binding import Binding
 
-from tui.commands_palette import ActionCommands, EnvironmentCommands, RequestCommands
 from tui.core.exchange import Exchange
 from tui.core.model import Collection, Request
 from tui.core.workspace import Workspace
-from tui.screens.dialogs import ChoiceDialog
-from tui.screens.help import HelpScreen
+from tui.dialogs.basic import ChoiceDialog
+from tui.dialogs.help import HelpScreen
+from tui.palette import ActionCommands, EnvironmentCommands, RequestCommands
 from tui.screens.main import MainScreen
 
 
@@ -101,7 +101,7 @@ class CarmanApp(App[None]):
         if not dirty:
             await self._close_and_exit()
             return
-        from tui.screens.dialogs import ConfirmDialog
+        from tui.dialogs.basic import ConfirmDialog
 
         names = ", ".join(dirty[:5]) + (" …" if len(dirty) > 5 else "")
 
@@ -160,7 +160,7 @@ class CarmanApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         if name == "sandbox" and self.sandbox is not None:
-            from tui.commands.common import attach_sandbox
+            from tui.cli.common import attach_sandbox
 
             attach_sandbox(self.workspace)
         self.notify(f"Environment: {name}")
@@ -190,17 +190,17 @@ class CarmanApp(App[None]):
         self._refresh_header()
 
     def action_login(self) -> None:
-        from tui.screens.login import open_login
+        from tui.dialogs.login import open_login
 
         open_login(self)
 
     def action_logout(self) -> None:
-        from tui.screens.login import logout
+        from tui.dialogs.login import logout
 
         logout(self)
 
     def action_forget_tokens(self) -> None:
-        from tui.screens.login import forget_tokens
+        from tui.dialogs.login import forget_tokens
 
         forget_tokens(self)
 
@@ -215,26 +215,26 @@ class CarmanApp(App[None]):
         self.push_screen(VariablesScreen())
 
     def action_pick_vehicle(self) -> None:
-        from tui.screens.vehicles import open_vehicle_picker
+        from tui.dialogs.vehicle_picker import open_vehicle_picker
 
         open_vehicle_picker(self)
 
     def action_pick_theme(self) -> None:
-        from tui.screens.themes import open_theme_picker
+        from tui.dialogs.theme_picker import open_theme_picker
 
         open_theme_picker(self)
 
     def action_copy_curl(self, collection: Collection | None, request: Request | None) -> None:
-        from tui.screens.curl import copy_as_curl
+        from tui.flows.curl import copy_as_curl
 
         copy_as_curl(self, collection, request)
 
     def action_import_curl(self) -> None:
-        from tui.screens.curl import import_curl
+        from tui.flows.curl import import_curl
 
         import_curl(self)
 
     def action_duplicate_collection(self, collection: Collection | None) -> None:
-        from tui.screens.collections import duplicate_collection
+        from tui.flows.collections import duplicate_collection
 
         duplicate_collection(self, collection)

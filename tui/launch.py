@@ -20,10 +20,10 @@ def run_tui(environment: str | None = None, sandbox: bool = False) -> int:
         return 2
     handle = None
     if workspace.environment_name == SANDBOX_ENVIRONMENT:
-        from tui.commands.common import attach_sandbox
+        from tui.cli.common import attach_sandbox
 
         handle = attach_sandbox(workspace)
-    from tui.commands.common import attach_tokens
+    from tui.cli.common import attach_tokens
 
     attach_tokens(workspace)
     from tui.app import CarmanApp

@@ -2,7 +2,7 @@
 
 ``install_themes(app)`` (called from ``CarmanApp.on_mount``):
 
-1. loads shipped and user themes with ``tui.core.themes``, checking colours exactly with
+1. loads shipped and user themes with ``tui.core.theme_files``, checking colours exactly with
    Textual's and Rich's own parsers, and registers each valid one as a ``textual.theme.Theme``;
 2. notifies about every skipped theme file (file:line: field: why);
 3. applies ``config.toml``'s ``theme`` — or ``carman-dark`` with a warning when it is unknown;
@@ -32,7 +32,7 @@ from textual.css.constants import VALID_STYLE_FLAGS
 from textual.design import ColorSystem
 from textual.theme import Theme
 
-from tui.core.themes import (
+from tui.core.theme_files import (
     DEFAULT_THEME,
     FALLBACK_DARK,
     FALLBACK_LIGHT,

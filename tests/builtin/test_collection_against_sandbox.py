@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tui.commands.common import point_at_sandbox
+from tui.cli.common import point_at_sandbox
 from tui.core.model import Collection, Request
 from tui.core.oauth.manager import TokenManager
 from tui.core.oauth.token_store import StoredToken

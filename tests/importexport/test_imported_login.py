@@ -10,7 +10,7 @@ import httpx
 
 from tests.net import free_port
 from tui.cli import main
-from tui.commands.common import attach_tokens
+from tui.cli.common import attach_tokens
 from tui.core import paths
 from tui.core.workspace import Workspace
 from tui.sandbox import start_sandbox

@@ -13,7 +13,7 @@ import pytest
 
 from tests.oauth.oauth_fakes import CLIENT_ID, CLIENT_SECRET, FakeProvider, fake_environment
 from tui import cli
-from tui.commands import login as login_command
+from tui.cli import login as login_command
 from tui.core.environments import save_environment
 from tui.core.model import Environment
 from tui.core.oauth import flow as flow_module

@@ -17,8 +17,8 @@ MODULES = [
     "tui.core.oauth.sandbox_approve",
     "tui.core.oauth.token_client",
     "tui.core.oauth.token_store",
-    "tui.commands.login",
-    "tui.commands.token",
+    "tui.cli.login",
+    "tui.cli.token",
 ]
 
 

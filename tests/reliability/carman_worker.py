@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.commands.common import open_workspace
+from tui.cli.common import open_workspace
 from tui.core.history import HistoryRecorder
 from tui.core.model import Auth, AuthKind, Request
 from tui.core.oauth.manager import TokenManager

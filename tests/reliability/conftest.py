@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tui.commands.common import attach_tokens, point_at_sandbox
+from tui.cli.common import attach_tokens, point_at_sandbox
 from tui.core.model import Collection, Request
 from tui.core.oauth.flow import LoginResult
 from tui.core.oauth.manager import TokenManager

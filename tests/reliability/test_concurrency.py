@@ -25,7 +25,7 @@ import pytest
 import tui.sandbox.tokens as sandbox_tokens
 from tests.oauth.oauth_fakes import Clock
 from tests.reliability.conftest import LOGIN_EMAIL, builtin_request, sandbox_login, smartcar
-from tui.commands.common import point_at_sandbox
+from tui.cli.common import point_at_sandbox
 from tui.core import paths
 from tui.core.history import HistoryStore
 from tui.core.oauth.manager import TokenManager, TokenStatus

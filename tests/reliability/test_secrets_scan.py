@@ -32,8 +32,8 @@ from tui.core import paths
 from tui.core.history import HistoryStore
 from tui.core.oauth.manager import TokenStatus
 from tui.core.secrets import SecretsStore
+from tui.dialogs.login import LoginScreen
 from tui.screens.history import HistoryScreen
-from tui.screens.login import LoginScreen
 from tui.screens.main import MainScreen
 from tui.screens.variables import VariablesScreen
 from tui.widgets.collection_tree import CollectionTree

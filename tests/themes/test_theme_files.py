@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.core import themes as core
-from tui.core.themes import (
+from tui.core import theme_files as core
+from tui.core.theme_files import (
     DEFAULT_THEME,
     JSON_KINDS,
     METHODS,

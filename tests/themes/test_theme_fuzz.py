@@ -10,7 +10,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tui.core.themes import SECTIONS, TOP_LEVEL, load_theme_file, theme_from_data
+from tui.core.theme_files import SECTIONS, TOP_LEVEL, load_theme_file, theme_from_data
 from tui.theming import EXACT_CHECKS
 
 PATH = Path("fuzz.toml")

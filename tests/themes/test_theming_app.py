@@ -13,9 +13,9 @@ from textual.widgets import OptionList
 from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core import paths
-from tui.core.themes import DEFAULT_THEME, NO_COLOR_THEME
+from tui.core.theme_files import DEFAULT_THEME, NO_COLOR_THEME
 from tui.core.tomlfile import read_toml
-from tui.screens.themes import ThemePicker
+from tui.dialogs.theme_picker import ThemePicker
 from tui.theming import active_palette, catalogue_of, no_color_requested
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer

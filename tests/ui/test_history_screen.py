@@ -9,7 +9,7 @@ from textual.widgets import DataTable, Input
 from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.collection_io import load_collection
-from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, FormDialog
+from tui.dialogs.basic import ChoiceDialog, ConfirmDialog, FormDialog
 from tui.screens.history import HistoryEntryScreen, HistoryScreen
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer

@@ -12,10 +12,10 @@ from textual.widgets import Input
 from tests.net import free_port
 from tests.ui.helpers import wait_for
 from tui.app import CarmanApp
-from tui.commands.common import attach_tokens, point_at_sandbox
+from tui.cli.common import attach_tokens, point_at_sandbox
 from tui.core.workspace import Workspace
+from tui.dialogs.login import LoginScreen
 from tui.sandbox import start_sandbox
-from tui.screens.login import LoginScreen
 
 
 @pytest.fixture

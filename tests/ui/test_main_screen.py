@@ -11,8 +11,8 @@ from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.collection_io import load_collection
 from tui.core.model import Body, BodyKind, KeyValue, Request
-from tui.screens.dialogs import ConfirmDialog, FormDialog
-from tui.screens.help import HelpScreen
+from tui.dialogs.basic import ConfirmDialog, FormDialog
+from tui.dialogs.help import HelpScreen
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.kv_table import KeyValueTable
 from tui.widgets.request_editor import RequestEditor

@@ -10,7 +10,7 @@ from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.environments import SessionStore, load_environments
 from tui.core.secrets import SecretsStore
-from tui.screens.dialogs import ConfirmDialog, FormDialog
+from tui.dialogs.basic import ConfirmDialog, FormDialog
 from tui.screens.variables import VariablesScreen
 
 

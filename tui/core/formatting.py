@@ -17,7 +17,9 @@ HEX_PREVIEW_BYTES = 4096
 PLAIN_FIRST_THRESHOLD = 512 * 1024
 
 
-class BodyKind(StrEnum):
+class ContentKind(StrEnum):
+    """What a response body is, for showing it (a request body's kind is model.BodyKind)."""
+
     EMPTY = "empty"
     JSON = "json"
     TEXT = "text"
@@ -27,7 +29,7 @@ class BodyKind(StrEnum):
 
 @dataclass(frozen=True)
 class FormattedBody:
-    kind: BodyKind
+    kind: ContentKind
     lines: list[str]
     note: str = ""  # e.g. "not valid JSON: ..." or "binary, 12 KB"
     document: object = None  # the parsed JSON value (JSON bodies only)
@@ -80,10 +82,12 @@ def pretty_json(value: object) -> str:
 
 def format_body(body: bytes, content_type: str = "", charset: str = "utf-8") -> FormattedBody:
     if not body:
-        return FormattedBody(BodyKind.EMPTY, [], "empty body")
+        return FormattedBody(ContentKind.EMPTY, [], "empty body")
     content_type = content_type.lower()
     if looks_binary(body) and "json" not in content_type and not content_type.startswith("text/"):
-        return FormattedBody(BodyKind.BINARY, hex_preview(body), f"binary, {human_size(len(body))}")
+        return FormattedBody(
+            ContentKind.BINARY, hex_preview(body), f"binary, {human_size(len(body))}"
+        )
     try:
         text = body.decode(charset or "utf-8", errors="replace")
     except LookupError:
@@ -96,12 +100,12 @@ def format_body(body: bytes, content_type: str = "", charset: str = "utf-8") -> 
             note = ""
             if "json" in content_type:
                 note = f"the body claims JSON but is not valid JSON: {exc}"
-            return FormattedBody(BodyKind.TEXT, split_lines(text), note)
+            return FormattedBody(ContentKind.TEXT, split_lines(text), note)
         masked, hidden = mask_json_secrets(value)
         if not hidden:
-            return FormattedBody(BodyKind.JSON, split_lines(pretty_json(value)), document=value)
+            return FormattedBody(ContentKind.JSON, split_lines(pretty_json(value)), document=value)
         return FormattedBody(
-            BodyKind.JSON,
+            ContentKind.JSON,
             split_lines(pretty_json(masked)),
             "secret fields masked (v reveals)",
             document=value,
@@ -109,8 +113,8 @@ def format_body(body: bytes, content_type: str = "", charset: str = "utf-8") -> 
             revealed=split_lines(pretty_json(value)),
         )
     if "html" in content_type or stripped[:15].lower().startswith(("<!doctype html", "<html")):
-        return FormattedBody(BodyKind.HTML, split_lines(text), "HTML shown as source")
-    return FormattedBody(BodyKind.TEXT, split_lines(text))
+        return FormattedBody(ContentKind.HTML, split_lines(text), "HTML shown as source")
+    return FormattedBody(ContentKind.TEXT, split_lines(text))
 
 
 def quick_lines(body: bytes, charset: str = "utf-8") -> list[str]:

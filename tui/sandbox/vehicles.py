@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.core.smartcar import endpoints as endpoint_table
 from tui.core.smartcar.endpoints import Endpoint
-from tui.sandbox import commands, config, units, values
+from tui.sandbox import config, units, values, vehicle_commands
 from tui.sandbox.auth import bearer_token, client_from_amt, grant_for_request
 from tui.sandbox.clock import iso
 from tui.sandbox.context import Context
@@ -163,8 +163,8 @@ def perform(
         raise ApiError("PERMISSION")
     apply = None
     if endpoint.kind == "command":
-        body = commands.json_object(request)
-        apply = commands.COMMANDS[endpoint.key](request, body, unit)
+        body = vehicle_commands.json_object(request)
+        apply = vehicle_commands.COMMANDS[endpoint.key](request, body, unit)
     forced = vehicle.get("forced_error")
     if forced and not endpoint.static:
         raise _forced_error(ctx, grant, vehicle, forced)
@@ -286,7 +286,7 @@ def _disconnect(ctx: Context, grant: dict[str, Any], vehicle_id: str) -> Respons
 def _batch(
     ctx: Context, request: Request, grant: dict[str, Any], vehicle: dict[str, Any]
 ) -> Response:
-    body = commands.json_object(request)
+    body = vehicle_commands.json_object(request)
     if "requests" not in body:
         raise ApiError(
             "VALIDATION", detail=[{"field": ["requests"], "message": '"requests" is required'}]

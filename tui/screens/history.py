@@ -32,7 +32,7 @@ from tui.core.exchange import (
 from tui.core.formatting import human_size
 from tui.core.history import HistoryEntry, HistoryStore, HistorySummary, replay_request, to_request
 from tui.core.model import Collection
-from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
+from tui.dialogs.basic import ChoiceDialog, ConfirmDialog, Field, FormDialog
 from tui.widgets.method_style import method_badge, status_style
 from tui.widgets.response_viewer import ResponseViewer
 

@@ -25,8 +25,8 @@ from tui.core.exchange import Exchange
 from tui.core.model import Collection, Request
 from tui.core.prepare import InvalidJsonBody
 from tui.core.send import NeedsLogin
-from tui.screens.dialogs import Field, FormDialog
-from tui.screens.tree_actions import TreeActions
+from tui.dialogs.basic import Field, FormDialog
+from tui.flows.tree_actions import TreeActions
 from tui.widgets.collection_tree import CollectionTree, RequestTree
 from tui.widgets.request_editor import RequestEditor
 from tui.widgets.response_viewer import ResponseViewer
@@ -135,7 +135,7 @@ class MainScreen(Screen[None]):
     def on_request_editor_curl_pasted(self, event: RequestEditor.CurlPasted) -> None:
         if self.request is None:
             return
-        from tui.screens.curl import apply_curl
+        from tui.flows.curl import apply_curl
 
         if apply_curl(self.carman, self.request, event.command):
             self.query_one(RequestEditor).load(self.request)

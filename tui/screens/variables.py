@@ -19,7 +19,7 @@ from tui.core.collection_io import save_collection
 from tui.core.environments import save_environment
 from tui.core.masking import is_secret_name
 from tui.core.variables import VariableInfo
-from tui.screens.dialogs import ConfirmDialog, Field, FormDialog
+from tui.dialogs.basic import ConfirmDialog, Field, FormDialog
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp

@@ -13,7 +13,7 @@ from textual.widgets import DataTable
 
 from tui.core.masking import is_secret_name, mask_value
 from tui.core.model import KeyValue
-from tui.screens.dialogs import Field, FormDialog
+from tui.dialogs.basic import Field, FormDialog
 
 
 class KeyValueTable(DataTable[Text]):

@@ -33,7 +33,7 @@ from tui.core.model import (
 )
 from tui.core.prepare import build_url
 from tui.core.variables import VariableStore
-from tui.screens.dialogs import Field, FormDialog
+from tui.dialogs.basic import Field, FormDialog
 from tui.widgets.kv_table import KeyValueTable
 from tui.widgets.url_bar import UrlBar
 
@@ -442,4 +442,3 @@ class RequestEditor(Vertical):
 
     def focus_url(self) -> None:
         self.query_one("#url", Input).focus()
-

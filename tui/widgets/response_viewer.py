@@ -20,7 +20,7 @@ from textual.worker import get_current_worker
 from tui.core.exchange import Exchange
 from tui.core.formatting import (
     PLAIN_FIRST_THRESHOLD,
-    BodyKind,
+    ContentKind,
     FormattedBody,
     format_body,
     human_size,
@@ -211,7 +211,7 @@ class ResponseViewer(Vertical, can_focus=False):
             return
         self._formatted = formatted
         self.revealed = False
-        highlighter = _highlighter if formatted.kind == BodyKind.JSON else None
+        highlighter = _highlighter if formatted.kind == ContentKind.JSON else None
         self.body_view.set_lines(formatted.lines, highlighter)
         note = formatted.note
         self.query_one("#body-note", Static).update(Text(note, style="dim") if note else "")

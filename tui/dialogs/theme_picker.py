@@ -14,9 +14,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.config import save_setting
-from tui.core.themes import ThemeSpec
+from tui.core.theme_files import ThemeSpec
 from tui.core.tomlfile import TomlFileError
-from tui.screens.dialogs import DIALOG_CSS
+from tui.dialogs.basic import DIALOG_CSS
 from tui.theming import catalogue_of, no_color_requested
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from tui.commands.common import EXIT_OK, fail
+from tui.cli.common import EXIT_OK, fail
 from tui.core.errors import CarmanError
 from tui.core.importers.report import CLIENT_SECRET, VARIABLE, ImportReport
 from tui.core.model import Collection
@@ -208,7 +208,7 @@ def _curl(args: argparse.Namespace) -> int:
 
 
 def _target_collection(spec: str) -> tuple[Collection, bool]:
-    from tui.commands.exporting import find_collection
+    from tui.cli.exporting import find_collection
     from tui.core import paths
     from tui.core.collection_io import slugify
 

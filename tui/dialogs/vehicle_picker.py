@@ -19,7 +19,7 @@ from tui.core.smartcar.vehicles import (
     short_id,
     vehicle_ids,
 )
-from tui.screens.dialogs import DIALOG_CSS
+from tui.dialogs.basic import DIALOG_CSS
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp

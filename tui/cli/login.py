@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui.commands.common import EXIT_BAD_INPUT, EXIT_OK, add_env_argument, fail, open_workspace
+from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_env_argument, fail, open_workspace
 from tui.core.errors import CarmanError
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from tui.core.errors import CarmanError
 from tui.core.model import OAuth2Settings
 from tui.core.oauth.flow import LoginError, LoginFlow, LoginResult
 from tui.core.oauth.listener import ListenerError, is_loopback_host
-from tui.screens.dialogs import DIALOG_CSS, ConfirmDialog, Field, FormDialog
+from tui.dialogs.basic import DIALOG_CSS, ConfirmDialog, Field, FormDialog
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp

@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from tui.core.errors import CarmanError
 from tui.core.model import Collection
-from tui.screens.dialogs import Field, FormDialog
-from tui.screens.tree_actions import duplicate_into_user_collections
+from tui.dialogs.basic import Field, FormDialog
+from tui.flows.tree_actions import duplicate_into_user_collections
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp

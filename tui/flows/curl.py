@@ -8,7 +8,7 @@ from tui.core.errors import CarmanError
 from tui.core.exporters.curl import curl_from_prepared
 from tui.core.importers.curl import import_curl as parse_curl
 from tui.core.model import Collection, Request
-from tui.screens.dialogs import Field, FormDialog
+from tui.dialogs.basic import Field, FormDialog
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp

@@ -9,7 +9,7 @@ import argparse
 import asyncio
 import sys
 
-from tui.commands.common import EXIT_BAD_INPUT, EXIT_HTTP_ERROR, EXIT_OK, add_env_argument, fail
+from tui.cli.common import EXIT_BAD_INPUT, EXIT_HTTP_ERROR, EXIT_OK, add_env_argument, fail
 from tui.core.errors import CarmanError
 from tui.core.exchange import Exchange
 from tui.core.send import NeedsLogin
@@ -59,7 +59,7 @@ def _print_exchange(exchange: Exchange, include: bool) -> None:
 
 
 async def _send(args: argparse.Namespace) -> int:
-    from tui.commands.common import open_workspace
+    from tui.cli.common import open_workspace
     from tui.core.history import HistoryRecorder
 
     workspace = open_workspace(args.env)

@@ -15,7 +15,7 @@ import os
 import sys
 from typing import Any
 
-from tui.commands.common import EXIT_BAD_INPUT, EXIT_OK, fail
+from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail
 from tui.core import paths
 from tui.core.history.model import (
     HistoryEntry,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from tui.commands.common import EXIT_OK, fail
+from tui.cli.common import EXIT_OK, fail
 from tui.core.errors import CarmanError
 from tui.core.model import Collection
 

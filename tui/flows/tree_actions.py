@@ -8,7 +8,7 @@ from tui.core import collection_ops as ops
 from tui.core import paths
 from tui.core.errors import CarmanError
 from tui.core.model import Collection, Folder, Request
-from tui.screens.dialogs import ChoiceDialog, ConfirmDialog, Field, FormDialog
+from tui.dialogs.basic import ChoiceDialog, ConfirmDialog, Field, FormDialog
 from tui.widgets.collection_tree import CollectionTree, NodeRef
 
 if TYPE_CHECKING:

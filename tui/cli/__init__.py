@@ -15,12 +15,12 @@ from tui import __version__
 
 # name -> (module, one-line help)
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "send": ("tui.commands.send", "send a saved request and print the response body"),
-    "login": ("tui.commands.login", "log in with OAuth2 (Smartcar Connect) and store the tokens"),
-    "token": ("tui.commands.token", "show the state of the stored token"),
-    "history": ("tui.commands.history", "list or show past requests"),
-    "import": ("tui.commands.importing", "import a Postman collection or environment, or curl"),
-    "export": ("tui.commands.exporting", "export a collection to Postman v2.1"),
+    "send": ("tui.cli.send", "send a saved request and print the response body"),
+    "login": ("tui.cli.login", "log in with OAuth2 (Smartcar Connect) and store the tokens"),
+    "token": ("tui.cli.token", "show the state of the stored token"),
+    "history": ("tui.cli.history", "list or show past requests"),
+    "import": ("tui.cli.importing", "import a Postman collection or environment, or curl"),
+    "export": ("tui.cli.exporting", "export a collection to Postman v2.1"),
     "sandbox": ("tui.sandbox.cli", "run the offline Smartcar sandbox in the foreground"),
 }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from tui.commands.common import EXIT_OK, add_env_argument, fail, open_workspace
+from tui.cli.common import EXIT_OK, add_env_argument, fail, open_workspace
 from tui.core.errors import CarmanError
 
 EXIT_NOT_LOGGED_IN = 1
@@ -37,7 +37,7 @@ def _print_rows(rows: list[tuple[str, str]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.commands.login import token_manager
+    from tui.cli.login import token_manager
     from tui.core.oauth.manager import TokenStatus
     from tui.core.oauth.token_store import format_duration
 
