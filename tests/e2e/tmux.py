@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 CARMAN = [sys.executable, "-m", "tui"]
+EXITED = "carman exited with status "  # printed in the pane when carman ends
 
 
 def require_tmux() -> None:
@@ -47,13 +48,17 @@ class Tmux:
             str(self.width),
             "-y",
             str(self.height),
-            command + "; sleep 60",
+            command + f"; echo {EXITED}$?; sleep 60",
         )
 
     def keys(self, *keys: str) -> None:
         for key in keys:
             self._tmux("send-keys", "-t", self.name, key)
             time.sleep(0.05)
+
+    def burst(self, *keys: str) -> None:
+        """All keys in one ``send-keys``: they arrive together, as over SSH."""
+        self._tmux("send-keys", "-t", self.name, *keys)
 
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", self.name, "-l", text)
@@ -70,6 +75,25 @@ class Tmux:
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
+
+    def settle(self, quiet: float = 1.0, timeout: float = 30.0) -> str:
+        """Wait until the screen stops changing for ``quiet`` seconds (the keys are handled)."""
+        deadline = time.monotonic() + timeout
+        last, since = self.screen(), time.monotonic()
+        while time.monotonic() < deadline:
+            time.sleep(0.1)
+            screen = self.screen()
+            if screen != last:
+                last, since = screen, time.monotonic()
+            elif time.monotonic() - since >= quiet:
+                return screen
+        raise AssertionError(f"the screen never settled; last:\n{last}")
+
+    def wait_for_exit(self, timeout: float = 30.0) -> int:
+        """Wait until carman has ended; its exit status."""
+        screen = self.wait_for(EXITED, timeout)
+        tail = screen.split(EXITED, 1)[1].split()[0]
+        return int(tail)
 
     def close(self) -> None:
         self._tmux("kill-server", check=False)

@@ -1,7 +1,9 @@
 """A keyboard-editable table of name/value rows (params, headers, form fields).
 
 a / insert add · enter edit · space toggle · delete/x remove · K/J move up/down.
-The table edits the model's list in place and posts ``Changed``.
+The table edits the model's list in place and posts ``Changed`` naming the list's owner (the
+request it belongs to), so an edit is never credited to whatever request is open by the time the
+message arrives.
 """
 
 from __future__ import annotations
@@ -30,9 +32,12 @@ class KeyValueTable(DataTable[Text]):
     ]
 
     class Changed(Message):
-        def __init__(self, table: KeyValueTable) -> None:
+        """The user edited the rows (handled by ``RequestEditor``)."""
+
+        def __init__(self, table: KeyValueTable, owner: object | None) -> None:
             super().__init__()
             self.table = table
+            self.owner = owner  # what the edited list belongs to (a Request)
 
         @property
         def control(self) -> KeyValueTable:
@@ -43,6 +48,7 @@ class KeyValueTable(DataTable[Text]):
         self.noun = noun
         self.allow_files = files
         self.rows_model: list[KeyValue] = []
+        self.owner: object | None = None
 
     def on_mount(self) -> None:
         self.add_column("", key="on", width=3)
@@ -50,8 +56,9 @@ class KeyValueTable(DataTable[Text]):
         self.add_column("Value", key="value")
         self._render_rows()
 
-    def set_rows(self, rows: list[KeyValue]) -> None:
+    def set_rows(self, rows: list[KeyValue], owner: object | None = None) -> None:
         self.rows_model = rows
+        self.owner = owner
         if self.is_mounted:
             self._render_rows()
 
@@ -75,7 +82,7 @@ class KeyValueTable(DataTable[Text]):
 
     def _changed(self) -> None:
         self._render_rows()
-        self.post_message(self.Changed(self))
+        self.post_message(self.Changed(self, self.owner))
 
     def _current(self) -> int | None:
         if not self.rows_model:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
@@ -54,8 +55,9 @@ class CaptureTable(KeyValueTable):
         super().__init__("capture rule", id=id)
         self.captures: list[Capture] = []
 
-    def set_captures(self, captures: list[Capture]) -> None:
+    def set_captures(self, captures: list[Capture], owner: object | None = None) -> None:
         self.captures = captures
+        self.owner = owner
         self.rows_model = [self._as_row(c) for c in captures]
         if self.is_mounted:
             self._render_rows()
@@ -156,28 +158,34 @@ class RequestEditor(Vertical):
     """
 
     class Changed(Message):
-        def __init__(self, request: Request) -> None:
+        """The user edited ``request`` (handled by the main screen: tree marker)."""
+
+        def __init__(self, editor: RequestEditor, request: Request) -> None:
             super().__init__()
+            self.editor = editor
             self.request = request
 
+        @property
+        def control(self) -> RequestEditor:
+            return self.editor
+
     class SendPressed(Message):
-        pass
+        """Send was asked for from the editor (handled by the main screen)."""
 
     class CurlPasted(Message):
-        """A curl command was typed or pasted into the URL bar."""
+        """A curl command was typed or pasted into the URL bar (handled by the main screen)."""
 
         def __init__(self, command: str) -> None:
             super().__init__()
             self.command = command
 
     class LoginPressed(Message):
-        pass
+        """The Auth tab's login button (handled by the main screen)."""
 
     def __init__(self, variables: VariableStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.variables = variables
         self.request: Request | None = None
-        self._loading = False
         self.border_title = "Request"
 
     def compose(self) -> ComposeResult:
@@ -218,37 +226,37 @@ class RequestEditor(Vertical):
                 yield Static("", id="info-meta")
 
     # -- loading a request -----------------------------------------------------------------
+    # Setting a widget's value posts its Changed message; when keys arrive in a burst those
+    # messages can be handled after the next request is already loaded. So loading prevents
+    # them outright (they are never posted), and every edit handler below also checks that its
+    # event is still current. Loading a request is never an edit.
+    _LOAD_MESSAGES = (Input.Changed, Select.Changed, TextArea.Changed)
+
     def load(self, request: Request | None) -> None:
         self.request = request
-        self._loading = True
-        try:
+        with self.prevent(*self._LOAD_MESSAGES):
             if request is None:
                 self.query_one("#url", Input).value = ""
                 self.refresh_preview()
                 return
             self.query_one("#method", Select).value = request.method
             self.query_one("#url", Input).value = self._display_url(request)
-            self.query_one("#params", KeyValueTable).set_rows(request.params)
-            self.query_one("#headers", KeyValueTable).set_rows(request.headers)
+            self.query_one("#params", KeyValueTable).set_rows(request.params, request)
+            self.query_one("#headers", KeyValueTable).set_rows(request.headers, request)
             self.query_one("#body-kind", Select).value = request.body.kind
             self.query_one("#body-text", TextArea).load_text(request.body.text)
-            self.query_one("#body-form", KeyValueTable).set_rows(request.body.form)
+            self.query_one("#body-form", KeyValueTable).set_rows(request.body.form, request)
             self.query_one("#auth-kind", Select).value = request.auth.kind
             self.query_one("#auth-token", Input).value = request.auth.token
             self.query_one("#auth-username", Input).value = request.auth.username
             self.query_one("#auth-password", Input).value = request.auth.password
-            self.query_one("#captures", CaptureTable).set_captures(request.captures)
+            self.query_one("#captures", CaptureTable).set_captures(request.captures, request)
             self.query_one("#info-name", Input).value = request.name
             self.query_one("#info-description", Input).value = request.description
             self._show_meta(request)
             self._show_body_fields()
             self._show_auth_fields()
             self.refresh_preview()
-        finally:
-            self.call_after_refresh(self._done_loading)
-
-    def _done_loading(self) -> None:
-        self._loading = False
 
     @staticmethod
     def _display_url(request: Request) -> str:
@@ -331,17 +339,21 @@ class RequestEditor(Vertical):
         preview.update(shown)
 
     # -- edits -----------------------------------------------------------------------------
-    def _changed(self) -> None:
-        if self.request is None or self._loading:
+    def _changed(self, request: Request | None = None) -> None:
+        request = request or self.request
+        if request is None:
             return
-        self.request.dirty = True
-        self.refresh_preview()
-        self.post_message(self.Changed(self.request))
+        request.dirty = True
+        if request is self.request:
+            self.refresh_preview()
+        self.post_message(self.Changed(self, request))
 
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if self.request is None or self._loading or event.value is Select.BLANK:
-            return
+    @on(Select.Changed, "#method, #body-kind, #auth-kind")
+    def _select_edited(self, event: Select.Changed) -> None:
+        event.stop()
         request = self.request
+        if request is None or event.value is Select.BLANK or event.value != event.select.value:
+            return  # nothing open, or a stale event (the select shows another value by now)
         if event.select.id == "method":
             if request.method == str(event.value):
                 return
@@ -351,14 +363,29 @@ class RequestEditor(Vertical):
                 return
             request.body.kind = BodyKind(event.value)
             self._show_body_fields()
-        elif event.select.id == "auth-kind":
+        else:
             if request.auth.kind == event.value:
                 return
             request.auth.kind = AuthKind(event.value)
             self._show_auth_fields()
-        else:
-            return
+        self._changed()
+
+    @on(Input.Changed, "#url")
+    def _url_edited(self, event: Input.Changed) -> None:
         event.stop()
+        request = self.request
+        if request is None or event.value != event.input.value:
+            return  # a stale event: the input holds another value by now
+        if event.value == self._display_url(request):
+            return  # no real change
+        if event.value.lstrip().startswith("curl "):
+            self.post_message(self.CurlPasted(event.value))
+            return
+        base, parsed = split_url(event.value)
+        disabled = [p for p in request.params if not p.enabled]
+        request.url = base
+        request.params[:] = parsed + disabled
+        self.query_one("#params", KeyValueTable).set_rows(request.params, request)
         self._changed()
 
     _TEXT_FIELDS = {
@@ -369,69 +396,56 @@ class RequestEditor(Vertical):
         "info-description": ("request", "description"),
     }
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if self.request is None or self._loading:
-            return
+    @on(Input.Changed, "#auth-token, #auth-username, #auth-password")
+    @on(Input.Changed, "#info-name, #info-description")
+    def _field_edited(self, event: Input.Changed) -> None:
+        event.stop()
         request = self.request
-        field = event.input.id
-        if field == "url":
-            if event.value == self._display_url(request):
-                return  # our own update, or no real change
-            if event.value.lstrip().startswith("curl "):
-                event.stop()
-                self.post_message(self.CurlPasted(event.value))
-                return
-            base, parsed = split_url(event.value)
-            disabled = [p for p in request.params if not p.enabled]
-            request.url = base
-            request.params[:] = parsed + disabled
-            self.query_one("#params", KeyValueTable).set_rows(request.params)
-        elif field in self._TEXT_FIELDS:
-            owner, attribute = self._TEXT_FIELDS[field]
-            target = request.auth if owner == "auth" else request
-            if getattr(target, attribute) == event.value or (
-                attribute == "name" and not event.value.strip()
-            ):
-                return
-            setattr(target, attribute, event.value)
-        else:
+        if request is None or event.value != event.input.value:
             return
-        event.stop()
+        owner, attribute = self._TEXT_FIELDS[event.input.id or ""]
+        target = request.auth if owner == "auth" else request
+        if getattr(target, attribute) == event.value:
+            return
+        if attribute == "name" and not event.value.strip():
+            return  # a request always keeps a name
+        setattr(target, attribute, event.value)
         self._changed()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "url":
-            event.stop()
-            self.post_message(self.SendPressed())
-
-    def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        if self.request is None or self._loading:
-            return
-        if event.text_area.id == "body-text":
-            if self.request.body.text == event.text_area.text:
-                return
-            self.request.body.text = event.text_area.text
-            event.stop()
-            self._changed()
-
-    def on_key_value_table_changed(self, event: KeyValueTable.Changed) -> None:
+    @on(Input.Submitted, "#url")
+    def _url_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.request is None:
+        self.post_message(self.SendPressed())
+
+    @on(TextArea.Changed, "#body-text")
+    def _body_edited(self, event: TextArea.Changed) -> None:
+        event.stop()
+        request = self.request
+        if request is None or request.body.text == event.text_area.text:
             return
-        if event.table.id == "params":
-            self._loading = True
-            self.query_one("#url", Input).value = self._display_url(self.request)
-            self.call_after_refresh(self._done_loading)
-        self._loading = False
+        request.body.text = event.text_area.text
         self._changed()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "send-button":
-            event.stop()
-            self.post_message(self.SendPressed())
-        elif event.button.id == "auth-login":
-            event.stop()
-            self.post_message(self.LoginPressed())
+    @on(KeyValueTable.Changed)
+    def _rows_edited(self, event: KeyValueTable.Changed) -> None:
+        event.stop()
+        owner = event.owner if isinstance(event.owner, Request) else None
+        if owner is None:
+            return
+        if owner is self.request and event.table.id == "params":
+            with self.prevent(Input.Changed):
+                self.query_one("#url", Input).value = self._display_url(owner)
+        self._changed(owner)
+
+    @on(Button.Pressed, "#send-button")
+    def _send_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.SendPressed())
+
+    @on(Button.Pressed, "#auth-login")
+    def _login_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.post_message(self.LoginPressed())
 
     def show_json_error(self, line: int, column: int) -> None:
         """Put the cursor on a JSON error in the body."""
