@@ -1,5 +1,12 @@
 """Every user action: an id, a default key, a description. One table feeds the bindings, the
 command palette and the F1 help, and ``[keymap]`` in config.toml remaps keys by id.
+
+Keys are chosen to arrive everywhere carman runs: tmux with its default settings (``ctrl+b`` is
+its prefix), SSH with ``TERM=xterm-256color``, and the Linux console (no ``alt+digit``, which
+Textual reads as macOS Option characters, and no ``ctrl+arrow``, which the console cannot tell
+from a plain arrow). Pane and layout actions sit behind the ``ctrl+w`` prefix, as in vim and tmux:
+``ctrl+w t`` goes to the tree. A key is written as Textual names it; a two-step key is the
+prefix, a space, and the second key.
 """
 
 from __future__ import annotations
@@ -8,54 +15,67 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 
+PANES_PREFIX = "ctrl+w"
+# How keys that Textual names by word are shown to people.
+KEY_DISPLAY = {"plus": "+", "minus": "-", "escape": "esc", "slash": "/"}
+
 
 @dataclass(frozen=True)
 class ActionSpec:
-    id: str  # also the binding id used by the keymap
-    key: str
-    action: str  # Textual action string, run on the screen (or app for app.*)
+    id: str  # stable: the keymap, the palette and the help refer to actions by it
+    key: str  # "ctrl+j", "f2", "ctrl+w t" (prefix, then a key); "" = palette only
+    action: str  # Textual action; "app." runs it on the app, anything else on the screen
     description: str
     group: str
-    footer: bool = False
-    footer_label: str = ""
+    footer: str = ""  # the footer's label; empty = not in the footer
+    # A priority key works while a text input has focus (the input never sees it).
+    priority: bool = True
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("send", "ctrl+j", "send", "Send the request", "Request", True, "Send"),
-    ActionSpec("cancel", "escape", "cancel_send", "Cancel the request in flight", "Request"),
+    ActionSpec("send", "ctrl+j", "send", "Send the request", "Request", "Send"),
+    # Esc belongs to inputs and dialogs first; it cancels a send only when nothing else wants it.
     ActionSpec(
-        "save", "ctrl+s", "save", "Save the request to its collection", "Request", True, "Save"
+        "cancel", "escape", "cancel_send", "Cancel the request in flight", "Request", priority=False
     ),
-    ActionSpec("focus_url", "ctrl+l", "focus_url", "Edit the URL", "Request", True, "URL"),
-    ActionSpec("copy_curl", "ctrl+y", "copy_curl", "Copy the request as curl", "Request"),
+    ActionSpec("save", "ctrl+s", "save", "Save the request to its collection", "Request", "Save"),
+    ActionSpec("focus_url", "ctrl+l", "focus_url", "Edit the URL", "Request", "URL"),
+    # Not priority: in the body editor ctrl+y is redo.
     ActionSpec(
-        "login", "ctrl+o", "login", "Log in (OAuth2 / Smartcar Connect)", "Auth", True, "Login"
-    ),
-    ActionSpec("logout", "", "logout", "Log out of this environment", "Auth"),
-    ActionSpec("forget_tokens", "", "forget_tokens", "Forget all stored tokens", "Auth"),
-    ActionSpec(
-        "history", "ctrl+r", "history", "Open the request history", "Views", True, "History"
+        "copy_curl", "ctrl+y", "copy_curl", "Copy the request as curl", "Request", priority=False
     ),
     ActionSpec(
-        "variables", "ctrl+e", "variables", "Show and edit variables", "Views", True, "Vars"
+        "login", "ctrl+o", "app.login", "Log in (OAuth2 / Smartcar Connect)", "Auth", "Login"
     ),
-    ActionSpec("environment", "f2", "pick_environment", "Switch environment", "Views"),
-    ActionSpec("vehicle", "f3", "pick_vehicle", "Pick a vehicle (sets vehicle_id)", "Views"),
-    ActionSpec("units", "f4", "toggle_units", "Switch metric / imperial units", "Views"),
-    ActionSpec("theme", "", "pick_theme", "Change the theme", "Views"),
-    ActionSpec("focus_tree", "alt+1", "focus_pane('tree')", "Go to the collection tree", "Panes"),
+    ActionSpec("logout", "", "app.logout", "Log out of this environment", "Auth"),
+    ActionSpec("forget_tokens", "", "app.forget_tokens", "Forget all stored tokens", "Auth"),
+    ActionSpec("history", "ctrl+r", "app.history", "Open the request history", "Views", "History"),
+    ActionSpec("variables", "ctrl+e", "app.variables", "Show and edit variables", "Views", "Vars"),
+    ActionSpec("environment", "f2", "app.pick_environment", "Switch environment", "Views"),
+    ActionSpec("vehicle", "f3", "app.pick_vehicle", "Pick a vehicle (sets vehicle_id)", "Views"),
+    ActionSpec("units", "f4", "app.toggle_units", "Switch metric / imperial units", "Views"),
+    ActionSpec("theme", "", "app.pick_theme", "Change the theme", "Views"),
     ActionSpec(
-        "focus_editor", "alt+2", "focus_pane('editor')", "Go to the request editor", "Panes"
+        "focus_tree", "ctrl+w t", "focus_pane('tree')", "Go to the collection tree", "Panes"
     ),
-    ActionSpec("focus_response", "alt+3", "focus_pane('response')", "Go to the response", "Panes"),
-    ActionSpec("toggle_tree", "ctrl+b", "toggle_tree", "Hide or show the collection tree", "Panes"),
-    ActionSpec("maximize", "f11", "toggle_maximize", "Maximise the response (or restore)", "Panes"),
     ActionSpec(
-        "grow_editor", "ctrl+up", "resize_editor(2)", "Make the request editor taller", "Panes"
+        "focus_editor", "ctrl+w e", "focus_pane('editor')", "Go to the request editor", "Panes"
+    ),
+    ActionSpec(
+        "focus_response", "ctrl+w r", "focus_pane('response')", "Go to the response", "Panes"
+    ),
+    ActionSpec(
+        "toggle_tree", "ctrl+w b", "toggle_tree", "Hide or show the collection tree", "Panes"
+    ),
+    ActionSpec(
+        "maximize", "f11,ctrl+w z", "toggle_maximize", "Maximise the response (or restore)", "Panes"
+    ),
+    ActionSpec(
+        "grow_editor", "ctrl+w plus", "resize_editor(2)", "Make the request editor taller", "Panes"
     ),
     ActionSpec(
         "shrink_editor",
-        "ctrl+down",
+        "ctrl+w minus",
         "resize_editor(-2)",
         "Make the request editor shorter",
         "Panes",
@@ -68,35 +88,82 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Collections",
     ),
     ActionSpec(
-        "import_curl", "", "import_curl", "Import a curl command as a new request", "Collections"
+        "import_curl",
+        "",
+        "app.import_curl",
+        "Import a curl command as a new request",
+        "Collections",
     ),
-    ActionSpec("help", "f1", "help", "Show keys and actions", "App", True, "Help"),
+    ActionSpec("help", "f1", "app.show_help", "Show keys and actions", "App", "Help"),
     ActionSpec(
-        "palette",
-        "ctrl+p",
-        "app.command_palette",
-        "Open the command palette",
-        "App",
-        True,
-        "Commands",
+        "palette", "ctrl+p", "app.command_palette", "Open the command palette", "App", "Commands"
     ),
-    ActionSpec("quit", "ctrl+q", "app.quit", "Quit", "App", True, "Quit"),
+    ActionSpec("quit", "ctrl+q", "app.quit", "Quit", "App", "Quit"),
 )
 
 BY_ID = {spec.id: spec for spec in ACTIONS}
 
 
-def bindings() -> list[Binding]:
-    """Screen bindings for every action that has a key (palette-only ones have none)."""
-    return [
-        Binding(
-            spec.key,
-            spec.action,
-            spec.footer_label or spec.description,
-            show=spec.footer,
-            id=spec.id,
-            priority=spec.id in ("send", "save", "quit", "help", "palette"),
+def key_of(spec: ActionSpec, keymap: dict[str, str]) -> str:
+    """The keys the user has for ``spec``: their ``[keymap]`` entry, else the default."""
+    return keymap.get(spec.id, spec.key).strip()
+
+
+def alternatives(keys: str) -> list[str]:
+    """``"f11,ctrl+w z"`` -> ["f11", "ctrl+w z"]."""
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def split_key(key: str) -> tuple[str, str | None]:
+    """``"ctrl+w t"`` -> ("ctrl+w", "t"); ``"f2"`` -> ("f2", None)."""
+    first, _, second = key.partition(" ")
+    return first, (second.strip() or None)
+
+
+def show_key(keys: str) -> str:
+    """Keys as people read them: ``f11,ctrl+w plus`` -> ``f11 / ctrl+w +``."""
+    return " / ".join(
+        " ".join(KEY_DISPLAY.get(part, part) for part in key.split()) for key in alternatives(keys)
+    )
+
+
+def sequences(prefix: str, keymap: dict[str, str]) -> dict[str, ActionSpec]:
+    """The second keys after ``prefix`` and the actions they run."""
+    found: dict[str, ActionSpec] = {}
+    for spec in ACTIONS:
+        for key in alternatives(key_of(spec, keymap)):
+            first, second = split_key(key)
+            if first == prefix and second:
+                found[second] = spec
+    return found
+
+
+def bindings(keymap: dict[str, str]) -> list[Binding]:
+    """The main screen's bindings: every action with a one-step key, and one binding per prefix
+    (``ctrl+w``) that opens the prefix's key hint. Palette-only actions have none."""
+    found: list[Binding] = []
+    prefixes: list[str] = []
+    for spec in ACTIONS:
+        direct = []
+        for key in alternatives(key_of(spec, keymap)):
+            first, second = split_key(key)
+            if second is None:
+                direct.append(first)
+            elif first not in prefixes:
+                prefixes.append(first)
+        if not direct:
+            continue
+        found.append(
+            Binding(
+                ",".join(direct),
+                spec.action,
+                spec.footer or spec.description,
+                show=bool(spec.footer),
+                id=spec.id,
+                priority=spec.priority,
+            )
         )
-        for spec in ACTIONS
-        if spec.key and not spec.action.startswith("app.")
-    ]
+    for prefix in prefixes:
+        label = "Panes" if prefix == PANES_PREFIX else "More keys"
+        found.append(Binding(prefix, f"key_prefix('{prefix}')", label, show=True, priority=True))
+    return found

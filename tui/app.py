@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -44,10 +45,23 @@ class CarmanApp(App[None]):
     # -- lifecycle -------------------------------------------------------------------------
     def on_mount(self) -> None:
         self._install_themes()
-        self.set_keymap(self.workspace.config.keymap)
+        # The main screen applies [keymap] to the action table itself (two-step keys included);
+        # Textual's keymap covers the app's own bindings (quit).
+        self.set_keymap({k: v for k, v in self.workspace.config.keymap.items() if k == "quit"})
         self._attach_history()
-        self.push_screen(MainScreen())
+        self.push_screen(MainScreen(self.workspace.config.keymap))
         self.set_interval(30, self._refresh_header)
+
+    async def on_event(self, event: events.Event) -> None:
+        # The key after a prefix (ctrl+w) belongs to the prefix, whatever has focus: handled
+        # here, where keys arrive one at a time and in order.
+        if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            screen = self.screen
+            if isinstance(screen, MainScreen) and screen.pending_prefix is not None:
+                event.stop()
+                await screen.finish_key_sequence(event.key, event.character)
+                return
+        await super().on_event(event)
 
     def on_unmount(self) -> None:
         # A login still waiting must free its port whenever and however the app ends.
@@ -224,17 +238,7 @@ class CarmanApp(App[None]):
 
         open_theme_picker(self)
 
-    def action_copy_curl(self, collection: Collection | None, request: Request | None) -> None:
-        from tui.flows.curl import copy_as_curl
-
-        copy_as_curl(self, collection, request)
-
     def action_import_curl(self) -> None:
         from tui.flows.curl import import_curl
 
         import_curl(self)
-
-    def action_duplicate_collection(self, collection: Collection | None) -> None:
-        from tui.flows.collections import duplicate_collection
-
-        duplicate_collection(self, collection)

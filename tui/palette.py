@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.actions import ACTIONS
+from tui.actions import ACTIONS, key_of, show_key
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp
@@ -17,8 +17,10 @@ class ActionCommands(Provider):
     """Every action in the registry, with its key."""
 
     def _entries(self) -> list[tuple[str, str, str]]:
+        app: CarmanApp = self.app  # type: ignore[assignment]
+        keymap = app.workspace.config.keymap
         return [
-            (spec.description, spec.action, spec.key)
+            (spec.description, spec.action, show_key(key_of(spec, keymap)))
             for spec in ACTIONS
             if spec.id not in ("palette",)
         ]
@@ -40,11 +42,8 @@ class ActionCommands(Provider):
                 )
 
     async def _run(self, action: str) -> None:
-        app: CarmanApp = self.app  # type: ignore[assignment]
-        if action.startswith("app."):
-            await app.run_action(action[4:])
-        else:
-            await app.run_action(action, app.screen)
+        # "app." actions run on the app (Textual resolves the prefix), others on the screen.
+        await self.app.run_action(action, self.app.screen)
 
 
 class RequestCommands(Provider):

@@ -78,7 +78,7 @@ async def test_keys_are_handled_while_a_6mb_body_is_formatted(
         # The body as received is on screen at once, before any pretty-printing.
         assert viewer.body_view.lines[0].startswith('{"vehicles": [{"id": "00000000"')
         await wait_for(pilot, started.is_set, timeout=30)
-        await pilot.press("ctrl+b")  # handled while the formatter is still at work
+        await pilot.press("ctrl+w", "b")  # handled while the formatter is still at work
         assert not app.screen.query_one(CollectionTree).display
         assert not viewer._pretty_lines
         release.set()

@@ -309,17 +309,17 @@ async def test_keymap_palette_help_and_layout(xdg: Path, http_server: str) -> No
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+w", "b")
         assert not app.screen.query_one(CollectionTree).display
-        await pilot.press("ctrl+b", "f11")
+        await pilot.press("ctrl+w", "b", "f11")
         assert app.screen.has_class("-maximized")
         assert (
             not app.screen.query_one(RequestEditor).display
             or not app.screen.query_one(RequestEditor).region.height
         )
-        await pilot.press("f11", "alt+1")
+        await pilot.press("f11", "ctrl+w", "t")
         assert app.focused is app.screen.query_one(CollectionTree).tree
-        await pilot.press("alt+3")
+        await pilot.press("ctrl+w", "r")
         assert app.focused is viewer.body_view
         await pilot.press("ctrl+p")
         await pilot.pause()

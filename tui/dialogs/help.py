@@ -10,7 +10,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.actions import ACTIONS
+from tui.actions import ACTIONS, key_of, show_key
 
 PANE_KEYS = [
     (
@@ -47,7 +47,7 @@ class HelpScreen(ModalScreen[None]):
             if spec.group != group:
                 group = spec.group
                 table.add_row(Text(group, style="bold underline"), "", "")
-            key = self.keymap.get(spec.id, spec.key) or "palette"
+            key = show_key(key_of(spec, self.keymap)) or "palette"
             table.add_row(key, spec.description, spec.id)
         panes = Table(box=None, expand=True, show_header=False)
         panes.add_column("Pane", style="bold", no_wrap=True)

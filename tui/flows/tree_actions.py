@@ -110,7 +110,9 @@ class TreeActions:
     def do_duplicate(self, ref: NodeRef) -> None:
         if ref.request is None:
             if ref.folder is None:
-                self.screen.carman.action_duplicate_collection(ref.collection)
+                from tui.flows.collections import duplicate_collection
+
+                duplicate_collection(self.screen.carman, ref.collection)
             return
         clone = ops.duplicate_request(ref.collection, ref.request)
         self._after(clone)

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from tui.actions import bindings
+from tui.actions import ActionSpec, bindings
 from tui.core.collection_io import save_request
 from tui.core.errors import CarmanError
 from tui.core.exchange import Exchange
@@ -28,6 +30,7 @@ from tui.core.send import NeedsLogin
 from tui.dialogs.basic import Field, FormDialog
 from tui.flows.tree_actions import TreeActions
 from tui.widgets.collection_tree import CollectionTree, RequestTree
+from tui.widgets.key_hint import KeyHint
 from tui.widgets.request_editor import RequestEditor
 from tui.widgets.response_viewer import ResponseViewer
 from tui.widgets.status_header import StatusHeader
@@ -44,13 +47,16 @@ class MainScreen(Screen[None]):
     MainScreen.-maximized CollectionTree, MainScreen.-maximized RequestEditor { display: none; }
     MainScreen.-maximized ResponseViewer { height: 1fr; }
     """
-    BINDINGS = bindings()
-
-    def __init__(self) -> None:
+    def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
+        # Bindings come from the action table with the user's [keymap] applied.
+        self._bindings = BindingsMap.merge([self._bindings, BindingsMap(bindings(keymap or {}))])
         self.collection: Collection | None = None
         self.request: Request | None = None
         self._editor_height = 45
+        self._focus_before_maximize: Widget | None = None
+        self.pending_prefix: str | None = None  # a prefix key waiting for its second key
+        self._sequence_choices: dict[str, ActionSpec] = {}
 
     @property
     def carman(self) -> CarmanApp:
@@ -63,6 +69,7 @@ class MainScreen(Screen[None]):
             with Vertical(id="right"):
                 yield RequestEditor(self.carman.workspace.variables, id="editor")
                 yield ResponseViewer(id="response")
+        yield KeyHint()
         yield Footer()
 
     # -- startup ---------------------------------------------------------------------------
@@ -77,7 +84,7 @@ class MainScreen(Screen[None]):
             self._open(first.data.collection, first.data.request)
             # The tree knows line numbers only after its first layout.
             self.call_after_refresh(tree.select_request, first.data.request)
-        tree.tree.focus()
+        self.set_focus(tree.tree)
         for issue in workspace.issues:
             self.notify(str(issue), title="Could not load", severity="error", timeout=15)
         self.call_after_refresh(self._warm_up)
@@ -146,7 +153,7 @@ class MainScreen(Screen[None]):
         self.action_send()
 
     def on_request_editor_login_pressed(self, _: RequestEditor.LoginPressed) -> None:
-        self.action_login()
+        self.carman.action_login()
 
     # -- sending ---------------------------------------------------------------------------
     def action_send(self) -> None:
@@ -252,19 +259,22 @@ class MainScreen(Screen[None]):
         self.notify(f"Saved {path.name}", timeout=2)
 
     # -- panes -----------------------------------------------------------------------------
+    # Focus moves at once (Screen.set_focus), not after a refresh as Widget.focus() does: the
+    # next key of a burst must already reach the newly focused widget.
     def action_focus_url(self) -> None:
-        self.query_one(RequestEditor).focus_url()
+        self.remove_class("-maximized")
+        self.set_focus(self.query_one(RequestEditor).url_input)
 
     def action_focus_pane(self, pane: str) -> None:
         if pane == "tree":
             self.remove_class("-maximized")
-            self.query_one(CollectionTree).display = True
-            self.query_one(CollectionTree).tree.focus()
+            tree = self.query_one(CollectionTree)
+            tree.display = True
+            self.set_focus(tree.tree)
         elif pane == "editor":
-            self.remove_class("-maximized")
-            self.query_one(RequestEditor).focus_url()
+            self.action_focus_url()
         else:
-            self.query_one(ResponseViewer).body_view.focus()
+            self.set_focus(self.query_one(ResponseViewer).body_view)
 
     def action_toggle_tree(self) -> None:
         # Toggling the widget itself restyles one subtree, not the whole screen.
@@ -272,9 +282,15 @@ class MainScreen(Screen[None]):
         tree.display = not tree.display
 
     def action_toggle_maximize(self) -> None:
-        self.toggle_class("-maximized")
-        if self.has_class("-maximized"):
-            self.query_one(ResponseViewer).body_view.focus()
+        if not self.has_class("-maximized"):
+            self._focus_before_maximize = self.focused
+            self.add_class("-maximized")
+            self.set_focus(self.query_one(ResponseViewer).body_view)
+            return
+        self.remove_class("-maximized")
+        previous, self._focus_before_maximize = self._focus_before_maximize, None
+        if previous is not None and previous.is_attached:
+            self.set_focus(previous)
 
     def action_resize_editor(self, step: int) -> None:
         self._editor_height = max(15, min(80, self._editor_height + step * 2))
@@ -302,45 +318,37 @@ class MainScreen(Screen[None]):
             FormDialog("Save the body to a file", [Field("path", "File", f"{name}.json")]), chosen
         )
 
-    # -- actions handled by the app (palette and keys reach them from here) ----------------
-    def action_login(self) -> None:
-        self.carman.action_login()
-
-    def action_logout(self) -> None:
-        self.carman.action_logout()
-
-    def action_forget_tokens(self) -> None:
-        self.carman.action_forget_tokens()
-
-    def action_history(self) -> None:
-        self.carman.action_history()
-
-    def action_variables(self) -> None:
-        self.carman.action_variables()
-
-    def action_pick_environment(self) -> None:
-        self.carman.action_pick_environment()
-
-    def action_pick_vehicle(self) -> None:
-        self.carman.action_pick_vehicle()
-
-    def action_toggle_units(self) -> None:
-        self.carman.action_toggle_units()
-
-    def action_pick_theme(self) -> None:
-        self.carman.action_pick_theme()
-
-    def action_help(self) -> None:
-        self.carman.action_show_help()
-
+    # -- actions that need the open request -----------------------------------------------
     def action_copy_curl(self) -> None:
-        self.carman.action_copy_curl(self.collection, self.request)
+        from tui.flows.curl import copy_as_curl
+
+        copy_as_curl(self.carman, self.collection, self.request)
 
     def action_duplicate_collection(self) -> None:
-        self.carman.action_duplicate_collection(self.collection)
+        from tui.flows.collections import duplicate_collection
 
-    def action_import_curl(self) -> None:
-        self.carman.action_import_curl()
+        duplicate_collection(self.carman, self.collection)
+
+    # -- two-step keys (ctrl+w t) ----------------------------------------------------------
+    # The app hands the key after a prefix straight to ``finish_key_sequence`` (see
+    # ``CarmanApp.on_event``), in order, before any later key: a burst can never split them.
+    def action_key_prefix(self, prefix: str) -> None:
+        from tui.actions import sequences
+
+        self.pending_prefix = prefix
+        self._sequence_choices = sequences(prefix, self.carman.workspace.config.keymap)
+        self.query_one(KeyHint).show_choices(prefix, self._sequence_choices)
+
+    async def finish_key_sequence(self, key: str, character: str | None) -> None:
+        self.pending_prefix = None
+        self.query_one(KeyHint).hide()
+        spec = self._sequence_choices.get(key)
+        if spec is None and character:
+            spec = self._sequence_choices.get(character)
+        if spec is not None:
+            await self.run_action(spec.action)
+        elif key != "escape":
+            self.app.bell()
 
     def reload_tree(self, select: Request | None = None) -> None:
         tree = self.query_one(CollectionTree)

@@ -454,5 +454,6 @@ class RequestEditor(Vertical):
         area.cursor_location = (max(0, line - 1), max(0, column - 1))
         area.focus()
 
-    def focus_url(self) -> None:
-        self.query_one("#url", Input).focus()
+    @property
+    def url_input(self) -> Input:
+        return self.query_one("#url", Input)
