@@ -22,8 +22,8 @@ from textual.widgets import OptionList
 
 import tui.core.send as send_module
 from tui.app import CarmanApp
-from tui.cli.common import point_at_sandbox
 from tui.core.oauth.manager import TokenManager
+from tui.core.session import open_session, point_at_sandbox
 from tui.core.workspace import Workspace
 from tui.dialogs.login import LoginScreen
 from tui.dialogs.vehicle_picker import VehiclePicker
@@ -87,7 +87,10 @@ def stage(root: Path, theme: str | None = None) -> Iterator[Stage]:
             workspace.set_token_source(TokenManager(workspace, clock=lambda: EPOCH))
             if theme:
                 workspace.config.theme = theme
-            yield Stage(CarmanApp(workspace, sandbox=sandbox), sandbox)
+            yield Stage(
+                CarmanApp(open_session(workspace=workspace, sandbox_provider=lambda: sandbox)),
+                sandbox,
+            )
     finally:
         send_module.time = original_time  # type: ignore[assignment]
 

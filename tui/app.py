@@ -14,7 +14,11 @@ from textual.app import App
 from textual.binding import Binding
 
 from tui.core.exchange import Exchange
+from tui.core.history import HistoryRecorder
 from tui.core.model import Collection, Request
+from tui.core.oauth.flow import LoginFlow
+from tui.core.oauth.manager import TokenManager
+from tui.core.session import SandboxHandle, Session
 from tui.core.workspace import Workspace
 from tui.dialogs.basic import ChoiceDialog
 from tui.dialogs.help import HelpScreen
@@ -32,15 +36,22 @@ class CarmanApp(App[None]):
     Screen { background: $background; }
     """
 
-    def __init__(self, workspace: Workspace, *, sandbox: Any = None, **kwargs: Any) -> None:
+    def __init__(self, session: Session, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.workspace = workspace
-        self.sandbox = sandbox
+        self.session = session
+        self.workspace: Workspace = session.workspace
+        self.tokens: TokenManager = session.tokens
         self.vehicle_labels: dict[str, str] = {}
         self.vehicle_label_attempts: set[str] = set()
-        self.history: Any = None  # the history recorder, when available
-        self.tokens: Any = workspace.pipeline.token_source
-        self.active_logins: set[Any] = set()  # login flows whose listener is up
+        self.active_logins: set[LoginFlow] = set()  # login flows whose listener is up
+
+    @property
+    def sandbox(self) -> SandboxHandle | None:
+        return self.session.sandbox
+
+    @property
+    def history(self) -> HistoryRecorder | None:
+        return self.session.history
 
     # -- lifecycle -------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -76,17 +87,13 @@ class CarmanApp(App[None]):
         install_themes(self)
 
     def _attach_history(self) -> None:
-        from tui.core.history import HistoryRecorder
-
         def failed(exc: Exception) -> None:  # runs on the writer thread
             self.call_from_thread(self.notify, f"History: {exc}", severity="error", timeout=10)
 
         try:
-            self.history = HistoryRecorder(limits=self.workspace.config.history, on_error=failed)
+            self.session.open_history(on_error=failed)
         except Exception as exc:  # a broken history must never stop the app
             self.notify(f"History is off: {exc}", severity="error", timeout=10)
-            return
-        self.workspace.on_exchange(self.history.listener(self.workspace.secret_values))
 
     def flush_history(self) -> None:
         """Wait (briefly) until recorded exchanges are written, before the history is read."""
@@ -129,18 +136,13 @@ class CarmanApp(App[None]):
         )
 
     async def _close_and_exit(self) -> None:
-        if self.history is not None:
-            self.history.close()
-        await self.workspace.aclose()
+        await self.session.aclose()
         self.exit()
 
     # -- shared helpers for screens --------------------------------------------------------
     def token_summary(self) -> tuple[str, str]:
-        state_of = getattr(self.tokens, "state", None)
-        if state_of is None:
-            return ("no login", "dim")
         try:
-            state = state_of()
+            state = self.tokens.state()
         except Exception:  # the header must never break the screen
             return ("unknown", "dim")
         styles = {
@@ -169,14 +171,10 @@ class CarmanApp(App[None]):
 
     def switch_environment(self, name: str) -> None:
         try:
-            self.workspace.select_environment(name)
-        except Exception as exc:
+            self.session.select_environment(name)
+        except Exception as exc:  # unknown name, a sandbox that cannot start: say so, stay
             self.notify(str(exc), severity="error")
             return
-        if name == "sandbox" and self.sandbox is not None:
-            from tui.cli.common import attach_sandbox
-
-            attach_sandbox(self.workspace)
         self.notify(f"Environment: {name}")
         self._refresh_header()
 

@@ -15,10 +15,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tui.cli.common import point_at_sandbox
 from tui.core.model import Collection, Request
 from tui.core.oauth.manager import TokenManager
 from tui.core.oauth.token_store import StoredToken
+from tui.core.session import point_at_sandbox
 from tui.core.smartcar import endpoints
 from tui.core.smartcar.explainer import explain
 from tui.core.workspace import Workspace

@@ -10,8 +10,8 @@ import httpx
 
 from tests.net import free_port
 from tui.cli import main
-from tui.cli.common import attach_tokens
 from tui.core import paths
+from tui.core.session import open_session
 from tui.core.workspace import Workspace
 from tui.sandbox import start_sandbox
 
@@ -79,7 +79,7 @@ async def test_imported_collection_logs_in_and_sends(xdg: Path, tmp_path: Path) 
         assert main(["import", "postman", str(source)]) == 0
 
         workspace = Workspace().load(None)
-        attach_tokens(workspace)
+        open_session(workspace=workspace)
         collection = next(c for c in workspace.collections if c.name == "Imported Smartcar")
         vehicles = collection.find(["Vehicles"])
         odometer = collection.find(["Odometer"])

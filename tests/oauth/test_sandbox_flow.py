@@ -213,7 +213,7 @@ def free_port() -> int:
 def test_cli_login_with_approve_as(
     xdg: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # A sandbox announced on carman's own sandbox directory: ``open_workspace`` finds it.
+    # A sandbox announced on carman's own sandbox directory: ``open_cli_session`` finds it.
     with start_sandbox(state_dir=paths.sandbox_dir(), seed=5, announce=True) as sandbox:
         redirect = f"http://localhost:{free_port()}/exchange"
         sandbox.register_redirect_uri(redirect)

@@ -3,7 +3,7 @@ in a loop, against the sandbox announced in the shared data directory.
 
     python carman_worker.py TAG COUNT
 
-It opens the workspace exactly as the CLI does (``open_workspace``: the running sandbox, the
+It opens the workspace exactly as the CLI does (``open_cli_session``: the running sandbox, the
 token store, the secrets file), records history through a ``HistoryRecorder``, and sends the
 odometer COUNT times as the request "worker TAG". Its token manager treats every token as due,
 so each send refreshes first: two workers then rotate the same refresh token side by side,
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tui.cli.common import open_workspace
+from tui.cli.common import open_cli_session
 from tui.core.history import HistoryRecorder
 from tui.core.model import Auth, AuthKind, Request
 from tui.core.oauth.manager import TokenManager
@@ -28,7 +28,7 @@ ODOMETER = "{{api_url}}/v2.0/vehicles/{{vehicle_id}}/odometer"
 
 
 async def main(tag: str, count: int) -> int:
-    workspace = open_workspace("sandbox")
+    workspace = open_cli_session("sandbox").workspace
     # Every token looks due: each send refreshes (a margin longer than a token's life).
     manager = TokenManager(workspace, refresh_margin=10**9)
     workspace.set_token_source(manager)

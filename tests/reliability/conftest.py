@@ -17,10 +17,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tui.cli.common import attach_tokens, point_at_sandbox
 from tui.core.model import Collection, Request
 from tui.core.oauth.flow import LoginResult
 from tui.core.oauth.manager import TokenManager
+from tui.core.session import open_session, point_at_sandbox
 from tui.core.workspace import Workspace
 from tui.sandbox import Sandbox, start_sandbox
 
@@ -39,7 +39,7 @@ def sandbox_workspace(sandbox: Sandbox) -> Workspace:
     """What ``carman --sandbox`` builds: the sandbox environment aimed at ``sandbox``."""
     workspace = Workspace().load("sandbox")
     point_at_sandbox(workspace, sandbox)
-    attach_tokens(workspace)
+    open_session(workspace=workspace)
     return workspace
 
 

@@ -25,11 +25,11 @@ import pytest
 import tui.sandbox.tokens as sandbox_tokens
 from tests.oauth.oauth_fakes import Clock
 from tests.reliability.conftest import LOGIN_EMAIL, builtin_request, sandbox_login, smartcar
-from tui.cli.common import point_at_sandbox
 from tui.core import paths
 from tui.core.history import HistoryStore
 from tui.core.oauth.manager import TokenManager, TokenStatus
 from tui.core.oauth.token_store import TokenStore
+from tui.core.session import point_at_sandbox
 from tui.core.workspace import Workspace
 from tui.sandbox import Sandbox, start_sandbox
 

@@ -33,6 +33,7 @@ from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.history import HistoryStore, HistorySummary
 from tui.core.model import Request
+from tui.core.session import open_session
 from tui.dialogs.help import HelpScreen
 from tui.screens.main import MainScreen
 from tui.widgets.collection_tree import CollectionTree
@@ -176,7 +177,7 @@ async def test_socket_faults_in_the_ui(xdg: Path, http_server: str, fault_server
             url = f"{servers[case.mode].url}/odometer"
         targets.append(Request(name=f"Faulty {case.mode}", url=url))
     workspace = make_workspace(http_server, extra=targets)
-    app = CarmanApp(workspace)
+    app = CarmanApp(open_session(workspace=workspace))
     async with app.run_test(size=SIZE) as pilot:
         for case in SOCKET_CASES:
             name = f"Faulty {case.mode}"
@@ -309,7 +310,7 @@ async def test_sandbox_faults_in_the_ui(
     odometer = builtin_request(workspace, "Vehicle", "Odometer")
     gated = _GatedTime()
     monkeypatch.setattr(sandbox_server, "time", gated)
-    app = CarmanApp(workspace, sandbox=sandbox)
+    app = CarmanApp(open_session(workspace=workspace, sandbox_provider=lambda: sandbox))
     async with app.run_test(size=SIZE) as pilot:
         await select(pilot, app, odometer)
         for case in SANDBOX_CASES:

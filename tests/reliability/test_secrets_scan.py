@@ -32,6 +32,7 @@ from tui.core import paths
 from tui.core.history import HistoryStore
 from tui.core.oauth.manager import TokenStatus
 from tui.core.secrets import SecretsStore
+from tui.core.session import open_session
 from tui.dialogs.login import LoginScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.main import MainScreen
@@ -82,7 +83,7 @@ async def test_a_whole_session_keeps_secrets_in_their_own_files(
         for number, value in enumerate(v for v in values if v):
             needles[f"{label} #{number}"] = value
 
-    app = CarmanApp(workspace, sandbox=sandbox)
+    app = CarmanApp(open_session(workspace=workspace, sandbox_provider=lambda: sandbox))
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.main_screen
         assert main is not None
@@ -192,7 +193,7 @@ async def test_a_screenshot_of_a_token_answer_holds_no_token(
     connect = builtin_request(workspace, "Auth", "Connect URL")
     location = sandbox.approve(workspace.prepare(smartcar(workspace), connect).url, "a@b.c")
     workspace.set_session({"code": parse_qs(urlsplit(location).query)["code"][0]})
-    app = CarmanApp(workspace, sandbox=sandbox)
+    app = CarmanApp(open_session(workspace=workspace, sandbox_provider=lambda: sandbox))
     async with app.run_test(size=(120, 40)) as pilot:
         main = app.main_screen
         assert main is not None

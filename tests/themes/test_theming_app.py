@@ -13,6 +13,7 @@ from textual.widgets import OptionList
 from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core import paths
+from tui.core.session import open_session
 from tui.core.theme_files import DEFAULT_THEME, NO_COLOR_THEME
 from tui.core.tomlfile import read_toml
 from tui.dialogs.theme_picker import ThemePicker
@@ -63,7 +64,7 @@ def _write_config(text: str) -> None:
 async def test_every_shipped_theme_applies_and_colours_the_tree(
     xdg: Path, http_server: str
 ) -> None:
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == DEFAULT_THEME
@@ -83,7 +84,7 @@ async def test_every_shipped_theme_applies_and_colours_the_tree(
 
 async def test_the_theme_in_config_toml_is_applied_at_start(xdg: Path, http_server: str) -> None:
     _write_config('theme = "carman-synthwave"\n')
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == "carman-synthwave"
@@ -94,7 +95,7 @@ async def test_an_unknown_theme_falls_back_to_the_default_with_a_note(
     xdg: Path, http_server: str
 ) -> None:
     _write_config('theme = "no-such-theme"\n')
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == DEFAULT_THEME
@@ -110,7 +111,7 @@ async def test_malformed_user_themes_are_reported_and_the_default_stays(
     user_theme("good", '[colours]\nprimary = "#123456"\n[methods]\nGET = "#010203"\n')
     # Even asking for a broken theme by name leaves carman on its default.
     _write_config('theme = "bad-colour"\n')
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == DEFAULT_THEME
@@ -128,7 +129,7 @@ async def test_the_picker_previews_live_saves_on_enter_and_restores_on_escape(
     xdg: Path, http_server: str
 ) -> None:
     _write_config('timeout = 12.0\n\n[keymap]\nsend = "ctrl+j"\n')
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         names = list(catalogue_of(app).themes)  # type: ignore[union-attr]
@@ -177,7 +178,7 @@ async def test_no_color_selects_the_monochrome_safe_theme(
 ) -> None:
     _write_config('theme = "carman-light"\n')
     monkeypatch.setenv("NO_COLOR", "1")
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert app.theme == NO_COLOR_THEME
@@ -190,7 +191,7 @@ async def test_no_color_selects_the_monochrome_safe_theme(
 async def test_a_theme_change_recolours_the_status_line_and_the_body(
     xdg: Path, http_server: str
 ) -> None:
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("down", "ctrl+j")  # Echo: a 200 with a JSON body

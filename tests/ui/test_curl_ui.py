@@ -11,12 +11,13 @@ from textual.widgets import Input
 from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.importers.curl import import_curl
+from tui.core.session import open_session
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer
 
 
 async def test_paste_curl_into_the_url_bar_then_copy_as_curl(xdg: Path, http_server: str) -> None:
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=(100, 30)) as pilot:
         tree = app.screen.query_one(CollectionTree)
         echo = next(r for _, r in app.workspace.collections[0].walk() if r.name == "Echo")

@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Input
 from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.collection_io import load_collection
+from tui.core.session import open_session
 from tui.dialogs.basic import ChoiceDialog, ConfirmDialog, FormDialog
 from tui.screens.history import HistoryEntryScreen, HistoryScreen
 from tui.widgets.collection_tree import CollectionTree
@@ -27,7 +28,7 @@ async def _send(pilot, app: CarmanApp, name: str) -> None:  # type: ignore[no-un
 
 
 async def test_history_screen(xdg: Path, http_server: str) -> None:
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=(100, 30)) as pilot:
         await _send(pilot, app, "Echo")
         await _send(pilot, app, "Teapot")

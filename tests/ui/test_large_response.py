@@ -15,6 +15,7 @@ from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.formatting import format_body
 from tui.core.model import Request
+from tui.core.session import open_session
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer
 
@@ -66,7 +67,11 @@ async def test_keys_are_handled_while_a_6mb_body_is_formatted(
         return result
 
     monkeypatch.setattr(response_viewer, "format_body", held_format)
-    app = CarmanApp(make_workspace(big_server, extra=[Request(name="Huge", url="{{base}}/")]))
+    app = CarmanApp(
+        open_session(
+            workspace=make_workspace(big_server, extra=[Request(name="Huge", url="{{base}}/")])
+        )
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         tree = app.screen.query_one(CollectionTree)
         request = next(r for _, r in app.workspace.collections[0].walk() if r.name == "Huge")

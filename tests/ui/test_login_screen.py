@@ -12,7 +12,7 @@ from textual.widgets import Input
 from tests.net import free_port
 from tests.ui.helpers import wait_for
 from tui.app import CarmanApp
-from tui.cli.common import attach_tokens, point_at_sandbox
+from tui.core.session import open_session, point_at_sandbox
 from tui.core.workspace import Workspace
 from tui.dialogs.login import LoginScreen
 from tui.sandbox import start_sandbox
@@ -26,8 +26,11 @@ def sandbox_app(xdg: Path):  # type: ignore[no-untyped-def]
         workspace = Workspace().load("sandbox")
         point_at_sandbox(workspace, sandbox)
         workspace.set_session({"redirect_uri": redirect})
-        attach_tokens(workspace)
-        yield CarmanApp(workspace, sandbox=sandbox), sandbox
+        open_session(workspace=workspace)
+        yield (
+            CarmanApp(open_session(workspace=workspace, sandbox_provider=lambda: sandbox)),
+            sandbox,
+        )
 
 
 async def test_login_through_the_sandbox_approve_action(sandbox_app) -> None:  # type: ignore[no-untyped-def]

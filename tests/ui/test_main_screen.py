@@ -11,6 +11,7 @@ from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.collection_io import load_collection
 from tui.core.model import Body, BodyKind, KeyValue, Request
+from tui.core.session import open_session
 from tui.dialogs.basic import ConfirmDialog, FormDialog
 from tui.dialogs.help import HelpScreen
 from tui.widgets.collection_tree import CollectionTree
@@ -20,7 +21,7 @@ from tui.widgets.response_viewer import ResponseViewer
 
 
 def _app(http_server: str, extra: list[Request] | None = None) -> CarmanApp:
-    return CarmanApp(make_workspace(http_server, extra=extra))
+    return CarmanApp(open_session(workspace=make_workspace(http_server, extra=extra)))
 
 
 async def _select(pilot, app: CarmanApp, name: str) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,7 @@ from textual.widgets import OptionList
 from tests.net import free_port
 from tests.ui.helpers import wait_for
 from tui.app import CarmanApp
-from tui.cli.common import attach_tokens, point_at_sandbox
+from tui.core.session import open_session, point_at_sandbox
 from tui.core.workspace import Workspace
 from tui.dialogs.login import LoginScreen
 from tui.dialogs.vehicle_picker import VehiclePicker
@@ -34,8 +34,8 @@ def _app(sandbox, drop_scope: str | None = None) -> CarmanApp:  # type: ignore[n
     workspace.set_session({"redirect_uri": redirect})
     if drop_scope and workspace.environment and workspace.environment.oauth2:
         workspace.environment.oauth2.scope.remove(drop_scope)
-    attach_tokens(workspace)
-    return CarmanApp(workspace, sandbox=sandbox)
+    open_session(workspace=workspace)
+    return CarmanApp(open_session(workspace=workspace, sandbox_provider=lambda: sandbox))
 
 
 async def _login(pilot, app: CarmanApp, email: str) -> None:  # type: ignore[no-untyped-def]

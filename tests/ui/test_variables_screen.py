@@ -10,6 +10,7 @@ from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core.environments import SessionStore, load_environments
 from tui.core.secrets import SecretsStore
+from tui.core.session import open_session
 from tui.dialogs.basic import ConfirmDialog, FormDialog
 from tui.screens.variables import VariablesScreen
 
@@ -25,7 +26,7 @@ def _cells(screen: VariablesScreen) -> list[tuple[str, str, str]]:
 async def test_variables_by_layer_edit_and_reveal(xdg: Path, http_server: str) -> None:
     workspace = make_workspace(http_server)
     workspace.set_session({"api_key": "k-secret-0001", "who": "session"})
-    app = CarmanApp(workspace)
+    app = CarmanApp(open_session(workspace=workspace))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+e")

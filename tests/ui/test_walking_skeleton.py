@@ -8,12 +8,13 @@ from textual.widgets import Input
 
 from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
+from tui.core.session import open_session
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer
 
 
 async def test_select_send_and_see_the_response(xdg: Path, http_server: str) -> None:
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         tree = app.screen.query_one(CollectionTree)
@@ -40,7 +41,7 @@ async def test_select_send_and_see_the_response(xdg: Path, http_server: str) -> 
 
 
 async def test_unresolved_variable_refuses_the_send(xdg: Path, http_server: str) -> None:
-    app = CarmanApp(make_workspace(http_server))
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+l")
@@ -59,7 +60,7 @@ async def test_malformed_request_file_is_reported_not_fatal(xdg: Path, http_serv
     broken.write_text('name = "Echo"\nurl = [oops\n')
     from tui.core.workspace import Workspace
 
-    app = CarmanApp(Workspace().load("local"))
+    app = CarmanApp(open_session(workspace=Workspace().load("local")))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         messages = [n.message for n in app._notifications]

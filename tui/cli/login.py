@@ -15,13 +15,14 @@ import sys
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_env_argument, fail, open_workspace
+from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_env_argument, fail, open_cli_session
 from tui.core.errors import CarmanError
 
 if TYPE_CHECKING:
     from tui.core.model import OAuth2Settings
     from tui.core.oauth.flow import LoginFlow, LoginResult
     from tui.core.oauth.manager import TokenManager
+    from tui.core.session import Session
     from tui.core.workspace import Workspace
 
 EXIT_LOGIN_FAILED = 1
@@ -54,21 +55,13 @@ def run(args: argparse.Namespace) -> int:
     if args.timeout <= 0:
         return fail("--timeout must be a positive number of seconds")
     try:
-        workspace = open_workspace(args.env)
+        session = open_cli_session(args.env)
     except CarmanError as exc:
         return fail(str(exc))
     try:
-        return _login(workspace, args)
+        return _login(session, args)
     finally:
-        asyncio.run(workspace.aclose())
-
-
-def token_manager(workspace: Workspace) -> TokenManager:
-    """The workspace's TokenManager (``open_workspace`` attaches one), or a new one."""
-    from tui.core.oauth.manager import TokenManager
-
-    source = workspace.pipeline.token_source
-    return source if isinstance(source, TokenManager) else TokenManager(workspace)
+        asyncio.run(session.aclose())
 
 
 def _on_ssh() -> bool:
@@ -102,12 +95,12 @@ def _event(message: str) -> None:
     print(f"carman: {message}", file=sys.stderr, flush=True)
 
 
-def _login(workspace: Workspace, args: argparse.Namespace) -> int:
+def _login(session: Session, args: argparse.Namespace) -> int:
     from tui.core.oauth.callback import InvalidCallback
     from tui.core.oauth.flow import LoginError
     from tui.core.oauth.listener import ListenerError
 
-    manager = token_manager(workspace)
+    workspace, manager = session.workspace, session.tokens
     try:
         settings = manager.require_settings()
         _ensure_secret(workspace, manager, settings)

@@ -59,23 +59,18 @@ def _print_exchange(exchange: Exchange, include: bool) -> None:
 
 
 async def _send(args: argparse.Namespace) -> int:
-    from tui.cli.common import open_workspace
-    from tui.core.history import HistoryRecorder
+    from tui.cli.common import open_cli_session
 
-    workspace = open_workspace(args.env)
-    recorder = HistoryRecorder(
-        limits=workspace.config.history,
-        on_error=lambda exc: print(f"carman: history: {exc}", file=sys.stderr),
-    )
-    workspace.on_exchange(recorder.listener(workspace.secret_values))
+    session = open_cli_session(args.env)
+    workspace = session.workspace
+    session.open_history(on_error=lambda exc: print(f"carman: history: {exc}", file=sys.stderr))
     try:
         collection, request = workspace.find_request(args.path)
         for name, value in _parse_vars(args.var).items():
             workspace.variables.set(name, value, layer="session")
         exchange, capture = await workspace.send(collection, request)
     finally:
-        await workspace.aclose()
-        recorder.close()
+        await session.aclose()
     if exchange.error is not None:
         return fail(exchange.error.message)
     for problem in capture.problems:

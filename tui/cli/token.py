@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from tui.cli.common import EXIT_OK, add_env_argument, fail, open_workspace
+from tui.cli.common import EXIT_OK, add_env_argument, fail, open_cli_session
 from tui.core.errors import CarmanError
 
 EXIT_NOT_LOGGED_IN = 1
@@ -37,13 +37,12 @@ def _print_rows(rows: list[tuple[str, str]]) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.cli.login import token_manager
     from tui.core.oauth.manager import TokenStatus
     from tui.core.oauth.token_store import format_duration
 
     try:
-        workspace = open_workspace(args.env)
-        manager = token_manager(workspace)
+        session = open_cli_session(args.env)
+        workspace, manager = session.workspace, session.tokens
         settings = manager.require_settings()
     except CarmanError as exc:
         return fail(str(exc))

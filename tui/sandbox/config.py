@@ -8,6 +8,9 @@ from __future__ import annotations
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8700  # the CLI's default; the Python API picks an ephemeral port
+# carman's in-process sandbox: 8700 or one of the next ports, the same one every run.
+PORT_SEARCH = 20
+PORT_FILE = "in-process-port"
 
 # The registered test application. Overridable with --client-id/--client-secret.
 DEFAULT_CLIENT_ID = "5a4db0c5-0000-4000-8000-ca7a11c11e47"

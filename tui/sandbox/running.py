@@ -179,12 +179,38 @@ class RunningSandbox:
         return f"<RunningSandbox {self.base_url} pid={self.pid}>"
 
 
+def _preferred_ports(directory: Path) -> list[int]:
+    """The port this directory's in-process sandbox had last time, then 8700 and the next ones:
+    anything stored with a sandbox URL keeps working from one run to the next."""
+    ports: list[int] = []
+    with contextlib.suppress(OSError, ValueError):
+        ports.append(int((directory / config.PORT_FILE).read_text(encoding="utf-8").strip()))
+    span = range(config.DEFAULT_PORT, config.DEFAULT_PORT + config.PORT_SEARCH)
+    return list(dict.fromkeys([*ports, *span]))
+
+
+def _start_on_a_stable_port(seed: int | None, directory: Path) -> Sandbox:
+    for port in _preferred_ports(directory):
+        try:
+            sandbox = start_sandbox(seed=seed, state_dir=directory, port=port)
+        except OSError:
+            continue  # taken (often by a standalone sandbox or another carman): the next one
+        break
+    else:
+        sandbox = start_sandbox(seed=seed, state_dir=directory)  # every one taken: any port
+    with contextlib.suppress(OSError):
+        (directory / config.PORT_FILE).write_text(f"{sandbox.port}\n", encoding="utf-8")
+    return sandbox
+
+
 def ensure_sandbox(
     seed: int | None = None, *, state_dir: Path | str | None = None
 ) -> Sandbox | RunningSandbox:
-    """The standalone sandbox running on this data directory, or a new in-process one."""
+    """The standalone sandbox running on this data directory, or a new in-process one on the
+    port it had last time (8700 or the next free one the first time)."""
     directory = Path(state_dir) if state_dir is not None else sandbox_dir()
     info = find_running(directory)
     if info is not None:
         return RunningSandbox(info)
-    return start_sandbox(seed=seed, state_dir=directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    return _start_on_a_stable_port(seed, directory)
