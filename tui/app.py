@@ -191,7 +191,10 @@ class CarmanApp(App[None]):
                 self.switch_environment(name)
 
         self.push_screen(
-            ChoiceDialog("Environment", options, self.workspace.environment_name), chosen
+            ChoiceDialog(
+                "Environment", options, self.workspace.environment_name, mark_current=True
+            ),
+            chosen,
         )
 
     def action_toggle_units(self) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tui.core.collection_io import save_collection, slugify
 from tui.core.errors import CarmanError
-from tui.core.model import Collection, Folder, Request
+from tui.core.model import Auth, Collection, Folder, Request
 
 
 class ReadOnlyCollection(CarmanError):
@@ -154,10 +154,40 @@ def duplicate_collection(collection: Collection, root: Path, name: str | None = 
     return clone
 
 
-def new_collection(root: Path, name: str) -> Collection:
+def collection_name_problem(root: Path, name: str, taken: list[str]) -> str | None:
+    """Why ``name`` cannot name a new collection (None when it can): empty, the name of another
+    collection, or a directory that exists. Collection names stay unique, so a path such as
+    "My requests/Odometer" always means one request."""
+    name = name.strip()
+    if not name:
+        return "A collection needs a name"
+    if name.lower() in (t.lower() for t in taken):
+        return f"There is already a collection named {name!r}: choose another name"
     target = root / slugify(name)
     if target.exists():
-        raise CarmanError(f"{target} already exists; choose another name")
-    collection = Collection(name=name, requests=[Request(name="New request")])
-    save_collection(collection, target)
+        return f"{target} already exists: choose another name"
+    return None
+
+
+def new_collection(
+    root: Path,
+    name: str,
+    *,
+    taken: list[str] | None = None,
+    requests: list[Request] | None = None,
+    auth: Auth | None = None,
+) -> Collection:
+    """Create a collection on disk (empty unless ``requests`` are given); ``auth`` is the
+    default its requests inherit. Raises CarmanError when the name cannot be used."""
+    problem = collection_name_problem(root, name, taken or [])
+    if problem is not None:
+        raise CarmanError(problem)
+    collection = Collection(name=name.strip(), requests=list(requests or []), auth=auth)
+    target = root / slugify(collection.name)
+    try:
+        save_collection(collection, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)  # never half a collection on disk
+        raise
+    collection.path = target
     return collection

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.core.model import Request
 
 
 class TransportErrorKind(StrEnum):
@@ -91,6 +94,11 @@ class Exchange:
     request_name: str = ""
     refreshed_token: bool = False
     notes: list[str] = field(default_factory=list)
+    # What the request was (``{{variables}}`` kept, effective auth) and where it lives, so
+    # history can replay it with the variables of the day (see core.history.template).
+    template: Request | None = None
+    collection_id: str = ""  # the collection's directory name
+    request_id: str = ""  # the request file inside it, without .toml ("vehicle/odometer")
 
     @property
     def ok(self) -> bool:

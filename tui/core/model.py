@@ -174,8 +174,11 @@ class Collection(Folder):
         return None
 
     def effective_auth(self, request: Request) -> Auth:
-        """Resolve ``inherit`` by walking up folders to the collection."""
-        for auth in self.auth_chain(request):
+        """Resolve ``inherit`` by walking up folders to the collection. A request that is not
+        (or no longer) in the collection, such as one replayed from history, inherits from the
+        collection itself."""
+        chain = self.auth_chain(request) or [request.auth, *([self.auth] if self.auth else [])]
+        for auth in chain:
             if auth.kind != AuthKind.INHERIT:
                 return auth
         return Auth(kind=AuthKind.NONE)

@@ -20,6 +20,7 @@ from tui.core.config import Config, load_config
 from tui.core.environments import SessionStore, load_environment_file, load_environments
 from tui.core.errors import CarmanError, LoadIssue
 from tui.core.exchange import Exchange
+from tui.core.history.template import template_of
 from tui.core.model import AuthKind, Collection, Environment, OAuth2Settings, Request
 from tui.core.prepare import PreparedRequest, prepare
 from tui.core.secrets import SecretsStore
@@ -195,6 +196,15 @@ class Workspace:
                         return collection, request
         raise RequestNotFound(f"No request at {path!r}")
 
+    def collection_by_id(self, collection_id: str) -> Collection | None:
+        """The collection loaded from the directory named ``collection_id``."""
+        if not collection_id:
+            return None
+        return next(
+            (c for c in self.collections if c.path is not None and c.path.name == collection_id),
+            None,
+        )
+
     # -- sending ---------------------------------------------------------------------------
     def oauth_settings(
         self, collection: Collection | None, request: Request
@@ -265,6 +275,8 @@ class Workspace:
         exchange.environment = self.environment_name
         exchange.collection = collection.name if collection else ""
         exchange.request_name = request.name
+        exchange.template = template_of(request, prepared.auth)
+        exchange.collection_id, exchange.request_id = request_ids(collection, request)
         result = apply_captures(request.captures, exchange)
         if result.captured:
             self.set_session(result.captured)
@@ -288,6 +300,19 @@ class Workspace:
 
     async def aclose(self) -> None:
         await self.pipeline.aclose()
+
+
+def request_ids(collection: Collection | None, request: Request) -> tuple[str, str]:
+    """The collection's directory name and the request's file path inside it (no suffix)."""
+    if collection is None or collection.path is None:
+        return "", ""
+    from tui.core.collection_io import request_path
+
+    root = Path(collection.path)
+    found = request_path(collection, request)
+    if found is None:
+        return root.name, ""
+    return root.name, found.relative_to(root).with_suffix("").as_posix()
 
 
 def user_collection_dir(name: str) -> Path:

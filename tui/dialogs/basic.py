@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
@@ -69,7 +70,11 @@ class Field:
 
 
 class FormDialog(ModalScreen[dict[str, str] | None]):
-    """Edit a few text fields; Enter on the last field (or ctrl+s) accepts, Esc cancels."""
+    """Edit a few text fields; Enter on the last field (or ctrl+s) accepts, Esc cancels.
+
+    ``validate`` may refuse the values with a message: the dialog stays open and says why, so
+    a name that is taken is simply asked again.
+    """
 
     DEFAULT_CSS = DIALOG_CSS.replace("{name}", "FormDialog")
     BINDINGS = [
@@ -77,11 +82,18 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         Binding("ctrl+s", "accept", "OK", priority=True),
     ]
 
-    def __init__(self, title: str, fields: list[Field], help_text: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        fields: list[Field],
+        help_text: str = "",
+        validate: Callable[[dict[str, str]], str | None] | None = None,
+    ) -> None:
         super().__init__()
         self._title = title
         self._fields = fields
         self._help = help_text
+        self._validate = validate
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -108,7 +120,12 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}
 
     def action_accept(self) -> None:
-        self.dismiss(self.values())
+        values = self.values()
+        problem = self._validate(values) if self._validate is not None else None
+        if problem:
+            self.query_one("#dialog-error", Static).update(problem)
+            return
+        self.dismiss(values)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         inputs = list(self.query(Input))
@@ -137,17 +154,29 @@ class ChoiceDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(
-        self, title: str, options: list[tuple[str, str]], current: str | None = None
+        self,
+        title: str,
+        options: list[tuple[str, str]],
+        current: str | None = None,
+        *,
+        mark_current: bool = False,
     ) -> None:
+        """``current`` is highlighted; with ``mark_current`` it also says "(current)"."""
         super().__init__()
         self._title = title
         self._options = options  # (id, label)
         self._current = current
+        self._mark_current = mark_current
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(self._title, classes="dialog-title")
-            yield OptionList(*[Option(label, id=key) for key, label in self._options])
+            yield OptionList(
+                *[Option(self._label(key, label), id=key) for key, label in self._options]
+            )
+
+    def _label(self, key: str, label: str) -> str:
+        return f"{label}  ✓ (current)" if self._mark_current and key == self._current else label
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)

@@ -1,7 +1,9 @@
 """The history screen: every exchange, newest first, filtered as you type.
 
-enter opens an entry (request and response, nothing is sent) · r replays it with the current
-variables and token · s saves it as a new request · x deletes it · C clears all (confirmed).
+The filter has the focus: typing filters at once. ↓ or enter moves into the table, where the
+letter keys act (and the footer shows them): enter opens an entry (nothing is sent) · r replays
+it from its template with today's variables and token · R replays it exactly as it was sent ·
+s saves it as a new request · x deletes it · C clears all (confirmed) · / back to the filter.
 Database work runs in worker threads; each opens its own connection (SQLite connections are
 bound to their thread).
 """
@@ -19,7 +21,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
-from tui.core.collection_io import save_collection
 from tui.core.errors import CarmanError
 from tui.core.exchange import (
     Exchange,
@@ -30,9 +31,10 @@ from tui.core.exchange import (
     TransportErrorKind,
 )
 from tui.core.formatting import human_size
-from tui.core.history import HistoryEntry, HistoryStore, HistorySummary, replay_request, to_request
-from tui.core.model import Collection
-from tui.dialogs.basic import ChoiceDialog, ConfirmDialog, Field, FormDialog
+from tui.core.history import HistoryEntry, HistoryStore, HistorySummary, replay_of
+from tui.core.send import NeedsLogin
+from tui.dialogs.basic import ConfirmDialog
+from tui.flows.history_save import save_entry_as_request
 from tui.widgets.method_style import method_badge, status_style
 from tui.widgets.response_viewer import ResponseViewer
 
@@ -91,6 +93,19 @@ def summary_row(summary: HistorySummary) -> tuple[Text, ...]:
     )
 
 
+class HistoryTable(DataTable[Text]):
+    """The entries. Its letter keys act only while it has the focus (typing filters)."""
+
+    BINDINGS = [
+        Binding("r", "screen.replay", "Replay (today's variables)"),
+        Binding("R", "screen.replay(True)", "Replay as sent"),
+        Binding("s", "screen.save_as", "Save as request"),
+        Binding("x,delete", "screen.delete", "Delete"),
+        Binding("C", "screen.clear_all", "Clear all"),
+        Binding("slash", "screen.focus_filter", "Filter"),
+    ]
+
+
 class HistoryScreen(Screen[None]):
     DEFAULT_CSS = """
     HistoryScreen #history-filter { height: 3; }
@@ -99,12 +114,7 @@ class HistoryScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("enter", "open", "Open", show=False),
-        Binding("r", "replay", "Replay"),
-        Binding("s", "save_as", "Save as request"),
-        Binding("x,delete", "delete", "Delete"),
-        Binding("C", "clear_all", "Clear all"),
-        Binding("slash", "focus_filter", "Filter"),
+        Binding("down", "focus_table", "Results", show=False),
     ]
 
     def __init__(self) -> None:
@@ -121,7 +131,7 @@ class HistoryScreen(Screen[None]):
                 placeholder="filter: URL, method, status, request name, body text",
                 id="history-filter",
             )
-            yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+            yield HistoryTable(id="history-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="history-status")
         yield Footer()
 
@@ -134,7 +144,7 @@ class HistoryScreen(Screen[None]):
             table.add_column(label, width=width)
         table.add_column("Request", width=REQUEST_WIDTH)
         self.search("")
-        table.focus()
+        self.set_focus(self.query_one("#history-filter", Input))
 
     # -- searching (off the UI thread) -----------------------------------------------------
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -142,7 +152,10 @@ class HistoryScreen(Screen[None]):
             self.search(event.value)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(DataTable).focus()
+        self.action_focus_table()
+
+    def action_focus_table(self) -> None:
+        self.set_focus(self.query_one(DataTable))
 
     @work(thread=True, exclusive=True, group="history-search")
     def search(self, text: str) -> None:
@@ -168,7 +181,7 @@ class HistoryScreen(Screen[None]):
         shown = f"{len(found)} of {total} entries" if text else f"{total} entries"
         if len(found) == PAGE:
             shown += f" (newest {PAGE} shown; filter to narrow)"
-        self._show_status(Text(shown + "  ·  enter open · r replay · s save · x delete · C clear"))
+        self._show_status(Text(shown + "  ·  type to filter · ↓ to the list, then enter, r, s…"))
 
     def _show_status(self, text: Text) -> None:
         self.query_one("#history-status", Static).update(text)
@@ -189,13 +202,10 @@ class HistoryScreen(Screen[None]):
 
     # -- actions ---------------------------------------------------------------------------
     def action_back(self) -> None:
-        if self.app.focused is self.query_one("#history-filter", Input):
-            self.query_one(DataTable).focus()
-        else:
-            self.app.pop_screen()
+        self.app.pop_screen()
 
     def action_focus_filter(self) -> None:
-        self.query_one("#history-filter", Input).focus()
+        self.set_focus(self.query_one("#history-filter", Input))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
@@ -206,13 +216,13 @@ class HistoryScreen(Screen[None]):
         if entry is not None:
             self.app.push_screen(HistoryEntryScreen(entry))
 
-    def action_replay(self) -> None:
+    def action_replay(self, exactly: bool = False) -> None:
         summary = self._current()
         entry = self._load(summary.id) if summary else None
         if entry is not None:
             screen = HistoryEntryScreen(entry)
             self.app.push_screen(screen)
-            screen.call_after_refresh(screen.action_replay)
+            screen.call_after_refresh(screen.action_replay, exactly)
 
     def action_save_as(self) -> None:
         summary = self._current()
@@ -265,7 +275,8 @@ class HistoryEntryScreen(Screen[None]):
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "replay", "Replay"),
+        Binding("r", "replay", "Replay (today's variables)"),
+        Binding("R", "replay(True)", "Replay as sent"),
         # ctrl+s: a plain "s" belongs to the response viewer (save the body to a file).
         Binding("ctrl+s", "save_as", "Save as request", priority=True),
     ]
@@ -318,64 +329,27 @@ class HistoryEntryScreen(Screen[None]):
     def action_save_as(self) -> None:
         save_entry_as_request(self.carman, self.entry)
 
-    def action_replay(self) -> None:
+    def action_replay(self, exactly: bool = False) -> None:
+        replay = replay_of(self.entry, exactly=exactly)
         viewer = self.query_one(ResponseViewer)
-        viewer.show_pending(f"Replaying {self.entry.method} {self.entry.url}")
-        self._replay()
+        viewer.show_pending(f"Replaying {self.entry.method} {replay.request.url}")
+        self.notify(replay.note, timeout=6)
+        self._replay(exactly)
 
     @work(exclusive=True, group="replay")
-    async def _replay(self) -> None:
+    async def _replay(self, exactly: bool) -> None:
         viewer = self.query_one(ResponseViewer)
-        request = replay_request(self.entry)
+        replay = replay_of(self.entry, exactly=exactly)
+        workspace = self.carman.workspace
+        collection = workspace.collection_by_id(replay.collection_id)
         try:
-            exchange, _ = await self.carman.workspace.send(None, request)
+            exchange, _ = await workspace.send(collection, replay.request)
+        except NeedsLogin as exc:
+            viewer.show_message(Text(f"🔒 {exc}  Press ctrl+o to log in.", style="bold yellow"))
+            return
         except CarmanError as exc:
             viewer.show_message(Text(f"✗ Not sent. {exc}", style="bold red"))
             return
-        viewer.border_title = "Response (replayed now)"
+        how = "from its template" if replay.from_template else "exactly as sent"
+        viewer.border_title = f"Response (replayed now, {how})"
         viewer.show_exchange(exchange)
-
-
-def save_entry_as_request(app: CarmanApp, entry: HistoryEntry) -> None:
-    writable = [c for c in app.workspace.collections if not c.read_only]
-    options = [(str(i), c.name) for i, c in enumerate(writable)]
-    options.append(("new", "A new collection “My requests”"))
-
-    def named(collection: Collection, values: dict[str, str] | None) -> None:
-        if not values or not values["name"].strip():
-            return
-        request = to_request(entry, values["name"].strip())
-        collection.requests.append(request)
-        try:
-            save_collection(collection)
-        except (OSError, CarmanError) as exc:
-            collection.requests.remove(request)
-            app.notify(f"Could not save: {exc}", severity="error")
-            return
-        if app.main_screen is not None:
-            app.main_screen.reload_tree()
-        app.notify(f"Saved as {collection.name} / {request.name}")
-
-    def chosen(key: str | None) -> None:
-        if key is None:
-            return
-        if key == "new":
-            from tui.core import paths
-            from tui.core.collection_ops import new_collection
-
-            try:
-                collection = new_collection(paths.collections_dir(), "My requests")
-            except CarmanError as exc:
-                app.notify(str(exc), severity="error")
-                return
-            collection.requests.clear()
-            app.workspace.collections.insert(0, collection)
-        else:
-            collection = writable[int(key)]
-        default = entry.request_name or f"{entry.method} {entry.url.split('?')[0][-40:]}"
-        app.push_screen(
-            FormDialog("Save as a new request", [Field("name", "Name", default)]),
-            lambda values: named(collection, values),
-        )
-
-    app.push_screen(ChoiceDialog("Save into which collection?", options), chosen)

@@ -10,7 +10,14 @@ In the TUI, record through a ``HistoryRecorder`` so SQLite never runs on the UI 
 
 from __future__ import annotations
 
-from tui.core.history.convert import masked_fields, replay_request, to_request
+from tui.core.history.convert import (
+    Replay,
+    masked_fields,
+    replay_of,
+    replay_request,
+    saved_request,
+    to_request,
+)
 from tui.core.history.model import (
     HistoryEntry,
     HistoryEntryNotFound,
@@ -31,10 +38,13 @@ __all__ = [
     "HistoryRecorder",
     "HistoryStore",
     "HistorySummary",
+    "Replay",
     "entry_from_exchange",
     "fts5_trigram_available",
     "masked_fields",
     "populate",
+    "replay_of",
     "replay_request",
+    "saved_request",
     "to_request",
 ]

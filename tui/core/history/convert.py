@@ -7,9 +7,11 @@ fill in; ``masked_fields`` names them.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
 from tui.core.history.model import HistoryEntry
+from tui.core.history.template import request_from_template
 from tui.core.masking import MASK
 from tui.core.model import Auth, AuthKind, Body, BodyKind, KeyValue, Request
 
@@ -117,6 +119,66 @@ def to_request(entry: HistoryEntry, name: str | None = None) -> Request:
         auth=Auth(kind=AuthKind.INHERIT),
         description=" ".join(notes),
     )
+
+
+@dataclass(frozen=True)
+class Replay:
+    """How to send a history entry again."""
+
+    request: Request
+    collection_id: str  # the collection whose variables apply ("" for none)
+    from_template: bool
+    note: str  # for the person: what will be sent, in words
+
+
+def _disable_masked(request: Request) -> list[str]:
+    """Rows whose value history masked cannot be sent: disabled, and named."""
+    names = []
+    for label, rows in (
+        ("param", request.params),
+        ("header", request.headers),
+        ("form field", request.body.form),
+    ):
+        for row in rows:
+            if MASK in row.value and row.enabled:
+                row.enabled = False
+                names.append(f"{label} {row.name}")
+    if MASK in request.auth.token or MASK in request.auth.password:
+        request.auth = Auth(kind=AuthKind.NONE)
+        names.append("the literal credentials of the auth tab")
+    return names
+
+
+def replay_of(entry: HistoryEntry, *, exactly: bool = False) -> Replay:
+    """The entry's template with today's variables and token; or, with ``exactly`` (or for an
+    entry recorded before templates existed), the request exactly as it was sent."""
+    template = None if exactly else request_from_template(entry.template)
+    if template is None:
+        why = "as asked" if exactly else "it was recorded before carman kept templates"
+        return Replay(
+            replay_request(entry), "", False, f"Sent exactly as recorded ({why}): {entry.url}"
+        )
+    masked = _disable_masked(template)
+    note = f"From its template with today's variables and token: {template.url}"
+    if masked:
+        note += f" (masked in history, left out: {', '.join(masked)})"
+    return Replay(template, entry.collection_id, True, note)
+
+
+def saved_request(entry: HistoryEntry, name: str) -> Request:
+    """A new Request to keep in a collection: the template when there is one (so it works
+    tomorrow), else what was sent."""
+    template = request_from_template(entry.template)
+    if template is None:
+        return to_request(entry, name)
+    when = entry.time.strftime("%Y-%m-%d %H:%M")
+    notes = [f"From history #{entry.id} ({when})."]
+    masked = _disable_masked(template)
+    if masked:
+        notes.append(f"Masked in history, fill in again: {', '.join(masked)}.")
+    template.name = name
+    template.description = " ".join([template.description, *notes]).strip()
+    return template
 
 
 def replay_request(entry: HistoryEntry) -> Request:

@@ -77,6 +77,11 @@ class HistoryEntry:
     error_message: str = ""
     error_detail: str = ""
     refreshed_token: bool = False
+    # What the request was: its template as JSON (see core.history.template; "" for entries
+    # recorded before schema version 3) and where it lives.
+    template: str = ""
+    collection_id: str = ""
+    request_id: str = ""
     checksum: str = field(default="", compare=False)
 
     @property
@@ -100,6 +105,7 @@ class HistoryEntry:
             + _utf8_len(self.response_headers_json)
             + len(self.request_body)
             + len(self.response_body)
+            + _utf8_len(self.template)
         )
 
     def summary(self) -> HistorySummary:
@@ -152,6 +158,9 @@ class HistoryEntry:
             self.request_body,
             self.response_body,
         )
+        if self.template or self.collection_id or self.request_id:
+            # Only when present: entries written before version 3 keep their checksums.
+            fields += (self.template, self.collection_id, self.request_id)
         # repr of a tuple of str/bytes/int/float/bool/None is exact and unambiguous.
         return hashlib.sha256(repr(fields).encode("utf-8", "surrogatepass")).hexdigest()
 

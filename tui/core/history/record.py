@@ -8,12 +8,14 @@ from collections.abc import Iterable
 from tui.core.exchange import Exchange
 from tui.core.history.model import HistoryEntry
 from tui.core.history.redaction import scrub
+from tui.core.history.template import template_json
 
 
 def entry_from_exchange(
     exchange: Exchange, *, secrets: Iterable[str] = (), max_body_bytes: int
 ) -> HistoryEntry:
     """The entry as it will be stored (id 0 until it is). Pure: no I/O, safe on any thread."""
+    secrets = list(secrets)  # read twice: the exchange and the template
     request, response, error = exchange.request, exchange.response, exchange.error
     clean = scrub(
         url=request.url,
@@ -53,5 +55,8 @@ def entry_from_exchange(
         error_message=clean.error_message,
         error_detail=clean.error_detail,
         refreshed_token=exchange.refreshed_token,
+        template=template_json(exchange.template, secrets) if exchange.template else "",
+        collection_id=exchange.collection_id,
+        request_id=exchange.request_id,
     )
     return dataclasses.replace(entry, checksum=entry.compute_checksum())

@@ -158,6 +158,12 @@ def _v2_search(conn: sqlite3.Connection, backend: str) -> None:
         conn.execute(insert, values)
 
 
+def _v3_templates(conn: sqlite3.Connection, backend: str) -> None:
+    # Kept beside the bodies: listing never reads them. Old entries get "" (no template).
+    for column in ("template", "collection_id", "request_id"):
+        conn.execute(f"ALTER TABLE entry_data ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -168,9 +174,11 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "entries, entry data and running totals", _v1_tables),
     Migration(2, "search index (FTS5 trigram, or a LIKE table without FTS5)", _v2_search),
+    Migration(3, "request templates: what each request was, beside what was sent", _v3_templates),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
 OUR_TABLES = frozenset({"entries", "entry_data", "stats", "schema_migrations", "sqlite_sequence"})
+OUR_TRIGGERS = frozenset({"entries_insert", "entries_delete", "entries_unindex"})
 
 
 def _newer_error(path: Path, found: int) -> HistoryError:
@@ -208,8 +216,13 @@ def _read_only(path: Path) -> sqlite3.Connection:
 
 
 def _strangers(conn: sqlite3.Connection) -> set[str]:
-    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    return {t for t in tables if not t.startswith("sqlite_")} - OUR_TABLES
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+    return {n for n in names if not n.startswith("sqlite_") and not _is_ours(n)}
+
+
+def _is_ours(name: str) -> bool:
+    """Tables, triggers and FTS shadow tables that carman's migrations create."""
+    return name in OUR_TABLES or name in OUR_TRIGGERS or name.startswith((FTS_TABLE, LIKE_TABLE))
 
 
 def preflight(path: Path) -> None:
@@ -226,8 +239,12 @@ def preflight(path: Path) -> None:
         conn = _read_only(path)
         try:
             # With a -wal file the header may be stale: SQLite reads the committed version.
+            # One read transaction: the version and the tables come from the same snapshot, or
+            # another process's migration committing in between makes its tables look foreign.
+            conn.execute("BEGIN")
             version = int(conn.execute("PRAGMA user_version").fetchone()[0])
             strangers = _strangers(conn) if version == 0 else set()
+            conn.execute("COMMIT")
         finally:
             conn.close()
     except sqlite3.OperationalError:

@@ -65,7 +65,15 @@ ENTRY_COLUMNS = (
     "stored_bytes",
     "checksum",
 )
-DATA_COLUMNS = ("request_headers", "request_body", "response_headers", "response_body")
+DATA_COLUMNS = (
+    "request_headers",
+    "request_body",
+    "response_headers",
+    "response_body",
+    "template",
+    "collection_id",
+    "request_id",
+)
 BULK_CACHE_KIB = -64 * 1024  # negative: KiB, as PRAGMA cache_size takes it
 MIN_INDEXED_TERM = 3  # trigrams: shorter terms are matched on the summary columns only
 _SHORT_TERM_COLUMNS = ("e.url", "e.method", "CAST(e.status AS TEXT)", "e.request_name")
@@ -193,6 +201,9 @@ class HistoryStore:
             entry.request_body,
             entry.response_headers_json,
             entry.response_body,
+            entry.template,
+            entry.collection_id,
+            entry.request_id,
         )
 
     def _index_values(self, entry_id: int, entry: HistoryEntry) -> tuple[Any, ...]:
@@ -213,7 +224,10 @@ class HistoryStore:
         f"INSERT INTO entries (id, {', '.join(ENTRY_COLUMNS)})"
         f" VALUES ({', '.join('?' * (len(ENTRY_COLUMNS) + 1))})"
     )
-    _INSERT_DATA = f"INSERT INTO entry_data (id, {', '.join(DATA_COLUMNS)}) VALUES (?, ?, ?, ?, ?)"
+    _INSERT_DATA = (
+        f"INSERT INTO entry_data (id, {', '.join(DATA_COLUMNS)})"
+        f" VALUES ({', '.join('?' * (len(DATA_COLUMNS) + 1))})"
+    )
 
     def _insert(self, entry: HistoryEntry) -> int:
         cursor = self._conn.execute(self._INSERT_ENTRY, self._entry_values(entry))
