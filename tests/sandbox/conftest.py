@@ -144,3 +144,53 @@ def expect_error() -> Callable[..., dict[str, Any]]:
 @pytest.fixture
 def qs() -> Callable[[str], dict[str, str]]:
     return query_of
+
+
+SANDBOX_TESTS = Path(__file__).parent
+
+
+def sdk_environment(sandbox: Sandbox) -> dict[str, str]:
+    """Environment for a subprocess that drives the sandbox with the official Smartcar SDK
+    (it reads its SMARTCAR_*_ORIGIN variables at import time)."""
+    import os
+
+    from tui.sandbox import WEBHOOK_IDS
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SMARTCAR_")}
+    env.update(
+        SMARTCAR_API_ORIGIN=sandbox.api_url,
+        SMARTCAR_AUTH_ORIGIN=sandbox.token_url,  # the Python SDK wants the full token URL
+        SMARTCAR_CONNECT_ORIGIN=sandbox.base_url,
+        SMARTCAR_MANAGEMENT_API_ORIGIN=sandbox.base_url,
+        SMARTCAR_VEHICLE_API_V3_ORIGIN=sandbox.base_url,
+        SANDBOX_BASE_URL=sandbox.base_url,
+        SANDBOX_CLIENT_ID=sandbox.client_id,
+        SANDBOX_CLIENT_SECRET=sandbox.client_secret,
+        SANDBOX_REDIRECT_URI=REDIRECT_URI,
+        SANDBOX_AMT=sandbox.amt,
+        SANDBOX_WEBHOOK_ID=next(iter(WEBHOOK_IDS)),
+        NO_PROXY="*",  # requests must not send loopback traffic to a proxy
+    )
+    return env
+
+
+@pytest.fixture
+def run_sdk(sandbox: Sandbox) -> Callable[..., dict[str, Any]]:
+    """Run a script of tests/sandbox in a subprocess against the sandbox; its JSON summary."""
+    import json
+    import subprocess
+    import sys
+
+    def run(script: str, *args: str) -> dict[str, Any]:
+        result = subprocess.run(
+            [sys.executable, str(SANDBOX_TESTS / script), *args],
+            env=sdk_environment(sandbox),
+            cwd=SANDBOX_TESTS.parents[1],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    return run

@@ -81,7 +81,9 @@ def drive_connect(url: str, brand: str, email: str) -> str:
             page = Forms()
             page.feed(response.text)
             fields = list(page.fields)
-            if brand in page.buttons:
+            if "continue-button" in page.buttons:  # the preamble, as Smartcar's e2e walk it
+                pressed = "continue-button"
+            elif brand in page.buttons:
                 pressed = brand
             elif "sign-in-button" in page.buttons:
                 fields = [(n, v) for n, v in fields if n not in ("username", "password")]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.sandbox import accounts, catalog, ids, units
+from tui.sandbox import accounts, catalog, ids, units, vin_decode
 
 
 @pytest.mark.parametrize("make", catalog.MAKES)
@@ -39,7 +39,10 @@ def test_many_vehicles_cycle_the_fleet() -> None:
             None,
             ("FORD", "Escape Plug-In Hybrid", "PHEV", "phev"),
         ),
-        ("0SCTESL0000000001@fuel.smartcar.com", "TESLA", ("TESLA", "Test Vehicle", "ICE", "fuel")),
+        # TESLA builds no petrol car: the level cannot override the make's own powertrain.
+        ("0SCTESL0000000001@fuel.smartcar.com", "TESLA", ("TESLA", "Model 3", "BEV", "fuel")),
+        # The make follows the VIN, whatever brand was picked in Connect.
+        ("0SCAUDI0000000001@fuel.smartcar.com", "TESLA", ("AUDI", "A4", "ICE", "fuel")),
         ("smartcar@successful-request.com", None, ("AUDI", "A4", "ICE", None)),
     ],
 )
@@ -72,8 +75,8 @@ def test_vins_and_ids() -> None:
         assert ids.new_vin(1, make, "k", 0) == vin != ids.new_vin(2, make, "k", 0)
     assert ids.new_id(5, "x") == ids.new_id(5, "x") != ids.new_id(5, "y")
     assert ids.new_id(None, "x") != ids.new_id(None, "x")
-    assert catalog.model_for_vin("0SCAUDI037A5ADB1C").make == "AUDI"
-    assert catalog.model_for_vin("1HGCM82633A004352") is None
+    assert vin_decode.make_of("0SCAUDI037A5ADB1C") == "AUDI"
+    assert all(vin_decode.make_of(ids.new_vin(3, make, "k")) == make for make in catalog.MAKES)
     assert catalog.normalize_make("mercedes benz") == "MERCEDES-BENZ"
     assert catalog.normalize_make("delorean") is None
 

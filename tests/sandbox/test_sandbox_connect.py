@@ -58,11 +58,24 @@ def press(
     )
 
 
-def test_html_flow_brand_login_grant_approve(http: httpx.Client, authorize_url, qs) -> None:
+def open_connect(http: httpx.Client, url: str) -> Page:
+    """GET the authorize URL and press Continue on the preamble: the next page."""
+    preamble = http.get(url)
+    assert preamble.status_code == 200, preamble.text
+    answer = press(http, Page(preamble.text), "continue-button")
+    assert answer.status_code == 200, answer.text
+    return Page(answer.text)
+
+
+def test_html_flow_preamble_brand_login_grant_approve(
+    http: httpx.Client, authorize_url, qs
+) -> None:
     first = http.get(authorize_url(scope="required:read_odometer read_vin"))
     assert first.status_code == 200 and first.headers["content-type"].startswith("text/html")
     assert "<script" not in first.text.lower()
-    brands = Page(first.text)
+    preamble = Page(first.text)
+    assert "continue-button" in preamble.buttons and "TESLA" not in preamble.buttons
+    brands = Page(press(http, preamble, "continue-button").text)
     assert {"TESLA", "AUDI", "CHEVROLET"} <= set(brands.buttons)
     login_page = Page(press(http, brands, "AUDI").text)
     assert {"username", "password", "sign-in-button"} <= login_page.ids
@@ -80,13 +93,13 @@ def test_html_flow_brand_login_grant_approve(http: httpx.Client, authorize_url, 
 
 
 def test_country_flag_shapes_the_brand_list(http: httpx.Client, authorize_url) -> None:
-    german = Page(http.get(authorize_url(flags="country:DE account_sync:true")).text)
+    german = open_connect(http, authorize_url(flags="country:DE account_sync:true"))
     assert "TESLA" in german.buttons and "CHEVROLET" not in german.buttons
-    assert "CHEVROLET" in Page(http.get(authorize_url()).text).buttons
+    assert "CHEVROLET" in open_connect(http, authorize_url()).buttons
 
 
 def test_deny_redirects_with_access_denied(http: httpx.Client, authorize_url, qs) -> None:
-    login_page = Page(http.get(authorize_url(make="TESLA")).text)
+    login_page = open_connect(http, authorize_url(make="TESLA"))
     assert "sign-in-button" in login_page.buttons  # make skips the brand page
     grant = Page(press(http, login_page, "sign-in-button", {"username": "a@b.c"}).text)
     denied = press(http, grant, "deny-button")
@@ -102,7 +115,7 @@ def test_deny_redirects_with_access_denied(http: httpx.Client, authorize_url, qs
 def test_grant_needs_a_vehicle_and_bad_email_is_explained(
     http: httpx.Client, authorize_url
 ) -> None:
-    login_page = Page(http.get(authorize_url(make="TESLA")).text)
+    login_page = open_connect(http, authorize_url(make="TESLA"))
     retry = press(http, login_page, "sign-in-button", {"username": "not an email"})
     assert retry.status_code == 400 and "Enter an email address" in retry.text
     grant = Page(press(http, Page(retry.text), "sign-in-button", {"username": "a@b.c"}).text)
@@ -192,7 +205,7 @@ def test_required_permission_the_car_lacks_is_incompatible(
 
 
 def test_single_select_offers_radio_buttons(http: httpx.Client, authorize_url) -> None:
-    page = Page(http.get(authorize_url(make="TESLA", single_select="true")).text)
+    page = open_connect(http, authorize_url(make="TESLA", single_select="true"))
     grant = Page(press(http, page, "sign-in-button", {"username": "3-vehicles@smartcar.com"}).text)
     assert grant.radios == 3 and [n for n, _ in grant.fields].count("vehicle") == 1
 
@@ -213,7 +226,10 @@ def test_default_scope_is_every_read_permission(login, http: httpx.Client) -> No
         params={"limit": 100},
         headers=session.headers,
     )
-    assert answer.json()["permissions"] == list(READ_PERMISSIONS)
+    # Every read permission the Tesla Model 3 can serve: no fuel, no engine oil, no Ford
+    # charge locations, no BMW/MINI charge records.
+    cannot = {"read_fuel", "read_engine_oil", "read_charge_locations", "read_charge_records"}
+    assert answer.json()["permissions"] == [p for p in READ_PERMISSIONS if p not in cannot]
 
 
 def test_required_prefix_is_stripped_in_permissions(login, http: httpx.Client) -> None:
@@ -229,14 +245,12 @@ def test_approval_prompt_auto_skips_the_grant_screen(
     http: httpx.Client, sandbox: Sandbox, authorize_url
 ) -> None:
     sandbox.approve(authorize_url(scope="read_vin"), "repeat@example.com", brand="TESLA")
-    page = Page(
-        http.get(authorize_url(scope="read_vin", approval_prompt="auto", make="TESLA")).text
-    )
+    page = open_connect(http, authorize_url(scope="read_vin", approval_prompt="auto", make="TESLA"))
     again = press(http, page, "sign-in-button", {"username": "repeat@example.com"})
     assert again.status_code == 302 and "code=" in again.headers["location"]
     forced = press(
         http,
-        Page(http.get(authorize_url(scope="read_vin", make="TESLA")).text),
+        open_connect(http, authorize_url(scope="read_vin", make="TESLA")),
         "sign-in-button",
         {"username": "repeat@example.com"},
     )

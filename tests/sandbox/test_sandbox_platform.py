@@ -45,9 +45,11 @@ def test_compatibility_by_vin(http: httpx.Client, client_auth, expect_error, log
     [
         ({"test_mode_compatibility_level": "fuel"}, True, [("/fuel", True)]),
         ({"test_mode_compatibility_level": "bev"}, True, [("/fuel", False)]),
-        ({"test_mode_compatibility_level": "incompatible"}, False, [("/fuel", False)]),
+        # Not compatible: no capabilities at all, whatever the scope.
+        ({"test_mode_compatibility_level": "incompatible"}, False, []),
         ({"test_mode_compatibility_level": "dinosaur"}, False, []),
         ({"country": "DE"}, True, []),
+        ({}, True, [("/fuel", True)]),  # a 2019 Honda Accord burns petrol
     ],
 )
 def test_compatibility_levels_and_countries(
@@ -56,9 +58,10 @@ def test_compatibility_levels_and_countries(
     body = http.get(
         "/v2.0/compatibility",
         headers=client_auth,
-        params={"vin": "1HGCM82633A004352", "scope": "read_fuel", **params},
+        params={"vin": "1HGCV1F30KA000001", "scope": "read_fuel", **params},
     ).json()
     assert body["compatible"] is compatible
+    assert body["reason"] == (None if compatible else "VEHICLE_NOT_COMPATIBLE")
     assert [(c["endpoint"], c["capable"]) for c in body["capabilities"]] == capabilities
 
 

@@ -237,7 +237,6 @@ def test_make_specific_endpoints(login, http: httpx.Client, expect_error) -> Non
         "/charge/voltmeter": {"voltage"},
         "/charge/wattmeter": {"wattage"},
         "/charge/completion": {"time"},
-        "/charge/records": {"records"},
         "/status": {"softwareVersion", "sentryMode", "valetMode", "isUserPresent"},
         "/attributes": {"color", "wheelType", "seatCount", "trim"},
     }
@@ -260,8 +259,17 @@ def test_make_specific_endpoints(login, http: httpx.Client, expect_error) -> Non
         403,
         "PERMISSION",
     )
+    # Another make's endpoint is one this vehicle cannot serve; a word that names no make
+    # is an unknown path.
+    for other in ("audi/compass", "bmw/charge/records", "tesla/charge/records"):
+        expect_error(
+            http.get(f"/v2.0/vehicles/{tesla.vehicle}/{other}", headers=tesla.headers),
+            501,
+            "COMPATIBILITY",
+            "VEHICLE_NOT_CAPABLE",
+        )
     expect_error(
-        http.get(f"/v2.0/vehicles/{tesla.vehicle}/audi/compass", headers=tesla.headers),
+        http.get(f"/v2.0/vehicles/{tesla.vehicle}/delorean/compass", headers=tesla.headers),
         404,
         "RESOURCE_NOT_FOUND",
         "PATH",

@@ -2,7 +2,8 @@
 
 Used as a newcomer's demo (``carman sandbox``) and as the server every test talks to. One
 origin serves ``/oauth/authorize`` (Connect pages), ``/oauth/token``, ``/v2.0/...`` (Vehicle,
-Compatibility and Management APIs), ``/v3/...`` and carman's own ``/_sandbox/...`` controls.
+Compatibility and Management APIs), ``/v1.0/...`` (the same in v1.0's shapes, ``legacy_v1``),
+``/v3/...`` and carman's own ``/_sandbox/...`` controls.
 
 Quick start::
 

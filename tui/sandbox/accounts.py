@@ -2,10 +2,13 @@
 
 Like Smartcar's test mode, any email and any password sign in. Some emails are special:
 
-* ``<VIN>@<level>.smartcar.com`` — one vehicle with that VIN. Levels: ``compatible`` and
-  ``phev`` (plug-in hybrid, every endpoint), ``bev`` (battery-electric: no fuel/oil),
-  ``fuel`` (petrol: no battery/charge), ``incompatible`` (only VIN and attributes answer;
-  everything else is 501), ``dinosaur`` (too old: Connect ends with ``vehicle_incompatible``).
+* ``<VIN>@<level>.smartcar.com`` — one vehicle with that VIN, of the make the VIN names
+  (``vin_decode``: ``0SC`` + make code for test VINs, the manufacturer code of real ones; the
+  chosen brand when the VIN names none). Levels pick the powertrain when the make builds it:
+  ``compatible`` and ``phev`` (plug-in hybrid, every endpoint), ``bev`` (battery-electric: no
+  fuel/oil), ``fuel`` (petrol: no battery/charge), ``incompatible`` (only VIN and attributes
+  answer; everything else is 501), ``dinosaur`` (too old: Connect ends with
+  ``vehicle_incompatible``).
 * ``<N>-vehicles@smartcar.com`` (N = 1..999) — N vehicles: the chosen brand's first model, then a
   vehicle of the other kind (petrol after electric, electric after petrol), then a fixed fleet
   (TESLA Model 3, AUDI A4, CHEVROLET Volt, NISSAN Leaf, FORD F-150, BMW 330e, ...).
@@ -14,9 +17,13 @@ Like Smartcar's test mode, any email and any password sign in. Some emails are s
 * ``smartcar@successful-request.com`` — the AUDI with VIN ``0SCAUDI037A5ADB1C``.
 * ``smartcar@vehicle-incompatible.com`` — Connect ends with ``vehicle_incompatible``.
 * ``smartcar@invalid-subscription.com`` — Connect ends with ``invalid_subscription``.
+* ``smartcar@server-error.com`` — Connect ends with ``server_error`` (carman's own trigger:
+  Smartcar documents no sign-in for it).
 * ``<TYPE>.<CODE>@smartcar.com`` (e.g. ``VEHICLE_STATE.ASLEEP@smartcar.com``) — one vehicle
   whose every non-static endpoint answers that v2.0 error (VIN, attributes and permissions
   still answer normally).
+
+All of these are test sign-ins: Connect refuses them with ``mode=live``.
 
 Any other email gives one vehicle: the chosen brand's first model (TESLA Model 3 BEV, CHEVROLET
 Volt PHEV, AUDI A4 ICE, FORD Mustang Mach-E BEV, BMW i3 BEV, NISSAN Leaf BEV, ...).
@@ -28,7 +35,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.core.smartcar import errors as error_table
-from tui.sandbox import catalog
+from tui.sandbox import catalog, vin_decode
 
 LEVEL_TYPES: dict[str, str] = {
     "compatible": "PHEV",
@@ -72,6 +79,8 @@ SUCCESSFUL_REQUEST_VIN = "0SCAUDI037A5ADB1C"
 INCOMPATIBLE_VIN = "0SCAUDI012FE3B132"
 INVALID_SUBSCRIPTION_VIN = "0SCAUDI0155C49A95"
 MAX_VEHICLES = 999
+SERVER_ERROR_EMAIL = "smartcar@server-error.com"
+DINOSAUR_YEAR = 1998
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 _VIN_LEVEL = re.compile(r"^([A-Za-z0-9]{17})@([a-z]+)\.smartcar\.com$", re.IGNORECASE)
@@ -106,6 +115,7 @@ class AccountPlan:
     make: str
     vehicles: tuple[VehicleSpec, ...] = ()
     connect_error: ConnectError | None = None
+    special: bool = False  # a test sign-in (special email): refused in live mode
 
     @property
     def user_key(self) -> str:
@@ -131,7 +141,7 @@ def plan_for(email: str, make: str | None) -> AccountPlan | str:
 
     if lowered == "smartcar@successful-request.com":
         audi = catalog.default_model("AUDI")
-        return AccountPlan(email, "AUDI", (_spec(audi, vin=SUCCESSFUL_REQUEST_VIN),))
+        return AccountPlan(email, "AUDI", (_spec(audi, vin=SUCCESSFUL_REQUEST_VIN),), special=True)
     if lowered == "smartcar@vehicle-incompatible.com":
         audi = catalog.default_model("AUDI")
         extra = {
@@ -140,29 +150,42 @@ def plan_for(email: str, make: str | None) -> AccountPlan | str:
             "model": audi.model,
             "year": str(audi.year),
         }
-        return AccountPlan(email, "AUDI", connect_error=ConnectError("vehicle_incompatible", extra))
+        return AccountPlan(
+            email, "AUDI", connect_error=ConnectError("vehicle_incompatible", extra), special=True
+        )
     if lowered == "smartcar@invalid-subscription.com":
-        return AccountPlan(email, chosen, connect_error=ConnectError("invalid_subscription"))
+        return AccountPlan(
+            email, chosen, connect_error=ConnectError("invalid_subscription"), special=True
+        )
+    if lowered == SERVER_ERROR_EMAIL:
+        return AccountPlan(email, chosen, connect_error=ConnectError("server_error"), special=True)
 
     match = _N_VEHICLES.match(email)
     if match:
         count = int(match.group(1))
         if count == 0:
-            return AccountPlan(email, chosen, connect_error=ConnectError("no_vehicles"))
+            return AccountPlan(
+                email, chosen, connect_error=ConnectError("no_vehicles"), special=True
+            )
         if count > MAX_VEHICLES:
             return f"At most {MAX_VEHICLES} vehicles: use 1-vehicles@ .. 999-vehicles@."
         models = catalog.multi_vehicle_models(catalog.default_model(chosen), count)
-        return AccountPlan(email, chosen, tuple(_spec(m) for m in models))
+        return AccountPlan(email, chosen, tuple(_spec(m) for m in models), special=True)
 
     match = _VIN_LEVEL.match(email)
     if match and match.group(2).lower() in LEVEL_TYPES:
         vin, level = match.group(1).upper(), match.group(2).lower()
-        guessed = catalog.model_for_vin(vin)
-        vehicle_make = make or (guessed.make if guessed else chosen)
-        model = catalog.model_of_type(vehicle_make, LEVEL_TYPES[level])
-        year = 1998 if level == "dinosaur" else model.year
+        wanted = LEVEL_TYPES[level]
+        # The make follows the VIN; the brand picked in Connect only stands in for a VIN
+        # that names no make the sandbox knows.
+        model = vin_decode.decode(vin, wanted) or catalog.model_of_type(chosen, wanted)
+        year = model.year
+        if level == "dinosaur":
+            # Too old for connected services, but never older than the nameplate: a
+            # combustion model goes back to 1998, an electric-only make to its first year.
+            year = DINOSAUR_YEAR if model.type == "ICE" else model.start_year
         spec = VehicleSpec(model.make, model.model, year, model.type, vin=vin, level=level)
-        return AccountPlan(email, vehicle_make, (spec,))
+        return AccountPlan(email, model.make, (spec,), special=True)
 
     match = _FORCED.match(email)
     if match:
@@ -172,7 +195,10 @@ def plan_for(email: str, make: str | None) -> AccountPlan | str:
             model = catalog.default_model(chosen)
             vin = FORCED_ERROR_VINS.get(f"{error_type}.{code}")
             return AccountPlan(
-                email, chosen, (_spec(model, vin=vin, forced_error=(error_type, code)),)
+                email,
+                chosen,
+                (_spec(model, vin=vin, forced_error=(error_type, code)),),
+                special=True,
             )
 
     return AccountPlan(email, chosen, (_spec(catalog.default_model(chosen)),))

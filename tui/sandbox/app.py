@@ -9,6 +9,7 @@ from tui.sandbox import (
     compatibility,
     config,
     connect,
+    legacy_v1,
     management,
     tokens,
     v3,
@@ -18,7 +19,8 @@ from tui.sandbox.context import Context
 from tui.sandbox.errors import ApiError, not_found_path
 from tui.sandbox.messages import Request, Response, json_response
 
-# Any numeric version (v2.0, v99999999.99, v1.0) is served as the latest v2.0 behaviour.
+# v1.0 is answered in its own shapes (legacy_v1); any other numeric version (v2.0,
+# v99999999.99) is served as the latest v2.0 behaviour.
 _NUMERIC_VERSION = re.compile(r"^v\d+\.\d+$")
 _V2_RESOURCES = ("user", "vehicles", "compatibility", "management")
 
@@ -48,6 +50,8 @@ def _route(ctx: Context, request: Request, segments: list[str]) -> Response:
         return admin.handle(ctx, request, rest[0])
     if head == "v3":
         return v3.handle(ctx, request, rest)
+    if head == legacy_v1.VERSION:
+        return legacy_v1.handle(ctx, request, rest, _v2)
     if _NUMERIC_VERSION.match(head):
         return _v2(ctx, request, rest)
     if re.match(r"^v\d", head) or (head.startswith("v") and rest and rest[0] in _V2_RESOURCES):

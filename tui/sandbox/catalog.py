@@ -29,6 +29,7 @@ MODELS: tuple[Model, ...] = (
     _m("TESLA", "Model 3", 2021, "BEV", 2017, 2025),
     _m("TESLA", "Model S", 2019, "BEV", 2014, 2025),
     _m("TESLA", "Model Y", 2022, "BEV", 2020, 2025),
+    _m("TESLA", "Model X", 2019, "BEV", 2016, 2025),
     _m("CHEVROLET", "Volt", 2018, "PHEV", 2016, 2019),
     _m("CHEVROLET", "Bolt EV", 2020, "BEV", 2017, 2023),
     _m("CHEVROLET", "Silverado", 2019, "ICE", 2016, 2025),
@@ -62,6 +63,31 @@ MODELS: tuple[Model, ...] = (
     _m("PORSCHE", "Taycan", 2021, "BEV", 2020, 2025),
     _m("RIVIAN", "R1T", 2022, "BEV", 2022, 2025),
     _m("JEEP", "Wrangler 4xe", 2021, "PHEV", 2021, 2025),
+    # Makes a decoded VIN can name (see vin_decode); the first model is the make's default.
+    _m("GMC", "Hummer EV Pickup", 2022, "BEV", 2022, 2025),  # 0SCGMC…: Smartcar's BEV
+    _m("GMC", "Sierra 1500", 2020, "ICE", 2016, 2025),
+    _m("BUICK", "Envision", 2021, "ICE", 2016, 2025),
+    _m("LAND ROVER", "Range Rover Sport PHEV", 2021, "PHEV", 2020, 2025),
+    _m("LAND ROVER", "Defender", 2021, "ICE", 2020, 2025),
+    _m("LEXUS", "NX 450h+", 2022, "PHEV", 2022, 2025),
+    _m("LEXUS", "RZ", 2023, "BEV", 2023, 2025),
+    _m("LEXUS", "RX", 2020, "ICE", 2016, 2025),
+    _m("HONDA", "Accord", 2020, "ICE", 2018, 2025),
+    _m("HONDA", "Prologue", 2024, "BEV", 2024, 2025),
+    _m("HONDA", "Clarity Plug-In Hybrid", 2019, "PHEV", 2018, 2021),
+    _m("ACURA", "MDX", 2020, "ICE", 2017, 2025),
+    _m("ACURA", "ZDX", 2024, "BEV", 2024, 2025),
+    _m("SUBARU", "Outback", 2020, "ICE", 2018, 2025),
+    _m("SUBARU", "Solterra", 2023, "BEV", 2023, 2025),
+    _m("MAZDA", "CX-5", 2020, "ICE", 2017, 2025),
+    _m("MAZDA", "CX-90 PHEV", 2024, "PHEV", 2024, 2025),
+    _m("POLESTAR", "Polestar 2", 2022, "BEV", 2021, 2025),
+    _m("LUCID", "Air", 2023, "BEV", 2022, 2025),
+    _m("INFINITI", "QX60", 2020, "ICE", 2017, 2025),
+    _m("DODGE", "Durango", 2020, "ICE", 2016, 2025),
+    _m("DODGE", "Hornet R/T", 2024, "PHEV", 2024, 2025),
+    _m("RAM", "1500", 2020, "ICE", 2016, 2025),
+    _m("CHRYSLER", "Pacifica Hybrid", 2020, "PHEV", 2017, 2025),
 )
 
 MAKES: tuple[str, ...] = tuple(dict.fromkeys(m.make for m in MODELS))
@@ -88,7 +114,21 @@ FLEET: tuple[Model, ...] = (
 
 # Brands whose connected services the sandbox treats as North American only; other countries
 # (Connect's ``flags=country:XX``) do not see them on the brand page.
-NORTH_AMERICA_ONLY = frozenset({"CHEVROLET", "CADILLAC", "LINCOLN", "RIVIAN"})
+NORTH_AMERICA_ONLY = frozenset(
+    {
+        "CHEVROLET",
+        "CADILLAC",
+        "LINCOLN",
+        "RIVIAN",
+        "GMC",
+        "BUICK",
+        "ACURA",
+        "INFINITI",
+        "DODGE",
+        "RAM",
+        "CHRYSLER",
+    }
+)
 
 
 def makes_for_country(country: str) -> tuple[str, ...]:
@@ -99,8 +139,11 @@ def makes_for_country(country: str) -> tuple[str, ...]:
 
 def normalize_make(make: str) -> str | None:
     """The catalog spelling of a make (``tesla``, ``Mercedes Benz`` → ``MERCEDES-BENZ``)."""
-    wanted = make.strip().upper().replace(" ", "-").replace("_", "-")
-    return wanted if wanted in MAKES else None
+    wanted = make.strip().upper().replace("_", " ")
+    for candidate in (wanted, wanted.replace(" ", "-"), wanted.replace("-", " ")):
+        if candidate in MAKES:
+            return candidate
+    return None
 
 
 def models_of(make: str) -> list[Model]:
@@ -113,12 +156,14 @@ def default_model(make: str) -> Model:
 
 
 def model_of_type(make: str, vehicle_type: str) -> Model:
-    """A model of this make with this powertrain, or a made-up one when the make has none."""
+    """A model of this make with this powertrain; the make's default when it builds none.
+
+    Never a made-up pair: a make without plug-in hybrids (TESLA) keeps its own powertrain.
+    """
     for model in models_of(make):
         if model.type == vehicle_type:
             return model
-    base = default_model(make)
-    return Model(make, "Test Vehicle", base.year, vehicle_type, base.start_year, base.end_year)
+    return default_model(make)
 
 
 def complement(first: Model) -> Model:
@@ -139,14 +184,3 @@ def multi_vehicle_models(first: Model, count: int) -> list[Model]:
         chosen.append(pool[index % len(pool)])
         index += 1
     return chosen[:count]
-
-
-def model_for_vin(vin: str) -> Model | None:
-    """Guess a model from a test VIN that spells its make (``0SCAUDI…`` → AUDI A4)."""
-    if not vin.upper().startswith("0SC"):
-        return None
-    letters = vin.upper()[3:7]
-    for make in MAKES:
-        if make.replace("-", "")[:4] == letters:
-            return default_model(make)
-    return None

@@ -15,7 +15,7 @@ from types import FrameType
 from typing import TextIO
 
 from tui.core.paths import sandbox_dir
-from tui.sandbox import config
+from tui.sandbox import clients, config
 from tui.sandbox.admin import is_loopback
 from tui.sandbox.running import find_running
 from tui.sandbox.runtime import start_sandbox
@@ -53,6 +53,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help=f"test application's client secret (default {config.DEFAULT_CLIENT_SECRET})",
     )
+    parser.add_argument(
+        "--redirect-uri",
+        action="append",
+        default=[],
+        metavar="URI",
+        dest="redirect_uris",
+        help="also accept this redirect URI for the test client (repeatable; kept in the "
+        "sandbox state)",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
 
 
@@ -66,6 +75,11 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not 0 <= args.port <= 65535:
         print(f"carman sandbox: --port must be between 0 and 65535, not {args.port}.", file=err)
         return 2
+    for uri in getattr(args, "redirect_uris", None) or []:
+        problem = clients.check_redirect_uri(uri)
+        if problem:
+            print(f"carman sandbox: --redirect-uri {uri!r}: {problem}.", file=err)
+            return 2
     directory = sandbox_dir()
     running = find_running(directory)
     if running is not None:
@@ -100,7 +114,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             f"from other machines (its admin endpoints still answer loopback only).",
             file=err,
         )
+    for uri in getattr(args, "redirect_uris", None) or []:
+        sandbox.register_redirect_uri(uri)
     seed_note = f"  (seed {args.seed})" if args.seed is not None else ""
+    redirect_uris = sandbox.redirect_uris()
     lines = [
         f"carman sandbox — Smartcar test mode, offline — {sandbox.base_url}",
         f"  Connect URL   {sandbox.connect_url}",
@@ -109,7 +126,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         f"  Client id     {sandbox.client_id}",
         f"  Client secret {sandbox.client_secret}",
         f"  AMT           {sandbox.amt}  (management API and webhook unsubscribe)",
-        f"  Redirect URIs {', '.join(config.DEFAULT_REDIRECT_URIS)}",
+        f"  Redirect URIs {redirect_uris[0] if redirect_uris else '(none)'}",
+        *(f"                {uri}" for uri in redirect_uris[1:]),
+        f"                add one: curl -X POST {sandbox.base_url}/_sandbox/redirect_uris "
+        """-H 'Content-Type: application/json' -d '{"uri": "https://…/callback"}'""",
         f"  State         {sandbox.state_dir}{seed_note}",
         "Log in: `carman login --env sandbox` opens Connect (any email and password work), or",
         "`carman login --env sandbox --approve-as 2-vehicles@smartcar.com` signs in without a",

@@ -1,10 +1,12 @@
 """Compatibility API v2.0: by VIN and the compatibility matrix (Basic client auth).
 
-A VIN known to the sandbox answers with that vehicle's capabilities. An unknown VIN answers
-as a plug-in hybrid with every generic endpoint (the sandbox cannot know better), unless
-``test_mode_compatibility_level`` names a level (compatible, phev, bev, fuel, incompatible,
-dinosaur). Capabilities are listed for US only; other countries get the flag alone, as
-Smartcar documents.
+A VIN known to the sandbox answers with that vehicle's capabilities. An unknown VIN is decoded
+(``vin_decode``): the make it names, a plausible model, year and powertrain, and that
+vehicle's capabilities; ``test_mode_compatibility_level`` (compatible, phev, bev, fuel,
+incompatible, dinosaur) picks the powertrain or the verdict instead. A VIN naming no make the
+sandbox knows is ``MAKE_NOT_COMPATIBLE``; a real VIN older than its model's connected years
+is ``VEHICLE_NOT_COMPATIBLE``. An incompatible vehicle lists no capabilities; capabilities are
+listed for US only, other countries get the flag alone, as Smartcar documents.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from tui.core.smartcar import endpoints as endpoint_table
 from tui.core.smartcar import permissions as permission_table
-from tui.sandbox import accounts, catalog
+from tui.sandbox import accounts, catalog, vin_decode
 from tui.sandbox.auth import client_from_basic
 from tui.sandbox.context import Context
 from tui.sandbox.errors import authentication, validation
@@ -52,17 +54,16 @@ def by_vin(ctx: Context, request: Request) -> Response:
             f"test_mode_compatibility_level must be one of {', '.join(accounts.LEVEL_TYPES)}.",
             "test_mode_compatibility_level",
         )
-    vehicle_type, make, level = _vehicle_for_vin(ctx, vin, level)
-    if level == "dinosaur":
-        return json_response(
-            200, {"compatible": False, "reason": "VEHICLE_NOT_COMPATIBLE", "capabilities": []}
-        )
+    found = _vehicle_for_vin(ctx, vin, level)
+    if isinstance(found, str):  # not compatible, and why: no capabilities to list
+        return json_response(200, {"compatible": False, "reason": found, "capabilities": []})
+    vehicle_type, make = found
     capabilities = []
     for name in scope:
         for endpoint in endpoint_table.by_permission(name):
             if endpoint.make_specific and make.lower() not in (endpoint.makes or ()):
                 continue
-            capable = level != "incompatible" and endpoint.capable(vehicle_type, make)
+            capable = endpoint.capable(vehicle_type, make)
             capabilities.append(
                 {
                     "permission": name,
@@ -71,26 +72,38 @@ def by_vin(ctx: Context, request: Request) -> Response:
                     "reason": None if capable else "VEHICLE_NOT_CAPABLE",
                 }
             )
-    compatible = level != "incompatible"
     return json_response(
         200,
         {
-            "compatible": compatible,
-            "reason": None if compatible else "VEHICLE_NOT_COMPATIBLE",
+            "compatible": True,
+            "reason": None,
             "capabilities": capabilities if country == "US" else [],
         },
     )
 
 
-def _vehicle_for_vin(ctx: Context, vin: str, level: str | None) -> tuple[str, str, str]:
-    with ctx.state.reading() as data:
-        for vehicle in data["vehicles"].values():
-            if vehicle["vin"] == vin and level is None:
-                return vehicle["type"], vehicle["make"], vehicle.get("level") or "compatible"
-    guessed = catalog.model_for_vin(vin)
-    make = guessed.make if guessed else catalog.DEFAULT_MAKE
-    level = level or "compatible"
-    return accounts.LEVEL_TYPES[level], make, level
+_NOT_COMPATIBLE = "VEHICLE_NOT_COMPATIBLE"
+
+
+def _vehicle_for_vin(ctx: Context, vin: str, level: str | None) -> tuple[str, str] | str:
+    """(powertrain, make) of the vehicle behind a VIN, or the reason it is not compatible."""
+    if level is None:
+        with ctx.state.reading() as data:
+            for vehicle in data["vehicles"].values():
+                if vehicle["vin"] == vin:
+                    if vehicle.get("level") in ("incompatible", "dinosaur"):
+                        return _NOT_COMPATIBLE
+                    return vehicle["type"], vehicle["make"]
+    if level in ("incompatible", "dinosaur"):
+        return _NOT_COMPATIBLE
+    model = vin_decode.decode(vin, accounts.LEVEL_TYPES[level] if level else None)
+    if model is None:
+        return "MAKE_NOT_COMPATIBLE"
+    # Smartcar reaches vehicles through connected services, which the model's first years in
+    # the catalog mark; an older real VIN (its year decoded) has none. Test levels override.
+    if level is None and model.year < model.start_year:
+        return _NOT_COMPATIBLE
+    return model.type, model.make
 
 
 def matrix(ctx: Context, request: Request) -> Response:

@@ -38,3 +38,6 @@ SESSION_TTL = 1800  # a Connect session (pages between authorize and redirect) l
 
 STATE_FILE = "state.json"
 RUNNING_FILE = "running.json"
+FORCED_RETRY_AFTER = 60  # seconds in the Retry-After of a forced RATE_LIMIT.VEHICLE error
+# The name Smartcar puts in the "<app name>" of its suggested user messages.
+APP_NAME = "carman sandbox"

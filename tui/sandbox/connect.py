@@ -17,10 +17,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tui.core.smartcar import endpoints as endpoint_table
 from tui.core.smartcar import permissions as permission_table
 from tui.core.smartcar.errors import CONNECT_BY_ERROR
-from tui.sandbox import accounts, catalog, config, ids, pages
+from tui.sandbox import accounts, catalog, config, ids, pages, vehicle_permissions, vin_decode
 from tui.sandbox.context import Context
 from tui.sandbox.messages import Request, Response, html_response, redirect, with_query
 
@@ -41,6 +40,7 @@ class Redirect:
 class Page:
     html: str
     status: int = 200
+    message: str = ""  # why the page is an error page, for scripts (approve)
 
 
 Outcome = Redirect | Page
@@ -131,14 +131,13 @@ def begin(ctx: Context, params: dict[str, str]) -> dict[str, Any] | Redirect:
         "force": params.get("approval_prompt") == "force",
         "user": params.get("user"),
         "brand": make,
-        "step": "login" if (make or vin) else "brand",
+        "step": "preamble",  # then brand, or login when make/VIN named the brand
         "user_id": None,
         "candidates": [],
         "expires_at": now + config.SESSION_TTL,
     }
     if vin and not make:
-        guessed = catalog.model_for_vin(vin)
-        session["brand"] = guessed.make if guessed else catalog.DEFAULT_MAKE
+        session["brand"] = vin_decode.make_of(vin) or catalog.DEFAULT_MAKE
     with ctx.state.lock:  # sessions live in memory: nothing to write
         ctx.state.prune(now)
         ctx.state.sessions[session["id"]] = session
@@ -183,7 +182,7 @@ def _ensure_account(
         if extra_vin and all(data["vehicles"][v]["vin"] != extra_vin for v in user["vehicle_ids"]):
             # Single Select with a VIN this test account lacks: test mode lets any account
             # hold any VIN, so the sandbox adds it.
-            model = catalog.model_for_vin(extra_vin) or catalog.default_model(plan.make)
+            model = vin_decode.decode(extra_vin) or catalog.default_model(plan.make)
             spec = accounts.VehicleSpec(
                 model.make, model.model, model.year, model.type, vin=extra_vin
             )
@@ -220,19 +219,25 @@ def _add_vehicle(
 
 
 def _serves(vehicle: dict[str, Any], permission: str) -> bool:
-    """Whether a vehicle can serve a (required) permission at all."""
+    """Whether a vehicle can serve a required permission (an incompatible one serves none)."""
     if vehicle.get("level") in ("incompatible", "dinosaur"):
         return False
-    served = endpoint_table.by_permission(permission)
-    if not served:
-        return True  # permissions without v2.0 endpoints (alerts, PIN...) are not checked
-    return any(e.capable(vehicle["type"], vehicle["make"]) for e in served)
+    return vehicle_permissions.servable(vehicle, permission)
+
+
+LIVE_MODE_REFUSAL = (
+    "{email} is a test sign-in: it works only in test or simulated mode, and this Connect "
+    "URL asks for mode=live. Use mode=test, or sign in with an ordinary email."
+)
 
 
 def sign_in(ctx: Context, session: dict[str, Any], email: str) -> Outcome:
     plan = accounts.plan_for(email, session["brand"])
+    if not isinstance(plan, str) and plan.special and session["mode"] == "live":
+        plan = LIVE_MODE_REFUSAL.format(email=email.strip())
     if isinstance(plan, str):
-        return Page(pages.login_page(session["id"], session["brand"] or "", plan, email), 400)
+        html = pages.login_page(session["id"], session["brand"] or "", plan, email)
+        return Page(html, 400, plan)
     if plan.connect_error is not None:
         return _redirect_error(session, plan.connect_error.error, plan.connect_error.extra)
     user_id, vehicles = _ensure_account(ctx, plan, session["single_select_vin"])
@@ -323,6 +328,11 @@ def _issue_code(ctx: Context, session: dict[str, Any], vehicle_ids: list[str]) -
             "user_id": session["user_id"],
             "vehicle_ids": list(vehicle_ids),
             "permissions": permissions,
+            # What each vehicle is granted: the requested permissions it can serve.
+            "vehicle_permissions": {
+                v: vehicle_permissions.granted(data["vehicles"][v], permissions)
+                for v in vehicle_ids
+            },
             "mode": session["mode"],
             "created_at": now,
         }
@@ -361,6 +371,8 @@ def _render(outcome: Outcome | dict[str, Any]) -> Response:
     if isinstance(outcome, Page):
         return html_response(outcome.status, outcome.html)
     session = outcome
+    if session["step"] == "preamble":
+        return html_response(200, pages.preamble_page(session["id"], session["client_id"]))
     if session["step"] == "brand":
         return html_response(200, pages.brand_page(session["id"], session["country"]))
     return html_response(200, pages.login_page(session["id"], session["brand"] or ""))
@@ -387,6 +399,14 @@ def _continue(ctx: Context, request: Request) -> Outcome | dict[str, Any]:
             "This Connect session has expired or is unknown; start again from your application."
         )
     step = form.get("step")
+    if form.get("action") == "return":  # "Back to application", on any page
+        _end(ctx, session)
+        return _redirect_error(session, "user_manually_returned_to_application")
+    if step == "preamble" and session["step"] == "preamble":
+        session["step"] = "login" if session["brand"] else "brand"
+        if not form.get("brand"):
+            return session
+        step = "brand"  # a brand posted along with the preamble picks it at once
     if step == "brand" and session["step"] in ("brand", "login"):
         make = catalog.normalize_make(form.get("brand", ""))
         if make is None:
@@ -451,7 +471,7 @@ def approve(
     if isinstance(outcome, Page):
         if outcome.status != 200:
             _end(ctx, session)
-            raise ConnectInputError(f"Cannot sign in as {email!r}.")
+            raise ConnectInputError(outcome.message or f"Cannot sign in as {email!r}.")
         outcome = decide(ctx, session, not deny, None)
     if isinstance(outcome, Page):  # cannot happen: every candidate is approved
         raise ConnectInputError("Connect could not finish.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.smartcar import errors as table
+from tui.sandbox.config import APP_NAME
 from tui.sandbox.messages import Response, json_response
 
 
@@ -43,6 +44,7 @@ class ApiError(Exception):
             detail=self.detail,
             description=self.description,
             resolution_url=self.resolution_url,
+            app_name=APP_NAME,
         )
 
     def v3_body(self, request_id: str) -> dict[str, Any]:

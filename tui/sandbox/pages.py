@@ -1,8 +1,10 @@
 """The HTML pages of the sandbox's Connect: plain forms, no JavaScript, no cookies.
 
-Element ids follow the ones Smartcar's own Connect uses (``button#<MAKE>``, ``#username``,
-``#password``, ``#sign-in-button``, ``#approval-button``), so browser automation written for
-one works on the other.
+Element ids follow the ones Smartcar's own Connect uses (preamble ``button#continue-button``,
+``button#<MAKE>.brand-list-item``, ``#username``, ``#password``, ``#sign-in-button``,
+``#approval-button``), so browser automation written for one works on the other. Every page
+also has a "Back to application" button (``#back-to-application-button``), which ends Connect
+with ``user_manually_returned_to_application``.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ _EMAIL_HINTS = (
     ),
     ("VEHICLE_STATE.ASLEEP@smartcar.com", "every data call answers that error"),
     ("smartcar@vehicle-incompatible.com", "Connect ends with vehicle_incompatible"),
+    ("smartcar@server-error.com", "Connect ends with server_error"),
 )
 
 
@@ -55,6 +58,26 @@ def _hidden(session_id: str, step: str) -> str:
     )
 
 
+def _back_button() -> str:
+    return (
+        '<button type="submit" name="action" value="return" id="back-to-application-button">'
+        "Back to application</button>"
+    )
+
+
+def preamble_page(session_id: str, client_id: str) -> str:
+    return _page(
+        "Connect your vehicle",
+        f'<form method="post" action="/oauth/authorize" class="card">'
+        f"{_hidden(session_id, 'preamble')}"
+        f"<p>The application <code>{escape(client_id)}</code> uses Smartcar to connect to "
+        f"your vehicle. You will pick your vehicle's brand, sign in to its connected "
+        f"services account and choose what the application may see and do.</p>"
+        f'<p><button type="submit" id="continue-button" class="primary">Continue</button> '
+        f"{_back_button()}</p></form>",
+    )
+
+
 def error_page(message: str) -> str:
     return _page(
         "Connect cannot start",
@@ -65,14 +88,15 @@ def error_page(message: str) -> str:
 
 def brand_page(session_id: str, country: str) -> str:
     buttons = "".join(
-        f'<button type="submit" name="brand" value="{escape(make)}" id="{escape(make)}" '
+        f'<button type="submit" name="brand" value="{escape(make)}" '
+        f'id="{escape(make.replace(" ", "_"))}" '
         f'class="brand-list-item">{escape(make.title())}</button>'
         for make in catalog.makes_for_country(country)
     )
     return _page(
         "Select your vehicle's brand",
         f'<form method="post" action="/oauth/authorize" class="card">'
-        f"{_hidden(session_id, 'brand')}{buttons}</form>"
+        f"{_hidden(session_id, 'brand')}{buttons}<p>{_back_button()}</p></form>"
         f'<p class="note">Country: {escape(country)}</p>',
     )
 
@@ -91,7 +115,7 @@ def login_page(session_id: str, make: str, message: str = "", email: str = "") -
         f'<input type="password" id="password" name="password" '
         f'autocomplete="current-password">'
         f'<p><button type="submit" id="sign-in-button" class="primary">Sign in'
-        f"</button></p></form>"
+        f"</button> {_back_button()}</p></form>"
         f'<div class="card note"><p>Test mode: any email and any password sign in. '
         f"Special emails:</p><ul>{hints}</ul></div>",
     )
@@ -129,5 +153,5 @@ def grant_page(
         f'<p><button type="submit" name="action" value="approve" id="approval-button" '
         f'class="primary">Allow</button> '
         f'<button type="submit" name="action" value="deny" id="deny-button">'
-        f"Deny access</button></p></form>",
+        f"Deny access</button> {_back_button()}</p></form>",
     )

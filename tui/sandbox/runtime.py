@@ -77,6 +77,12 @@ class Sandbox:
         """Allow ``uri`` as a redirect URI (ValueError when it is not a usable URI)."""
         clients.register_redirect_uri(self._ctx, client_id or self.client_id, uri)
 
+    def redirect_uris(self, client_id: str | None = None) -> list[str]:
+        """The redirect URIs registered for a client (the sandbox's own by default)."""
+        with self._ctx.state.reading() as data:
+            client = data["clients"].get(client_id or self.client_id) or {}
+            return list(client.get("redirect_uris", []))
+
     def approve(
         self, authorize_url: str, email: str, *, deny: bool = False, brand: str | None = None
     ) -> str:

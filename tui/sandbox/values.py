@@ -13,10 +13,11 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 from tui.sandbox.clock import iso
+from tui.sandbox.errors import ApiError
 
 Vehicle = dict[str, Any]
 Body = Any
@@ -94,12 +95,18 @@ def nominal_capacity(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
     }
 
 
-def charge(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
+def charge_state(rng: random.Random, vehicle: Vehicle) -> tuple[bool, str]:
+    """(plugged in, CHARGING | FULLY_CHARGED | NOT_CHARGING) as /charge reports it."""
     charging = vehicle.get("charging")
     if charging is not None:  # START/STOP was sent: report it
-        return {"isPluggedIn": True, "state": "CHARGING" if charging else "NOT_CHARGING"}
+        return True, "CHARGING" if charging else "NOT_CHARGING"
     plugged = rng.random() < 0.5
     state = rng.choice(["CHARGING", "FULLY_CHARGED", "NOT_CHARGING"]) if plugged else "NOT_CHARGING"
+    return plugged, state
+
+
+def charge(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
+    plugged, state = charge_state(rng, vehicle)
     return {"isPluggedIn": plugged, "state": state}
 
 
@@ -153,31 +160,58 @@ def security(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
 
 
 _TASKS = (
-    "Oil change",
-    "Tire rotation",
-    "Brake inspection",
-    "Cabin air filter replacement",
-    "Multi-point inspection",
-    "Battery coolant check",
+    ("Oil and filter change", "ICE"),
+    ("Tire rotation", None),
+    ("Brake inspection", None),
+    ("Cabin air filter replacement", None),
+    ("Multi-point inspection", None),
+    ("Battery coolant check", "ELECTRIC"),
+    ("Wiper blade replacement", None),
+    ("Brake fluid replacement", None),
+    ("Spark plug replacement", "ICE"),
+    ("12V battery test", None),
 )
+_DAY = 86400.0
+
+
+def _tasks_for(vehicle_type: str) -> list[str]:
+    kinds = {"ICE": ("ICE",), "BEV": ("ELECTRIC",), "PHEV": ("ICE", "ELECTRIC")}[vehicle_type]
+    return [name for name, kind in _TASKS if kind is None or kind in kinds]
 
 
 def service_history(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
+    """The vehicle's whole service life, newest first: a visit every 5 to 13 months from
+    its delivery (spring of the model year) until now.
+
+    The history depends only on the vehicle, so every call and every date range sees the
+    same records (the per-call ``rng`` is not used). Query filtering is the caller's.
+    """
+    life = random.Random(f"{vehicle['id']}|service-history")
+    when = datetime(int(vehicle["year"]), 3, 1, tzinfo=UTC).timestamp()
+    when += life.uniform(0, 120) * _DAY  # delivered some time that spring
+    km_per_day = life.uniform(30, 55)
+    tasks = _tasks_for(vehicle["type"])
     records = []
-    today = datetime.fromtimestamp(now, tz=UTC)
-    distance = rng.uniform(5_000, 20_000)
-    for index in range(rng.randint(1, 3)):
-        when = today - timedelta(days=rng.randint(10, 360))
-        distance += rng.uniform(2_000, 10_000)
-        task = rng.choice(_TASKS)
+    number = 0
+    while True:
+        interval = life.uniform(150, 400) * _DAY
+        if when + interval > now:
+            break
+        when += interval
+        number += 1
+        distance = (when - datetime(int(vehicle["year"]), 3, 1, tzinfo=UTC).timestamp()) / _DAY
+        chosen = life.sample(tasks, life.randint(1, min(3, len(tasks))))
         records.append(
             {
-                "serviceId": f"svc-{index + 1}",
-                "serviceDate": iso(when.timestamp()),
-                "odometerDistance": round(distance, 1),
-                "serviceTasks": [{"taskId": f"t-{index + 1}", "taskDescription": task}],
+                "serviceId": f"{vehicle['id'][:8]}-svc-{number}",
+                "serviceDate": iso(when),
+                "odometerDistance": round(distance * km_per_day, 1),
+                "serviceTasks": [
+                    {"taskId": f"{number}-{index + 1}", "taskDescription": task}
+                    for index, task in enumerate(chosen)
+                ],
                 "serviceDetails": [{"type": "DEALER_NAME", "value": "Sandbox Motors"}],
-                "serviceCost": {"totalCost": round(rng.uniform(60, 600), 2), "currency": "USD"},
+                "serviceCost": {"totalCost": round(life.uniform(60, 600), 2), "currency": "USD"},
             }
         )
     return sorted(records, key=lambda r: r["serviceDate"], reverse=True)
@@ -245,7 +279,23 @@ def ammeter(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
     return {"amperage": amperage if amperage is not None else rng.choice([16, 32, 48])}
 
 
+# Smartcar's GM pages: voltmeter answers only when plugged in, completion only while
+# charging; otherwise "this endpoint results in a vehicle state error".
+GM_MAKES = frozenset({"CHEVROLET", "CADILLAC"})
+
+
+def _gm_charge_state(rng: random.Random, vehicle: Vehicle, need_charging: bool) -> None:
+    if vehicle["make"] not in GM_MAKES:
+        return
+    plugged, state = charge_state(rng, vehicle)
+    if not plugged:
+        raise ApiError("VEHICLE_STATE", "CHARGING_PLUG_NOT_CONNECTED")
+    if need_charging and state != "CHARGING":
+        raise ApiError("VEHICLE_STATE", "NOT_CHARGING")
+
+
 def voltmeter(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
+    _gm_charge_state(rng, vehicle, need_charging=False)
     return {"voltage": rng.choice([120, 208, 240])}
 
 
@@ -254,6 +304,7 @@ def wattmeter(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
 
 
 def charge_completion(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
+    _gm_charge_state(rng, vehicle, need_charging=True)
     return {"time": iso(now + rng.uniform(600, 8 * 3600))}
 
 
@@ -275,25 +326,44 @@ def audi_charge(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
     }
 
 
+# Where BMW and MINI report a charge session: a street address (a string, as Smartcar
+# documents), public chargers and home.
+_CHARGE_PLACES = (
+    ("1701 Wynkoop St, Denver, CO 80202", True),
+    ("2500 E 1st Ave, Denver, CO 80206", True),
+    ("1100 Pearl St, Boulder, CO 80302", True),
+    ("750 Citadel Dr E, Colorado Springs, CO 80909", True),
+    ("Home", False),
+)
+_RECORD_DAYS = 120  # how far back the charge history goes
+
+
 def charge_records(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
+    """Completed charge sessions, newest first, fixed per vehicle and day (the per-call
+    ``rng`` is not used) so date ranges find the same sessions every time."""
     records = []
-    for _ in range(rng.randint(1, 4)):
-        start = now - rng.uniform(1, 60) * 86400
-        start_pct = _fraction(rng, 0.05) / 2
-        end_pct = round(min(1.0, start_pct + rng.uniform(0.2, 0.6)), 2)
+    today = int(now // _DAY)
+    for day in range(today - _RECORD_DAYS, today + 1):
+        pick = random.Random(f"{vehicle['id']}|charge-record|{day}")
+        if pick.random() > 0.3:
+            continue
+        start = day * _DAY + pick.uniform(0, 20 * 3600)
+        end = start + pick.uniform(1800, 8 * 3600)
+        if end > now:
+            continue  # still charging: not a record yet
+        start_pct = round(pick.uniform(0.05, 0.6), 2)
+        end_pct = round(min(1.0, start_pct + pick.uniform(0.2, 0.6)), 2)
+        place, public = _CHARGE_PLACES[pick.randrange(len(_CHARGE_PLACES))]
         records.append(
             {
                 "chargeStart": iso(start),
-                "chargeEnd": iso(start + rng.uniform(1800, 8 * 3600)),
-                "location": {
-                    "latitude": round(rng.uniform(37.0, 41.0), 6),
-                    "longitude": round(rng.uniform(-109.0, -102.05), 6),
-                },
+                "chargeEnd": iso(end),
+                "location": place,
                 "energy": round((end_pct - start_pct) * battery_kwh(vehicle), 2),
-                "isPublic": rng.random() < 0.4,
+                "isPublic": public,
                 "startPercentRemaining": start_pct,
                 "endPercentRemaining": end_pct,
-                "chargingType": rng.choice(["AC", "DC"]),
+                "chargingType": pick.choice(["DC", "AC"]) if public else "AC",
             }
         )
     return {"records": sorted(records, key=lambda r: r["chargeStart"], reverse=True)}

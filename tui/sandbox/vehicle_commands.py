@@ -193,7 +193,7 @@ def schedule_by_location(request: Request, body: dict[str, Any], unit: str) -> A
             }
         )
         vehicle["charge_locations"] = saved
-        return {"chargingLocations": saved}
+        return dict(SUCCESS)  # Smartcar answers {message, status}; GET shows the schedules
 
     return apply
 
@@ -216,7 +216,7 @@ def nissan_schedule(request: Request, body: dict[str, Any], unit: str) -> Apply:
 
     def apply(vehicle: Vehicle) -> Any:
         vehicle["charge_schedules"] = cleaned
-        return {"chargeSchedules": cleaned}
+        return dict(SUCCESS)
 
     return apply
 

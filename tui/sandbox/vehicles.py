@@ -16,7 +16,7 @@ from typing import Any
 
 from tui.core.smartcar import endpoints as endpoint_table
 from tui.core.smartcar.endpoints import Endpoint
-from tui.sandbox import config, units, values, vehicle_commands
+from tui.sandbox import catalog, config, units, values, vehicle_commands, vehicle_permissions
 from tui.sandbox.auth import bearer_token, client_from_amt, grant_for_request
 from tui.sandbox.clock import iso
 from tui.sandbox.context import Context
@@ -58,7 +58,9 @@ def resolve(method: str, path: str) -> Route | None:
         return None
     make, template = split
     endpoint = endpoint_table.find(method, template)
-    if endpoint is None or endpoint.makes is None or make.lower() not in endpoint.makes:
+    # Any make Smartcar serves routes (another make's endpoint is then 501 VEHICLE_NOT_CAPABLE
+    # for the vehicle); an unknown word in the make's place is an unknown path.
+    if endpoint is None or endpoint.makes is None or catalog.normalize_make(make) is None:
         return None
     return Route(endpoint, normalized, make)
 
@@ -135,7 +137,7 @@ def handle_vehicle(ctx: Context, request: Request, vehicle_id: str, rest: list[s
     ctx.rate_limiter.check(vehicle_id, ctx.clock.now())
     key = route.endpoint.key
     if key == "GET /permissions":
-        return _permissions(request, grant)
+        return _permissions(request, grant, vehicle_id)
     if key == "DELETE /application":
         return _disconnect(ctx, grant, vehicle_id)
     if key == "POST /batch":
@@ -201,6 +203,10 @@ def _forced_error(
     ctx: Context, grant: dict[str, Any], vehicle: dict[str, Any], forced: list[str]
 ) -> ApiError:
     error_type, code = forced
+    if (error_type, code) == ("RATE_LIMIT", "VEHICLE"):
+        # Smartcar's 429 for a vehicle always says when to come back.
+        retry = str(config.FORCED_RETRY_AFTER)
+        return ApiError(error_type, code, headers={"Retry-After": retry})
     url = None
     if (error_type, code) == ("CONNECTED_SERVICES_ACCOUNT", "AUTHENTICATION_FAILED"):
         url = with_query(
@@ -227,10 +233,12 @@ def _read(
     if endpoint.path == "/vin":
         return {"vin": vehicle["vin"]}
     body = values.READERS[endpoint.path](rng, vehicle, now)
-    if request is not None and endpoint.path == "/service/history":
-        body = _between(body, request, "serviceDate")
-    if request is not None and endpoint.path == "/{make}/charge/records":
-        body = {"records": _between(body["records"], request, "chargeStart")}
+    if endpoint.path == "/service/history":
+        # Without dates Smartcar returns the last year (SDK docs).
+        body = _between(body, request, "serviceDate", now, default_days=365)
+    if endpoint.path == "/{make}/charge/records":
+        # Without dates: the last 30 days (Smartcar's charge records reference).
+        body = {"records": _between(body["records"], request, "chargeStart", now, default_days=30)}
     return body
 
 
@@ -251,21 +259,37 @@ def _date_param(request: Request, *names: str, end: bool = False) -> datetime | 
     return None
 
 
-def _between(records: list[dict[str, Any]], request: Request, field: str) -> list[dict[str, Any]]:
-    # Python sends startDate/endDate, other SDKs start_date/end_date: accept both.
-    start = _date_param(request, "startDate", "start_date")
-    end = _date_param(request, "endDate", "end_date", end=True)
+def _between(
+    records: list[dict[str, Any]],
+    request: Request | None,
+    field: str,
+    now: float,
+    *,
+    default_days: int,
+) -> list[dict[str, Any]]:
+    """The records from startDate to endDate (both days included), newest first.
+
+    Python sends startDate/endDate, other SDKs start_date/end_date: both are accepted. A
+    missing end is now; a missing start is ``default_days`` before the end (a range that ends
+    before it starts is empty). Inside a batch (no query) the defaults apply.
+    """
+    start = _date_param(request, "startDate", "start_date") if request else None
+    end = _date_param(request, "endDate", "end_date", end=True) if request else None
+    if end is None:
+        end = datetime.fromtimestamp(now, tz=UTC)
+    if start is None:
+        start = end - timedelta(days=default_days)
     kept = []
     for record in records:
         moment = datetime.fromisoformat(record[field].replace("Z", "+00:00"))
-        if (start is None or moment >= start) and (end is None or moment <= end):
+        if start <= moment <= end:
             kept.append(record)
-    return kept
+    return sorted(kept, key=lambda r: r[field], reverse=True)
 
 
-def _permissions(request: Request, grant: dict[str, Any]) -> Response:
+def _permissions(request: Request, grant: dict[str, Any], vehicle_id: str) -> Response:
     limit, offset = paging(request, *PERMISSIONS_PAGE)
-    names = grant["permissions"]
+    names = vehicle_permissions.for_vehicle(grant, vehicle_id)
     return json_response(
         200,
         {

@@ -147,7 +147,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
         "read_charge_records",
         "Charge records",
         ELECTRIC,
-        makes=frozenset({"bmw", "mini", "tesla"}),
+        makes=frozenset({"bmw", "mini"}),  # Smartcar's reference: bmw and mini only
     ),
     _read(
         "/{make}/charge/schedule_by_location",

@@ -46,19 +46,16 @@ _RETRY = "RETRY_LATER"
 _SUPPORT = "CONTACT_SUPPORT"
 _REAUTH = "REAUTHENTICATE"
 
-_STATE_USER = "Your vehicle could not complete the request. {}"
+# Smartcar's documented user messages name the application; the API fills in its name.
+APP_NAME_PLACEHOLDER = "<app name>"
+_TEMPORARILY_UNABLE = (
+    "Your car is temporarily unable to connect to <app name>. Please be patient while "
+    "we’re working to resolve this issue."
+)
 
 
-def _state(
-    code: str,
-    description: str,
-    user: str,
-    resolution: str | None = None,
-    hint: str = "Ask the vehicle owner to fix the vehicle's state, then retry.",
-) -> ErrorSpec:
-    return ErrorSpec(
-        "VEHICLE_STATE", code, 409, resolution, description, _STATE_USER.format(user), hint
-    )
+def _state(code: str, description: str, user: str, resolution: str | None, hint: str) -> ErrorSpec:
+    return ErrorSpec("VEHICLE_STATE", code, 409, resolution, description, user, hint)
 
 
 def _upstream(code: str, description: str) -> ErrorSpec:
@@ -68,7 +65,7 @@ def _upstream(code: str, description: str) -> ErrorSpec:
         502,
         _RETRY,
         description,
-        "Your vehicle's data is temporarily unavailable. Please try again later.",
+        _TEMPORARILY_UNABLE,
         "The brand's servers misbehaved; retry later with backoff.",
     )
 
@@ -91,7 +88,8 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "INVALID_PLAN",
         430,
         _SUPPORT,
-        "The application's plan does not include this feature, or no plan is set up.",
+        "The feature you are trying to use is not included in your current pricing plan. "
+        "Please visit our pricing page to learn more about our plans and features.",
         "This feature is temporarily unavailable. Please contact the app's support.",
         "Check the plan of the application in the Smartcar Dashboard.",
     ),
@@ -100,7 +98,8 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "VEHICLE_LIMIT",
         430,
         _SUPPORT,
-        "The application has reached the number of connected vehicles its plan allows.",
+        "You’ve reached the limit of vehicles in your plan. Please upgrade to unlock access "
+        "to more vehicles.",
         "This app cannot connect more vehicles right now. Please contact its support.",
         "Disconnect unused vehicles or upgrade the plan.",
     ),
@@ -109,7 +108,9 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "VEHICLE_REQUEST_LIMIT",
         430,
         _SUPPORT,
-        "This vehicle has used up the requests its plan allows for the billing period.",
+        "You have exceeded the number of API requests that are allowed for this vehicle in "
+        "the current billing period. Please log into the Smartcar dashboard and visit the "
+        "Billing tab to learn more.",
         "Your vehicle's data is unavailable until the next billing period.",
         "Reduce polling; use webhooks; or upgrade the plan.",
     ),
@@ -118,7 +119,8 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "ACCOUNT_SUSPENDED",
         430,
         "FINANCE",
-        "The application's account is suspended because of an outstanding payment.",
+        "Your Smartcar account is past due and has been suspended. Please reach out to our "
+        "finance team to resolve this issue.",
         "This app is temporarily unavailable. Please contact its support.",
         "Settle the outstanding invoice in the Smartcar Dashboard.",
     ),
@@ -127,7 +129,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "MAKE_NOT_COMPATIBLE",
         501,
         None,
-        "Smartcar is not yet compatible with this vehicle's make in the country you specified.",
+        "Smartcar is not yet compatible with this vehicle’s make in the country you specified.",
         "Your vehicle's brand is not supported yet in your country.",
         "Nothing to fix on your side; check the compatibility matrix.",
     ),
@@ -155,8 +157,8 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "PLATFORM_NOT_CAPABLE",
         501,
         _REAUTH,
-        "The vehicle's connected-services platform no longer supports this request; the "
-        "owner needs to reconnect the vehicle.",
+        "You're connected to the vehicle using an OEM integration that does not support this "
+        "endpoint.",
         "Please reconnect your vehicle to keep using this feature.",
         "Send the owner through Connect again.",
     ),
@@ -165,9 +167,11 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "ACCOUNT_ISSUE",
         400,
         None,
-        "The owner's connected-services account needs attention (for example new terms "
-        "to accept or an unfinished sign-up) before the vehicle can be reached.",
-        "Please sign in to your vehicle brand's app and resolve any account notices.",
+        "Action needed in the user’s connected services account. Please prompt the user to "
+        "log into their connected services account and complete any outstanding tasks.",
+        "Action required in your connected services account. Please log into your connected "
+        "services app or web portal and complete any outstanding tasks (e.g. finish "
+        "activating your account or accept the Terms of Service).",
         "Ask the owner to check their brand app or website.",
     ),
     ErrorSpec(
@@ -175,9 +179,10 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "AUTHENTICATION_FAILED",
         400,
         _REAUTH,
-        "Smartcar could not sign in to the owner's connected-services account; the "
-        "credentials may have changed.",
-        "Please reconnect your vehicle: your brand account sign-in seems to have changed.",
+        "Smartcar was unable to authenticate with the user’s connected services account. "
+        "Please prompt the user to re-authenticate using Smartcar Connect.",
+        "Your car got disconnected from <app name>. Please use this link to re-connect your "
+        "car: <link to Smartcar Connect>.",
         "Send the owner to the re-authentication URL in resolution.url.",
     ),
     ErrorSpec(
@@ -185,8 +190,11 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "NO_VEHICLES",
         400,
         None,
-        "No vehicles were found on the owner's connected-services account.",
-        "No vehicles were found on your brand account. Please add your vehicle there.",
+        "No vehicles found in the user’s connected services account. Please prompt the user "
+        "to add their vehicle to their connected services account and re-authenticate using "
+        "Smartcar Connect.",
+        "Your car got disconnected from <app name>. Please use this link to re-connect your "
+        "car: <link to Smartcar Connect>.",
         "Ask the owner to add the vehicle to their brand account.",
     ),
     ErrorSpec(
@@ -194,8 +202,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "PERMISSION",
         400,
         _REAUTH,
-        "The owner's connected-services account lacks the rights this request needs (for "
-        "example a secondary driver's account).",
+        "The vehicle owner has revoked Smartcar’s access to their OEM account.",
         "Your brand account does not have the rights needed. Please sign in as the primary owner.",
         "Ask the primary account holder to connect the vehicle.",
     ),
@@ -204,9 +211,11 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "SUBSCRIPTION",
         400,
         None,
-        "The vehicle's connected-services subscription is inactive or does not include "
-        "this feature.",
-        "Your vehicle's connected services subscription is inactive. Please renew it.",
+        "The vehicle’s connected services subscription is inactive or does not support the "
+        "requested API endpoint.",
+        "Your car’s connected services subscription has either expired or it doesn’t support "
+        "the necessary features to connect to <app name>. Please activate your subscription "
+        "or contact us to upgrade your subscription.",
         "Ask the owner to renew the brand's connected-services subscription.",
     ),
     ErrorSpec(
@@ -214,8 +223,10 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "VEHICLE_MISSING",
         400,
         None,
-        "The vehicle is no longer on the owner's connected-services account.",
-        "Your vehicle is no longer on your brand account. Please add it again.",
+        "This vehicle is no longer associated with the user’s connected services account. "
+        "Please prompt the user to re-add the vehicle to their account.",
+        "This car is no longer associated with your connected services account. Please log "
+        "into your account and re-add this car.",
         "Ask the owner to add the vehicle back, or disconnect it.",
     ),
     ErrorSpec(
@@ -223,8 +234,10 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "VIRTUAL_KEY_REQUIRED",
         400,
         "ACTION_REQUIRED",
-        "A virtual key must be added to the vehicle before it accepts commands through Smartcar.",
-        "Please add the virtual key to your vehicle to allow this request.",
+        "The vehicle owner needs to grant additional access to Smartcar in order to perform "
+        "this request.",
+        "In order to perform this request you’ll need to add a Third-Party Virtual key to your "
+        "vehicle. Please open this link on the phone with your Tesla App to complete this step.",
         "Send the owner to resolution.url to add the virtual key.",
         TESLA_VIRTUAL_KEY_URL,
     ),
@@ -245,7 +258,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         429,
         _RETRY,
         "Your application has exceeded its rate limit. Please retry your request in a few minutes.",
-        None,
+        _TEMPORARILY_UNABLE,
         "Slow down across the whole application.",
     ),
     ErrorSpec(
@@ -255,7 +268,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         _RETRY,
         "You have reached the throttling rate limit for this vehicle. Please see the "
         "retry-after header for when to retry the request.",
-        "Your vehicle is receiving too many requests. Please try again shortly.",
+        _TEMPORARILY_UNABLE,
         "Wait the seconds in the Retry-After header before asking this vehicle again.",
     ),
     ErrorSpec(
@@ -264,7 +277,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         404,
         None,
         "The requested resource does not exist. Please check the URL and try again.",
-        None,
+        _TEMPORARILY_UNABLE,
         "Check the path for typos and trailing segments.",
     ),
     ErrorSpec(
@@ -274,7 +287,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         None,
         "The requested resource does not exist. Please check your specified version "
         "number and try again.",
-        None,
+        _TEMPORARILY_UNABLE,
         "Use v2.0 (or a numeric version like v2.0) in the path.",
     ),
     ErrorSpec(
@@ -284,7 +297,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         _RETRY,
         "An internal Smartcar error has occurred. Our team has been notified and is "
         "working to resolve this issue.",
-        "Something went wrong on our side. Please try again later.",
+        _TEMPORARILY_UNABLE,
         "Retry later with backoff.",
     ),
     ErrorSpec(
@@ -292,9 +305,8 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "RECORD_NOT_FOUND",
         500,
         _SUPPORT,
-        "Smartcar could not find the record this request needs (for example the "
-        "vehicle's battery capacity).",
-        None,
+        "Smartcar was unable to locate a battery capacity record for this vehicle.",
+        _TEMPORARILY_UNABLE,
         "Contact Smartcar support with the request id.",
     ),
     ErrorSpec(
@@ -302,16 +314,37 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "MULTIPLE_RECORDS_FOUND",
         500,
         _SUPPORT,
-        "Several records match this request (for example several battery capacities); "
-        "the detail lists them.",
-        None,
+        "Smartcar found multiple battery capacity records for this vehicle.",
+        _TEMPORARILY_UNABLE,
         "Let the owner choose a battery capacity, or contact support.",
     ),
-    _upstream("INVALID_DATA", "The brand's servers answered with data Smartcar cannot use."),
-    _upstream("KNOWN_ISSUE", "The brand's servers have a known issue that Smartcar is tracking."),
-    _upstream("NO_RESPONSE", "The brand's servers did not answer in time."),
-    _upstream("RATE_LIMIT", "The brand's servers are throttling requests for this vehicle."),
-    _upstream("UNKNOWN_ISSUE", "The brand's servers answered with an unexpected error."),
+    _upstream(
+        "INVALID_DATA",
+        "Smartcar received invalid data from an upstream source. Please retry your request at "
+        "a later time.",
+    ),
+    _upstream(
+        "KNOWN_ISSUE",
+        "Smartcar received an error from an upstream source. Please retry your request at a "
+        "later time.",
+    ),
+    _upstream(
+        "NO_RESPONSE",
+        "One of Smartcar’s upstream sources failed to respond. Please retry your request at a "
+        "later time.",
+    ),
+    # Smartcar's page shows the NO_RESPONSE body as RATE_LIMIT's example (a copy slip): the
+    # description here is its prose, with the retry sentence of its siblings.
+    _upstream(
+        "RATE_LIMIT",
+        "Your application’s requests have exceeded this vehicle’s rate limit. Please retry "
+        "your request at a later time.",
+    ),
+    _upstream(
+        "UNKNOWN_ISSUE",
+        "Smartcar received an unknown error from an upstream source. Please retry your request "
+        "at a later time and contact us if the issue persists.",
+    ),
     ErrorSpec(
         "VALIDATION",
         None,
@@ -334,89 +367,128 @@ ERRORS: tuple[ErrorSpec, ...] = (
     _state(
         "ASLEEP",
         "The vehicle is in a sleep state and temporarily unable to perform your request.",
-        "It is asleep; please wake it (for example open its app).",
+        "Your vehicle is in a sleep state. This request was not sent to preserve battery life.",
+        None,
+        "Ask the owner to start the vehicle (and drive a little), then retry in a few minutes.",
     ),
     _state(
         "CHARGING_IN_PROGRESS",
-        "The vehicle is charging, so it cannot perform your request.",
-        "It is currently charging.",
+        "The vehicle is currently charging and unable to perform your request.",
+        "Your vehicle is already charging.",
+        None,
+        "Usually nothing to do: the vehicle is already charging.",
     ),
     _state(
         "CHARGING_PLUG_CONNECTED",
-        "The charging plug is connected, so the vehicle cannot perform your request.",
-        "It is plugged in.",
+        "The vehicle is connected to an EV charger and unable to perform your request.",
+        "We’re unable to issue the command because the vehicle is currently plugged in.",
+        None,
+        "Ask the owner to unplug the charger, then retry.",
     ),
     _state(
         "CHARGING_PLUG_NOT_CONNECTED",
-        "The charging plug is not connected, so the vehicle cannot start or stop charging.",
-        "Please plug it in and try again.",
+        "The vehicle is not connected to an EV charger and unable to perform your request.",
+        "Your vehicle is not plugged in.",
+        None,
+        "Ask the owner to plug a charger into the charge port, then retry.",
     ),
     _state(
         "DOOR_OPEN",
         "The vehicle could not perform your request because one or more of its doors are open.",
-        "Please close all doors and try again.",
+        "Your vehicle was unable to lock. Please ensure that all doors and the trunk are fully "
+        "closed.",
+        None,
+        "Ask the owner to close every door and the trunk, then retry.",
     ),
     _state(
         "FULLY_CHARGED",
-        "The vehicle is fully charged, so it cannot start charging.",
-        "It is already fully charged.",
+        "The vehicle is unable to perform your request because its EV battery is fully charged.",
+        "Your vehicle is already fully charged.",
+        None,
+        "Nothing to do: the battery is full.",
     ),
     _state(
         "NOT_CHARGING",
-        "The vehicle is not charging, so it cannot perform your request.",
-        "It is not charging.",
+        "The vehicle is unable to perform your request because it is not currently charging.",
+        "Please ensure that you have plugged an EV charger into your car’s charge port and the "
+        "vehicle is charging.",
+        None,
+        "Ask the owner to start charging (or send a start-charge command), then retry.",
     ),
     _state(
         "CHARGE_FAULT",
-        "The vehicle reports a charging fault.",
-        "It reports a charging problem; please check the charger and cable.",
+        "The vehicle is connected to an EV charger but cannot perform the request because 1) the "
+        "charger is not providing any current, or 2) there is a conflict with another charging "
+        "schedule.",
+        "Your vehicle is unable to start or stop charging because of a conflict with the "
+        "vehicle's charging schedule.",
+        None,
+        "Ask the owner to check the cable and any charging schedules or departure timers.",
     ),
     _state(
         "HOOD_OPEN",
-        "The vehicle could not perform your request because its hood is open.",
-        "Please close the hood and try again.",
+        "The vehicle is unable to perform your request because its hood is open.",
+        "Your vehicle was unable to lock. Please ensure that the vehicle's hood is fully closed.",
+        None,
+        "Ask the owner to close the hood, then retry.",
     ),
     _state(
         "IGNITION_ON",
-        "The vehicle could not perform your request because its ignition is on.",
-        "Please switch the vehicle off and try again.",
+        "The vehicle was unable to perform your request because its engine is running.",
+        "Your vehicle is currently running.",
+        None,
+        "Retry when the engine is off.",
     ),
     _state(
         "IN_MOTION",
-        "The vehicle could not perform your request because it is moving.",
-        "Please try again when it is parked.",
+        "The vehicle is currently in motion and unable to perform your request.",
+        "Your vehicle is unable to perform the request while in motion.",
+        None,
+        "Retry when the vehicle is parked.",
     ),
     _state(
         "REMOTE_ACCESS_DISABLED",
-        "Remote access is disabled in the vehicle's settings.",
-        "Please turn on remote access in the vehicle's settings.",
+        "The vehicle is unable to perform your request because the user has disabled remote "
+        "access for connected services.",
+        "Your vehicle is unable to perform the request as remote access is disabled or "
+        "unavailable.",
+        None,
+        "Ask the owner to enable remote access for connected services in the vehicle.",
     ),
     _state(
         "TRUNK_OPEN",
-        "The vehicle could not perform your request because its trunk is open.",
-        "Please close the trunk and try again.",
-    ),
-    _state(
-        "UNREACHABLE",
-        "The vehicle was unable to perform your request because it is currently unreachable.",
-        "It is out of network coverage; please try again later.",
-    ),
-    _state(
-        "VEHICLE_OFFLINE_FOR_SERVICE",
-        "The vehicle is offline for service.",
-        "It is offline for service.",
+        "The vehicle is unable to perform your request because its trunk is open.",
+        "Your vehicle was unable to open the trunk because it is already open.",
+        None,
+        "Ask the owner to close the trunk (and front trunk), then retry.",
     ),
     _state(
         "UNKNOWN",
-        "The vehicle could not perform your request for an unknown reason.",
-        "Please try again later.",
+        "The vehicle was unable to perform your request due to an unknown issue.",
+        "Your vehicle is temporarily unable to connect due to an unknown issue. Please be patient"
+        " while we’re working to resolve this issue.",
         _RETRY,
         "Retry later with backoff.",
     ),
     _state(
+        "UNREACHABLE",
+        "The vehicle was unable to perform your request because it is currently unreachable.",
+        "Your vehicle is currently unreachable. Ensure the vehicle has adequate mobile coverage.",
+        None,
+        "Retry later, when the vehicle has mobile coverage.",
+    ),
+    _state(
+        "VEHICLE_OFFLINE_FOR_SERVICE",
+        "The vehicle was unable to perform your request because it is currently in service mode.",
+        "Your vehicle is in service mode and temporarily unable to perform this task.",
+        None,
+        "Retry after the vehicle leaves service mode.",
+    ),
+    _state(
         "LOW_BATTERY",
-        "The vehicle's battery is too low to perform your request.",
-        "Its battery is too low; please charge it.",
+        "The vehicle was unable to perform your request because the 12v or high voltage battery "
+        "is too low.",
+        "Your vehicle battery is too low to perform this task.",
         _RETRY,
         "Retry after the vehicle has charged.",
     ),
@@ -440,8 +512,12 @@ def error_body(
     detail: list[Any] | None = None,
     description: str | None = None,
     resolution_url: str | None = None,
+    app_name: str = "the application",
 ) -> dict[str, Any]:
-    """A v2.0 error body for a row of the table (``KeyError`` for an unknown pair)."""
+    """A v2.0 error body for a row of the table (``KeyError`` for an unknown pair).
+
+    ``app_name`` fills the ``<app name>`` of Smartcar's suggested user messages.
+    """
     spec = BY_KEY[(error_type, code)]
     resolution: dict[str, Any] = {"type": spec.resolution}
     url = resolution_url or spec.resolution_url
@@ -455,7 +531,11 @@ def error_body(
         "statusCode": spec.status,
         "requestId": request_id,
         "resolution": resolution,
-        "suggestedUserMessage": spec.suggested_user_message,
+        "suggestedUserMessage": (
+            spec.suggested_user_message.replace(APP_NAME_PLACEHOLDER, app_name)
+            if spec.suggested_user_message
+            else None
+        ),
     }
     if detail is not None:
         body["detail"] = detail
@@ -500,6 +580,11 @@ CONNECT_ERRORS: tuple[OAuthErrorSpec, ...] = (
         "server_error",
         "Unexpected server error. Please try again.",
         "Retry the Connect flow later.",
+    ),
+    OAuthErrorSpec(
+        "user_manually_returned_to_application",
+        "The user exited Connect before granting your application access.",
+        "The owner pressed Back to application before granting access; offer to connect again.",
     ),
 )
 
