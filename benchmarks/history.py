@@ -12,7 +12,7 @@ Method.
 2. Screen (the real carman in tmux 120x40, as ``large_response`` does): ctrl+r on the main
    screen until the history screen's status line says "<N> entries" (written in the same call
    that fills the table, so the rows are in that frame); then ``/`` and one rare term typed at
-   once, until the status line says "1 of <N> entries"; then back (escape twice) and ctrl+r
+   once, until the status line says "1 of <N> entries"; then back (escape) and ctrl+r
    again, with the module imported and the app warm. These include Textual's work (a 500-row
    DataTable) and the ~4 ms polling of capture-pane, and have no target of their own: the
    target is the store's search.
@@ -167,14 +167,11 @@ def _screen_figures(home: Path, entries: int, section: Section) -> None:
             sent = tmux.keys("hist", "C-r")
             seen, _ = tmux.wait("hist", lambda s: status in s, timeout=60)
             details["open_s"] = seen - sent
-            tmux.keys("hist", "/")
-            time.sleep(0.2)
+            # The filter has the focus when the screen opens: typing filters at once.
             sent = tmux.keys("hist", "-l", "--", rare)
             seen, _ = tmux.wait("hist", lambda s: found_one in s, timeout=60)
             details["type_rare_term_s"] = seen - sent
             # Back to the main screen and in again: the module is imported, the app is warm.
-            tmux.keys("hist", "Escape")
-            time.sleep(0.2)
             tmux.keys("hist", "Escape")
             tmux.wait("hist", lambda s: "Bench ›" in s and status not in s, timeout=30)
             time.sleep(0.3)

@@ -19,7 +19,7 @@ process.
    the method: tmux round trip, the key's own work, one frame), then back to back from a second
    ctrl+j until the body is rendered again and 0.3 s more (each press waits for the previous
    one's effect). Probes: "tree down/up" moves the tree's cursor, which opens the other request
-   in the editor (its title changes), what a user does while waiting; "ctrl+b" hides or shows
+   in the editor (its title changes), what a user does while waiting; "ctrl+w b" hides or shows
    the collection tree (a relayout of the whole screen). The figure is the worst press.
 """
 
@@ -68,10 +68,10 @@ class Probe:
 
 
 # Moving the tree's cursor opens the neighbouring request in the editor (its title changes):
-# what a user does while waiting. ctrl+b hides or shows the tree (a screen-wide relayout).
+# what a user does while waiting. ctrl+w b hides or shows the tree (a screen-wide relayout).
 PROBES = (
     Probe("tree down/up", OTHER, "Down", "Up"),
-    Probe("ctrl+b", "Collections", "C-b", "C-b"),
+    Probe("hide tree (ctrl+w b)", "Collections", "C-w b", "C-w b"),
 )
 
 
@@ -206,7 +206,7 @@ def _measure(
         result.peak_mb = _mb(proc_status(pid).get("VmHWM"))
 
         # Key delay while the same body arrives and renders again, once per probe key. The
-        # tree probe goes first: hiding the tree with ctrl+b takes the focus away from it.
+        # tree probe goes first: hiding the tree with ctrl+w b takes the focus away from it.
         _during(tmux, server, name, tree_probe, result.probes[tree_probe.label])
         for probe in PROBES[1:]:
             _idle(tmux, name, probe, idle_pairs, result.probes[probe.label])

@@ -95,10 +95,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Collections",
     ),
     ActionSpec("help", "f1", "app.show_help", "Show keys and actions", "App", "Help"),
-    ActionSpec(
-        "palette", "ctrl+p", "app.command_palette", "Open the command palette", "App", "Commands"
-    ),
-    ActionSpec("quit", "ctrl+q", "app.quit", "Quit", "App", "Quit"),
+    # Textual binds the palette itself (and shows "^p palette" at the footer's end).
+    ActionSpec("palette", "ctrl+p", "app.command_palette", "Open the command palette", "App"),
+    ActionSpec("quit", "ctrl+q", "app.quit", "Quit", "App"),
 )
 
 BY_ID = {spec.id: spec for spec in ACTIONS}
@@ -144,6 +143,8 @@ def bindings(keymap: dict[str, str]) -> list[Binding]:
     found: list[Binding] = []
     prefixes: list[str] = []
     for spec in ACTIONS:
+        if spec.id == "palette":
+            continue  # Textual's own binding (App.COMMAND_PALETTE_BINDING)
         direct = []
         for key in alternatives(key_of(spec, keymap)):
             first, second = split_key(key)

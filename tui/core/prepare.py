@@ -24,7 +24,7 @@ from tui.core.variables import VariableStore
 class InvalidJsonBody(CarmanError):
     def __init__(self, error: json.JSONDecodeError) -> None:
         super().__init__(
-            f"Body is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+            f"Body is not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"
         )
         self.line = error.lineno
         self.column = error.colno

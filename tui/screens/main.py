@@ -6,7 +6,6 @@ widgets. Sends run in an exclusive worker so a new send cancels the previous one
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.actions import ActionSpec, bindings
 from tui.core.collection_io import save_request
@@ -47,6 +46,7 @@ class MainScreen(Screen[None]):
     MainScreen.-maximized CollectionTree, MainScreen.-maximized RequestEditor { display: none; }
     MainScreen.-maximized ResponseViewer { height: 1fr; }
     """
+
     def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         # Bindings come from the action table with the user's [keymap] applied.
@@ -54,6 +54,10 @@ class MainScreen(Screen[None]):
         self.collection: Collection | None = None
         self.request: Request | None = None
         self._editor_height = 45
+        # The last response of each request (by identity) and the request being sent.
+        self._responses: dict[int, tuple[Request, Exchange]] = {}
+        self._sending: tuple[Worker[None], Request] | None = None
+        self._shown_for: Request | None = None
         self._focus_before_maximize: Widget | None = None
         self.pending_prefix: str | None = None  # a prefix key waiting for its second key
         self._sequence_choices: dict[str, ActionSpec] = {}
@@ -131,6 +135,25 @@ class MainScreen(Screen[None]):
         if collection.read_only:
             title += " (read-only)"
         editor.border_title = title
+        self._show_response_of(request)
+
+    def _show_response_of(self, request: Request) -> None:
+        """Each request keeps its last response, as a Postman tab does: opening a request
+        shows its own, never another request's."""
+        viewer = self.query_one(ResponseViewer)
+        viewer.name_request(request.name)
+        if self._sending is not None and self._sending[1] is request:
+            viewer.show_pending(f"{request.method} {request.name}")
+            return
+        kept = self._responses.get(id(request))
+        if kept is not None and kept[0] is request:
+            if viewer.exchange is not kept[1]:
+                self.show_exchange(kept[1], request)
+        elif viewer.exchange is not None or self._shown_for is not request:
+            viewer.show_nothing(
+                Text(f"No response yet for {request.name}: ctrl+j sends it.", style="dim")
+            )
+        self._shown_for = request
 
     def on_request_tree_action(self, event: RequestTree.Action) -> None:
         event.stop()
@@ -161,28 +184,52 @@ class MainScreen(Screen[None]):
             self.notify("Select a request in the tree first", severity="warning")
             return
         viewer = self.query_one(ResponseViewer)
+        viewer.name_request(self.request.name)
         viewer.show_pending(f"{self.request.method} {self.request.name}")
-        self._send(self.collection, self.request)
+        self._sending = (self._send(self.collection, self.request), self.request)
+
+    def _send_done(self) -> None:
+        """The send of this worker is over (not cancelled): no send is in flight any more."""
+        if self._sending is not None and self._sending[0] is get_current_worker():
+            self._sending = None
+
+    def _refused(self, request: Request, text: Text) -> None:
+        if request is self.request:
+            self.query_one(ResponseViewer).show_refusal(text)
+        else:
+            self.notify(f"{request.name}: {text.plain}", severity="warning")
 
     @work(exclusive=True, group="send", description="send the request")
     async def _send(self, collection: Collection | None, request: Request) -> None:
-        viewer = self.query_one(ResponseViewer)
         try:
             exchange, capture = await self.carman.workspace.send(collection, request)
         except NeedsLogin as exc:
-            viewer.show_message(Text(f"🔒 {exc}  Press ctrl+o to log in.", style="bold yellow"))
+            self._send_done()
+            self._refused(request, Text(f"🔒 {exc}  Press ctrl+o to log in.", style="bold yellow"))
             return
         except InvalidJsonBody as exc:
-            viewer.show_message(Text(f"✗ Not sent. {exc}", style="bold red"))
-            self.query_one(RequestEditor).show_json_error(exc.line, exc.column)
+            self._send_done()
+            self._refused(request, Text(f"✗ {exc}. Not sent.", style="bold red"))
+            if request is self.request:
+                self.query_one(RequestEditor).show_json_error(exc.line, exc.column)
             return
         except CarmanError as exc:
-            viewer.show_message(Text(f"✗ Not sent. {exc}", style="bold red"))
+            self._send_done()
+            self._refused(request, Text(f"✗ {exc}. Not sent.", style="bold red"))
             return
-        except asyncio.CancelledError:
-            viewer.show_message(Text("Cancelled.", style="italic yellow"))
-            raise
-        self.show_exchange(exchange, request)
+        # (A cancelled send is reported by on_worker_state_changed.)
+        self._send_done()
+        self._responses[id(request)] = (request, exchange)
+        if request is self.request:
+            self.show_exchange(exchange, request)
+        else:
+            # A late answer never replaces what the user is looking at; it says where it is.
+            status = (
+                f"{exchange.response.status} {exchange.response.reason}"
+                if exchange.response is not None
+                else "failed"
+            )
+            self.notify(f"{request.name}: {status} (open it to see the response)", timeout=6)
         if capture.captured:
             shown = ", ".join(sorted(k for k in capture.captured if not k.endswith("_all")))
             self.notify(f"Captured {shown}", timeout=3)
@@ -224,19 +271,20 @@ class MainScreen(Screen[None]):
         self.refresh_header(fetch=False)
 
     def action_cancel_send(self) -> None:
-        cancelled = False
-        for worker in self.workers:
-            if worker.group == "send" and worker.state in (
-                WorkerState.PENDING,
-                WorkerState.RUNNING,
-            ):
-                worker.cancel()
-                cancelled = True
-        if cancelled:
-            self.query_one(ResponseViewer).show_message(Text("Cancelled.", style="italic yellow"))
+        if self._sending is not None:
+            self._sending[0].cancel()  # the state change below says so
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.group == "send" and event.state == WorkerState.CANCELLED:
+        # Only the send in flight: a send replaced by a newer one is not news.
+        sending = self._sending
+        if (
+            event.state != WorkerState.CANCELLED
+            or sending is None
+            or sending[0] is not event.worker
+        ):
+            return
+        self._sending = None
+        if sending[1] is self.request:
             self.query_one(ResponseViewer).show_message(Text("Cancelled.", style="italic yellow"))
 
     # -- saving ----------------------------------------------------------------------------

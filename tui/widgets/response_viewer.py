@@ -48,7 +48,8 @@ class ResponseViewer(Vertical, can_focus=False):
         border-title-color: $text-muted;
     }
     ResponseViewer:focus-within { border: round $primary; }
-    ResponseViewer #status-line { height: 1; padding: 0 1; }
+    /* Wraps rather than cuts: the part that matters is written first and always shows. */
+    ResponseViewer #status-line { height: auto; max-height: 4; padding: 0 1; }
     ResponseViewer #explanation {
         height: auto; max-height: 12; padding: 0 1; display: none;
         border-left: thick $warning; background: $warning 10%;
@@ -144,6 +145,34 @@ class ResponseViewer(Vertical, can_focus=False):
 
     def show_pending(self, label: str) -> None:
         self.show_message(Text(f"⏳ {label} … (esc cancels)", style="italic"))
+
+    def show_refusal(self, text: Text) -> None:
+        """A send refused before it left (unresolved variable, bad JSON, no login): the
+        previous response's explanation goes, and its body is marked as the previous one."""
+        self.show_message(text)
+        self.show_explanation(None)
+        if self.exchange is not None:
+            self.query_one("#body-note", Static).update(
+                Text("↓ the previous response (this send was not made)", style="dim italic")
+            )
+
+    def show_nothing(self, text: Text | str) -> None:
+        """No response to show (a request never sent): the pane is emptied."""
+        self.exchange = None
+        self._formatted = None
+        self.revealed = False
+        self._clear_tool()
+        self.show_message(text)
+        self.show_explanation(None)
+        self.query_one("#body-note", Static).update("")
+        self.body_view.set_lines([])
+        self.query_one("#raw", BodyView).set_lines([])
+        self._fill_headers([])
+        self.query_one("#timing", Static).update("")
+
+    def name_request(self, name: str) -> None:
+        """Say whose response this is, in the border: "Response · Odometer"."""
+        self.border_title = f"Response · {name}" if name else "Response"
 
     def show_explanation(self, text: Text | None) -> None:
         widget = self.query_one("#explanation", Static)
