@@ -66,6 +66,14 @@ class EchoHandler(BaseHTTPRequestHandler):
             items = [{"id": i, "name": f"item {i}", "ok": i % 2 == 0} for i in range(size)]
             self._send(200, json.dumps({"items": items}).encode())
             return
+        if path == "/hal":
+            # Underscored names: a JSONPath without "$" needs carman's shorthand for these.
+            hal = {
+                "_links": {"self": {"href": "/hal"}},
+                "_embedded": {"vehicles": [{"id": "v-1"}, {"id": "v-2"}]},
+            }
+            self._send(200, json.dumps(hal).encode(), "application/hal+json")
+            return
         if path == "/token":
             answer = {"access_token": "at-1234567890", "token_type": "Bearer", "code": "OK"}
             self._send(200, json.dumps(answer).encode())

@@ -34,3 +34,28 @@ async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:  # type: ig
             return
         await pilot.pause(0.05)
     raise AssertionError("condition not reached")
+
+
+async def select_request(pilot, app, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Open the user collection's request ``name`` in the editor, through the tree."""
+    from tui.widgets.collection_tree import CollectionTree
+
+    tree = app.screen.query_one(CollectionTree)
+    for collection in app.workspace.collections:
+        for _, request in collection.walk():
+            if request.name == name and not collection.read_only:
+                tree.select_request(request)
+                await wait_for(pilot, lambda wanted=request: app.screen.request is wanted)
+                return
+    raise AssertionError(f"no request named {name!r}")
+
+
+async def send_and_wait(pilot, app):  # type: ignore[no-untyped-def]
+    """Press ctrl+j and wait until the response viewer shows the new exchange's body."""
+    from tui.widgets.response_viewer import ResponseViewer
+
+    viewer = app.screen.query_one(ResponseViewer)
+    before = viewer.exchange
+    await pilot.press("ctrl+j")
+    await wait_for(pilot, lambda: viewer.exchange is not before and viewer.body_view.lines)
+    return viewer
