@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from tests.net import free_port
+from tests.net import LocalServer, free_port, until
 from tui.core.exchange import TransportErrorKind
 from tui.core.model import KeyValue, Request
 from tui.core.prepare import prepare
@@ -76,12 +76,14 @@ async def test_dns_failure_is_a_value() -> None:
     assert exchange.error is not None and exchange.error.kind == TransportErrorKind.DNS
 
 
-async def test_send_is_cancellable(http_server: str) -> None:
+async def test_send_is_cancellable(http_server: LocalServer) -> None:
     pipeline = SendPipeline()
     task = asyncio.ensure_future(
         pipeline.send(_prepared(f"{http_server}/slow", headers=[KeyValue("X-Delay", "5")]))
     )
-    await asyncio.sleep(0.2)
+    # Cancel once the request is really in flight: the server has it and is stalling.
+    await until(lambda: http_server.arrived("/slow") == 1)
+    assert not task.done()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
