@@ -13,6 +13,7 @@ from tests.net import free_port
 from tests.ui.helpers import wait_for
 from tui.app import CarmanApp
 from tui.cli.common import attach_tokens, point_at_sandbox
+from tui.core.oauth.token_store import TokenStore
 from tui.core.workspace import Workspace
 from tui.dialogs.login import LoginScreen
 from tui.sandbox import start_sandbox
@@ -89,5 +90,10 @@ async def test_denied_login_is_reported_in_words(sandbox_app) -> None:  # type: 
         await wait_for(
             pilot, lambda: "denied" in str(login.query_one("#login-result").render()).lower()
         )
+        # A denied login stores no token: none for this environment, none in the file.
+        assert app.tokens.state().status.value == "none"
+        assert TokenStore().keys() == []
         await pilot.press("escape")
         assert not isinstance(app.screen, LoginScreen)
+        assert "token: none" in str(app.screen.query_one("#status-header").render())
+    assert TokenStore().keys() == []
