@@ -92,6 +92,7 @@ class EchoHandler(BaseHTTPRequestHandler):
             "method": self.command,
             "path": self.path,
             "headers": {k: v for k, v in self.headers.items()},
+            "header_list": [[k, v] for k, v in self.headers.items()],  # repeats kept, in order
             "body": body.decode("utf-8", errors="replace"),
         }
         self._send(200, json.dumps(echo).encode())
