@@ -6,12 +6,13 @@ No timing is asserted here: speed targets live in the benchmark's own table, nev
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.e2e.tmux import require_tmux
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURE_KEYS = {"name", "value", "unit", "target", "direction", "note", "met"}
@@ -20,8 +21,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.tmux]
 
 
 def test_a_tiny_run_writes_every_section(tmp_path: Path) -> None:
-    if shutil.which("tmux") is None:
-        pytest.skip("tmux is not installed (.ci/run installs it)")
+    require_tmux()  # skips on a machine without tmux, fails under CI=true
     out = tmp_path / "latest.json"
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--tiny", "--out", str(out)],

@@ -63,10 +63,8 @@ def test_sandbox_is_loopback_and_matches_the_sandbox_defaults() -> None:
     for name in URLS:
         assert env.variables[name].startswith("http://127.0.0.1:"), name
     assert env.variables["v3_url"].endswith("/v3")
-    try:
-        from tui.sandbox import config
-    except ImportError:  # pragma: no cover - the sandbox ships with carman
-        pytest.skip("sandbox not available")
+    from tui.sandbox import config  # ships with carman: a broken import must fail, not skip
+
     assert env.variables["client_id"] == config.DEFAULT_CLIENT_ID
     assert "amt" not in env.variables  # secret-named: set in memory by attach_sandbox
     assert env.variables["webhook_id"] in config.WEBHOOK_IDS

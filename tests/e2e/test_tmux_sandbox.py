@@ -28,7 +28,7 @@ def _open(tmux: Tmux, name: str) -> None:
     tmux.keys("C-p")
     tmux.wait_for("Search")
     tmux.type(name)
-    tmux.wait_for(name)
+    tmux.wait_for(f"Smartcar API / {name}")  # the hit itself, not just the typed text
     tmux.keys("Enter")
 
 

@@ -6,7 +6,7 @@ import base64
 import json
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from tui.core.config import HistoryLimits
 from tui.core.exchange import Exchange
@@ -260,3 +260,39 @@ def test_masking_is_applied_before_the_limits_are_measured(
         entry = store.get(store.record(make_exchange(response_body=body)) or 0)
     assert entry.response_body == json.dumps({"access_token": MASK}, ensure_ascii=False).encode()
     assert entry.response_body_size == len(json.dumps({"access_token": ACCESS}))
+
+
+PASSPHRASE = "open sesame pass-42"  # a space: URL-encoded as %20 by quote, + by quote_plus
+
+
+def test_url_encoded_secrets_in_free_text_and_other_values_are_masked(
+    make_exchange: MakeExchange,
+) -> None:
+    """The second pass also looks for the URL-encoded spellings of every secret: here the
+    structural pass cannot see them (a text body, the value of a harmless parameter)."""
+    encoded = quote(CLIENT_SECRET, safe="")  # cs%2B9z8y%2F7x6w%3D5v4u3t2s1r
+    assert encoded != CLIENT_SECRET
+    # The secret of a redirect target, encoded into the value of the harmless "next".
+    next_value = quote(f"/done?client_secret={CLIENT_SECRET}", safe="")
+    entry = entry_from_exchange(
+        make_exchange(
+            method="POST",
+            url=f"https://api.example.com/cb?next={next_value}&page=2",
+            headers=[
+                ("Authorization", _basic(CLIENT_SECRET)),  # discovered here by structure
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+            body=f"note={quote_plus(PASSPHRASE)}&user=ann".encode(),
+            response_headers=[("Content-Type", "text/plain")],
+            response_body=(
+                f"client secret seen as {encoded}; passphrase as {quote(PASSPHRASE)}."
+            ).encode(),
+        ),
+        secrets={PASSPHRASE},  # known through the workspace's secret values
+        max_body_bytes=1 << 20,
+    )
+    assert entry.url == (
+        f"https://api.example.com/cb?next={quote('/done?client_secret=', safe='')}{MASK}&page=2"
+    )
+    assert entry.request_body == f"note={MASK}&user=ann".encode()
+    assert entry.response_body == f"client secret seen as {MASK}; passphrase as {MASK}.".encode()

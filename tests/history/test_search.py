@@ -62,6 +62,7 @@ def searchable(
         "missing": store.record(
             make_exchange(
                 url="https://api.example.com/nowhere_100%",
+                request_name="back\\slash",
                 status=404,
                 reason="Not Found",
                 response_body='{"message": "Ünïcode fährt nicht"}'.encode(),
@@ -105,6 +106,14 @@ def test_empty_search_lists_everything_newest_first(searchable) -> None:  # type
         ("104032", ["odometer"]),
         ("fährt", ["missing"]),  # non-ASCII text
         ("100%", ["missing"]),  # LIKE wildcards are literal
+        # ... and only an escaped wildcard tells these apart: unescaped, "%" and "_" match
+        # any text and any character, and a lone backslash escapes the next letter.
+        ("%%%", []),
+        ("e_1", ["missing"]),
+        ("h_r", []),  # "nowhere" has h-e-r, not "h_r"
+        ("o_e", []),  # "odometer", "slow.example"
+        ("k\\sl", ["missing"]),  # request name back\slash
+        ("k\\s", ["missing"]),
         ("smartcar 36ab27d0", ["lock", "odometer", "vehicles"]),  # every word must match
         ("smartcar 404", []),
         ("nothing-like-this", []),
@@ -125,6 +134,11 @@ def test_search_each_field(searchable, text: str, expected: list[str]) -> None: 
         ("od", ["odometer"]),
         ("ün", []),  # only in a body: short words do not search bodies
         ("s 409", ["lock"]),  # mixed short and long words
+        ("%", ["missing"]),  # wildcards in short words are literal too
+        ("_", ["missing"]),
+        ("0%", ["missing"]),
+        ("e_", ["missing"]),
+        ("\\s", ["missing"]),
     ],
 )
 def test_short_words_match_the_summary_columns(searchable, text: str, expected: list[str]) -> None:  # type: ignore[no-untyped-def]

@@ -63,6 +63,17 @@ def test_double_quotes_escapes_and_shell_variables() -> None:
     assert any("$VEHICLE_ID -> {{VEHICLE_ID}}" in m for m in messages(report))
 
 
+def test_backslash_backtick_inside_double_quotes_is_a_literal_backtick() -> None:
+    # A shell drops the backslash before ` inside double quotes (as before $); shlex would not.
+    command = 'curl "https://x.example/run" -H "X-Cmd: a\\`date\\` b" -d "say \\`hi\\`"'
+    request, _ = import_curl(command)
+    assert request.headers == [KeyValue("X-Cmd", "a`date` b")]
+    assert (request.body.kind, request.body.text) == (BodyKind.TEXT, "say `hi`")
+    # Outside double quotes, and inside single quotes, nothing changes.
+    request, _ = import_curl("curl https://x.example/run -H 'X-Cmd: a\\`b'")
+    assert request.headers == [KeyValue("X-Cmd", "a\\`b")]
+
+
 def test_single_quotes_keep_dollars() -> None:
     request, report = import_curl("curl 'https://x.example/$notavar'")
     assert request.url == "https://x.example/$notavar"

@@ -13,7 +13,7 @@ from tui.core import paths
 from tui.core.errors import CarmanError
 from tui.core.model import Auth, AuthKind, KeyValue, Request
 from tui.core.oauth.manager import TokenManager, TokenStatus
-from tui.core.oauth.token_store import REFRESH_LIFETIME, TokenStore
+from tui.core.oauth.token_store import REFRESH_LIFETIME, StoredToken, TokenStore
 from tui.core.send import NeedsLogin
 from tui.core.workspace import Workspace
 
@@ -211,8 +211,21 @@ async def test_variables_providers_and_bearer_requests(
     assert provider.refresh_calls == 1  # ensure_fresh refreshed before the variable resolved
 
 
-async def test_ensure_fresh_without_a_token_does_nothing(manager: TokenManager) -> None:
-    await manager.ensure_fresh(manager.require_settings())
+async def test_ensure_fresh_without_a_token_does_nothing(
+    manager: TokenManager, provider: FakeProvider, clock: Clock
+) -> None:
+    settings = manager.require_settings()
+    # Another environment's token, long expired: not this environment's, so not touched.
+    other = StoredToken.from_response("at-other", "rt-other", 7200, "", clock() - 86400)
+    manager.store.put("elsewhere", CLIENT_ID, other)
+    path = manager.store.path
+    before = (path.read_bytes(), path.stat().st_ino, path.stat().st_mtime_ns)
+    await manager.ensure_fresh(settings)
+    assert provider.token_requests == []  # no refresh, no exchange: nothing asked
+    # Nothing written, not even the same bytes again (a write replaces the file's inode).
+    assert (path.read_bytes(), path.stat().st_ino, path.stat().st_mtime_ns) == before
+    assert manager.store.keys() == [("elsewhere", CLIENT_ID)]
+    assert manager.state(settings).status == TokenStatus.NONE
 
 
 async def test_state_logout_and_forget_all(

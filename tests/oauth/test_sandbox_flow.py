@@ -28,10 +28,7 @@ from tui.core.oauth.flow import LoginError, LoginFlow
 from tui.core.oauth.manager import TokenManager, TokenStatus
 from tui.core.oauth.token_store import TokenStore
 from tui.core.workspace import Workspace, builtin_environments
-
-sandbox_module = pytest.importorskip("tui.sandbox")
-Sandbox = sandbox_module.Sandbox
-start_sandbox = sandbox_module.start_sandbox
+from tui.sandbox import Sandbox, start_sandbox
 
 ODOMETER = "{{api_url}}/v2.0/vehicles/{{vehicle_id}}/odometer"
 
@@ -196,7 +193,9 @@ async def test_a_forged_callback_gets_no_token(
     waiting = asyncio.create_task(flow.wait())
     async with httpx.AsyncClient(timeout=10) as client:
         assert (await client.get(forged)).status_code == 400
-        await asyncio.sleep(0.05)
+        # The listener decided before it answered: refused, noted, still waiting.
+        assert flow.listener is not None and not flow.listener.done
+        assert any("wrong state" in event for event in flow.events)
         assert not waiting.done()
         assert manager.state().status == TokenStatus.NONE
         assert (await client.get(location)).status_code == 200

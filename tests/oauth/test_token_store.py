@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.net import until
 from tui.core import paths
 from tui.core.oauth.token_store import (
     REFRESH_LIFETIME,
@@ -137,6 +138,16 @@ async def test_async_lock_waits_for_another_holder(xdg: Path) -> None:
     holder = TokenStore()
     waiter = TokenStore()
     entered = []
+    refused = []
+    try_acquire = waiter._try_acquire
+
+    def counting(blocking: bool) -> bool:
+        got = try_acquire(blocking)
+        if not got:
+            refused.append(blocking)
+        return got
+
+    waiter._try_acquire = counting  # type: ignore[method-assign]
     with holder.locked():
 
         async def take() -> None:
@@ -144,7 +155,8 @@ async def test_async_lock_waits_for_another_holder(xdg: Path) -> None:
                 entered.append(time.monotonic())
 
         task = asyncio.create_task(take())
-        await asyncio.sleep(0.05)
+        # Wait until the waiter has really tried, twice, and been turned away.
+        await until(lambda: len(refused) >= 2)
         assert entered == []  # still held by the other "process" (open file description)
     await asyncio.wait_for(task, 10)
     assert len(entered) == 1

@@ -12,6 +12,7 @@ from textual.widgets import Input
 from tests.net import free_port
 from tests.ui.helpers import wait_for
 from tui.app import CarmanApp
+from tui.core.oauth.token_store import TokenStore
 from tui.core.session import open_session, point_at_sandbox
 from tui.core.workspace import Workspace
 from tui.dialogs.login import LoginScreen
@@ -92,5 +93,10 @@ async def test_denied_login_is_reported_in_words(sandbox_app) -> None:  # type: 
         await wait_for(
             pilot, lambda: "denied" in str(login.query_one("#login-result").render()).lower()
         )
+        # A denied login stores no token: none for this environment, none in the file.
+        assert app.tokens.state().status.value == "none"
+        assert TokenStore().keys() == []
         await pilot.press("escape")
         assert not isinstance(app.screen, LoginScreen)
+        assert "token: none" in str(app.screen.query_one("#status-header").render())
+    assert TokenStore().keys() == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tui.core.collection_io import save_request
 from tui.core.errors import CarmanError
 from tui.core.exporters.curl import curl_from_prepared
 from tui.core.importers.curl import import_curl as parse_curl
@@ -73,9 +74,17 @@ def import_curl(app: CarmanApp) -> None:
         except (CarmanError, OSError) as exc:
             app.notify(str(exc), severity="error")
             return
-        if apply_curl(app, request, values["command"]) and screen is not None:
+        if not apply_curl(app, request, values["command"]):
+            return
+        try:
+            # Save this request itself: the editor still shows the one open before the import.
+            path = save_request(target, request)
+        except OSError as exc:
+            app.notify(f"Could not save: {exc}", severity="error")
+        else:
+            app.notify(f"Saved {path.name}", timeout=2)
+        if screen is not None:
             screen.reload_tree(request)
-            screen.action_save()
 
     app.push_screen(
         FormDialog(
