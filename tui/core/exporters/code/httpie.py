@@ -26,9 +26,10 @@ _SPECIAL = frozenset(":;@=")
 def render(code: CodeRequest) -> str:
     options: list[list[str]] = []
     items: list[list[str]] = []
+    raw: list[list[str]] = []
     body = code.body
     if isinstance(body, RawBody) and body.text:
-        options.append(["--raw", sh.word(body.text)])
+        raw.append(["--raw", sh.word(body.text)])
     elif isinstance(body, FormBody):
         options.append(["--form"])
         items += [[sh.word(_item(n, "=", v))] for n, v in body.fields]
@@ -52,7 +53,7 @@ def render(code: CodeRequest) -> str:
         code.method,
         sh.word(code.url),
     ]
-    command = format_command([first, *items])
+    command = format_command([first, *items, *raw])
     return "\n".join([*sh.reads_comment(code.variables), command]) + "\n"
 
 
