@@ -19,7 +19,7 @@ import contextlib
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tui.core.errors import CarmanError, UnresolvedVariables
 from tui.core.exporters.code.model import (
@@ -341,8 +341,9 @@ def _add_body(
         else:
             code.json_body = sdk_calls.NOT_JSON
     elif kind == BodyKind.FORM:
-        rows = [row for row in request.body.form if row.enabled and row.name]
-        code.body = FormBody(tuple((template(row.name), template(row.value)) for row in rows))
+        # From the encoded body carman sends: its field order (httpx groups repeated names).
+        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True)
+        code.body = FormBody(tuple((parse(n, make), parse(v, make)) for n, v in pairs))
         code.json_body = sdk_calls.NOT_JSON
     elif kind == BodyKind.MULTIPART:
         rows = [row for row in request.body.form if row.enabled and row.name]

@@ -1,0 +1,74 @@
+"""Each snippet, run for real against the echo server on 127.0.0.1, delivers what carman's own
+send of the same request delivers: method, path and query, the headers carman sets, the body.
+
+Both ways: variables read from the environment (the default), and resolved (``--resolve``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+
+from tests.codegen.cases import CASES, VARIABLES, environment_for
+from tests.codegen.runners import run
+from tui.core.exporters.code import CodeOptions, build_code_request, generate
+from tui.core.workspace import Workspace
+
+HTTP_TARGETS = ("curl", "httpie", "python-httpx", "python-requests", "js-fetch", "go")
+# Set by each HTTP library itself; not part of what the request says.
+LIBRARY_HEADERS = {
+    "user-agent", "accept-encoding", "connection", "host", "content-length", "accept",
+}  # fmt: skip
+
+
+def _echo(body: str) -> dict[str, Any]:
+    echo = json.loads(body)
+    echo["headers"] = {k.lower(): v for k, v in echo["headers"].items()}
+    return echo
+
+
+def _query(path: str) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(path).query, keep_blank_values=True)
+
+
+def assert_same_delivery(carman: dict[str, Any], snippet: dict[str, Any], where: str) -> None:
+    assert snippet["method"] == carman["method"], where
+    assert urlsplit(snippet["path"]).path == urlsplit(carman["path"]).path, where
+    assert _query(snippet["path"]) == _query(carman["path"]), where
+    for name, value in carman["headers"].items():
+        if name not in LIBRARY_HEADERS:
+            assert snippet["headers"].get(name) == value, f"{where}: header {name}"
+    content_type = carman["headers"].get("content-type", "")
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        # Libraries differ only in which safe characters they percent-encode.
+        assert parse_qsl(snippet["body"], keep_blank_values=True) == parse_qsl(
+            carman["body"], keep_blank_values=True
+        ), where
+    else:
+        assert snippet["body"] == carman["body"], where
+
+
+@pytest.mark.parametrize("target", HTTP_TARGETS)
+async def test_snippets_deliver_what_carman_sends(
+    target: str, echo_workspace: Workspace, tmp_path: Path
+) -> None:
+    workspace = echo_workspace
+    workspace.set_session(VARIABLES)
+    for case, request in CASES.items():
+        exchange, _ = await workspace.send(None, request)
+        assert exchange.ok, (case, exchange.error)
+        assert exchange.response is not None
+        carman = _echo(exchange.response.text)
+        for resolve in (False, True):
+            code = build_code_request(workspace, None, request, CodeOptions(resolve=resolve))
+            snippet = generate(code, target)
+            env = environment_for(snippet, workspace)
+            assert bool(env) is not resolve, snippet.text  # resolved: nothing left to read
+            where = f"{target} {case} resolve={resolve}\n{snippet.text}"
+            ran = run(target, snippet.text, tmp_path / f"{case}-{resolve}", env)
+            assert ran.status == 200, where
+            assert_same_delivery(carman, _echo(ran.body), where)
