@@ -211,8 +211,9 @@ def match(
         vehicle_id=vehicle, generic_path=(sub_start, len(url)), http=method, extra_headers=extra,
     )  # fmt: skip
     if version == "3" and not sub and method == "GET" and not names:
+        # Python 6.19 defines get_vehicle in smartcar.smartcar without re-exporting it.
         return SdkCall(
-            "module", "get_vehicle", "getVehicle", version, origin,
+            "module", "smartcar.get_vehicle", "getVehicle", version, origin,
             vehicle_id=vehicle, extra_headers=extra,
         )  # fmt: skip
     if method == "DELETE" and re.fullmatch(r"webhooks/[^/]+", sub):

@@ -42,7 +42,7 @@ def render(code: CodeRequest) -> str:
     lines: list[str] = []
     if call.scope == "module":
         args = [py.expr(sdk.token)]
-        if call.python == "get_vehicle":
+        if call.python.endswith("get_vehicle"):
             args.append(py.expr(sdk.vehicle_id or ()))
         elif call.python == "get_vehicles" and sdk.query:
             args.append(_paging(sdk))
