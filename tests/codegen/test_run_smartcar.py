@@ -61,7 +61,13 @@ async def test_smartcar_requests_through_every_target(
             ran = run(target, snippet.text, tmp_path / f"{path.replace('/', '-')}-{resolve}", env)
             assert ran.status == 200, where
             got = sdk_body(ran.data) if ran.data is not None else json.loads(ran.body)
+            expected = carman
+            if target == "js-sdk" and isinstance(got, dict):
+                # The Node SDK puts the response headers in "meta", replacing a body's own
+                # "meta" (a v3 signal's retrievedAt): compare the rest.
+                got.pop("meta", None)
+                expected = {k: v for k, v in carman.items() if k != "meta"}
             if stable:
-                assert got == carman, where
+                assert got == expected, where
             else:
-                assert shape(got) == shape(carman), where
+                assert shape(got) == shape(expected), where
