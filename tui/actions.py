@@ -28,6 +28,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec("focus_url", "ctrl+l", "focus_url", "Edit the URL", "Request", True, "URL"),
     ActionSpec("copy_curl", "ctrl+y", "copy_curl", "Copy the request as curl", "Request"),
+    ActionSpec("copy_code", "", "copy_code", "Copy the request as code", "Request"),
     ActionSpec(
         "login", "ctrl+o", "login", "Log in (OAuth2 / Smartcar Connect)", "Auth", True, "Login"
     ),

@@ -229,6 +229,11 @@ class CarmanApp(App[None]):
 
         copy_as_curl(self, collection, request)
 
+    def action_copy_code(self, collection: Collection | None, request: Request | None) -> None:
+        from tui.dialogs.code_snippet import open_code_snippet
+
+        open_code_snippet(self, collection, request)
+
     def action_import_curl(self) -> None:
         from tui.flows.curl import import_curl
 

@@ -336,6 +336,9 @@ class MainScreen(Screen[None]):
     def action_copy_curl(self) -> None:
         self.carman.action_copy_curl(self.collection, self.request)
 
+    def action_copy_code(self) -> None:
+        self.carman.action_copy_code(self.collection, self.request)
+
     def action_duplicate_collection(self) -> None:
         self.carman.action_duplicate_collection(self.collection)
 
