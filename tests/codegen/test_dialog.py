@@ -81,6 +81,8 @@ async def test_pick_copy_and_remember_the_target(xdg: Path, http_server: str) ->
         await wait_for(pilot, lambda: dialog.target_id == "python-sdk")
         assert dialog.snippet is None
         assert "not a Smartcar Vehicle API request" in dialog.problem
+        assert "(n/a)" in str(targets.get_option_at_index(sdk).prompt)  # listed, dimmed
+        assert "(n/a)" not in str(targets.get_option_at_index(0).prompt)
         await pilot.press("escape")
 
     saved = tomllib.loads(paths.config_file().read_text())

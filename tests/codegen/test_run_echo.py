@@ -75,3 +75,57 @@ async def test_snippets_deliver_what_carman_sends(
             ran = run(target, snippet.text, tmp_path / f"{case}-{resolve}", env)
             assert ran.status == 200, where
             assert_same_delivery(carman, _echo(ran.body), where, sorted_form=target == "go")
+
+
+def _multipart_fields(echo: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(name, content, file name) of each part of an echoed multipart body."""
+    from email import message_from_bytes
+    from email.policy import HTTP
+
+    raw = f"Content-Type: {echo['headers']['content-type']}\r\n\r\n".encode() + echo["body"].encode(
+        "utf-8"
+    )
+    message = message_from_bytes(raw, policy=HTTP)
+    parts = []
+    for part in message.iter_parts():
+        content = part.get_payload(decode=True).decode("utf-8")
+        parts.append(
+            (part.get_param("name", header="content-disposition"), content, part.get_filename())
+        )
+    return parts
+
+
+@pytest.mark.parametrize("target", HTTP_TARGETS)
+async def test_multipart_fields_and_files(
+    target: str, echo_workspace: Workspace, tmp_path: Path
+) -> None:
+    from tui.core.model import Auth, AuthKind, Body, BodyKind, KeyValue, Request
+
+    upload = tmp_path / "notes ü.txt"
+    upload.write_text('file line 1\nZürich 🚗 "q" $HOME\n', encoding="utf-8")
+    workspace = echo_workspace
+    workspace.set_session({"note": "from a variable: ü $x", "upload": str(upload)})
+    request = Request(
+        name="Upload",
+        method="POST",
+        url="{{base}}/upload",
+        auth=Auth(kind=AuthKind.NONE),
+        body=Body(
+            kind=BodyKind.MULTIPART,
+            form=[
+                KeyValue("title", "{{note}}"),
+                KeyValue("file", "{{upload}}", is_file=True),
+            ],
+        ),
+    )
+    exchange, _ = await workspace.send(None, request)
+    assert exchange.ok and exchange.response is not None
+    carman = sorted(_multipart_fields(_echo(exchange.response.text)))
+    for resolve in (False, True):
+        code = build_code_request(workspace, None, request, CodeOptions(resolve=resolve))
+        snippet = generate(code, target)
+        ran = run(
+            target, snippet.text, tmp_path / f"run-{resolve}", environment_for(snippet, workspace)
+        )
+        assert ran.status == 200, snippet.text
+        assert sorted(_multipart_fields(_echo(ran.body))) == carman, snippet.text

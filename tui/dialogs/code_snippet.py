@@ -25,6 +25,7 @@ from tui.core.exporters.code import (
     CodeRequest,
     NotApplicable,
     Snippet,
+    available,
     build_code_request,
     generate,
 )
@@ -86,6 +87,15 @@ class CodeSnippetDialog(ModalScreen[None]):
 
     def on_mount(self) -> None:
         targets = self.query_one("#targets", OptionList)
+        code = self._code()
+        if not isinstance(code, str):
+            # Targets that cannot send this request (an SDK for a non-Smartcar URL) stay
+            # listed, dimmed; highlighting one says why.
+            for index, (target, reason) in enumerate(available(code)):
+                if reason is not None:
+                    targets.replace_option_prompt_at_index(
+                        index, Text(f"{target.label} (n/a)", style="dim")
+                    )
         targets.highlighted = next(i for i, t in enumerate(TARGETS) if t.id == self.target_id)
         self._render_snippet()
         targets.focus()

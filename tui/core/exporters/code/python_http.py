@@ -36,10 +36,12 @@ def render(code: CodeRequest, library: Library) -> str:
     elif isinstance(body, MultipartBody):
         texts = [(f.name, f.value) for f in body.fields if not f.is_file]
         files = [(f.name, f.value) for f in body.fields if f.is_file]
-        if texts:
+        if texts and library == "requests":
             call.append(f"data={_pairs(texts, '    ')}")
+        elif texts:
+            call.append(f"data={_grouped(texts, '    ')}")  # httpx: a dict, lists for repeats
         if files:
-            opened = [f"({py.expr(name)}, open({py.expr(path)}, \"rb\"))" for name, path in files]
+            opened = [f'({py.expr(name)}, open({py.expr(path)}, "rb"))' for name, path in files]
             call.append("files=[\n" + "".join(f"        {o},\n" for o in opened) + "    ]")
     if code.basic_auth is not None:
         user, password = code.basic_auth
@@ -92,4 +94,19 @@ def _pairs(fields: list[tuple[Template, Template]] | tuple, indent: str) -> str:
 
 def _dict(fields: tuple[tuple[Template, Template], ...], indent: str) -> str:
     rows = "".join(f"{indent}    {py.string(text_of(n))}: {py.expr(v)},\n" for n, v in fields)
+    return f"{{\n{rows}{indent}}}"
+
+
+def _grouped(fields: list[tuple[Template, Template]], indent: str) -> str:
+    groups: dict[str, tuple[Template, list[Template]]] = {}
+    for name, value in fields:
+        groups.setdefault(hinted(name), (name, []))[1].append(value)
+    rows = ""
+    for name, values in groups.values():
+        shown = (
+            py.expr(values[0])
+            if len(values) == 1
+            else "[" + ", ".join(py.expr(v) for v in values) + "]"
+        )
+        rows += f"{indent}    {py.expr(name)}: {shown},\n"
     return f"{{\n{rows}{indent}}}"
