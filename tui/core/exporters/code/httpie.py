@@ -65,7 +65,8 @@ def _escape_key(name: Template) -> Template:
     out: list[Part] = []
     for part in name:
         if isinstance(part, str):
-            _check_backslashes(part, hinted(name))
+            # The separator follows the name: a backslash at its end would escape it.
+            _check_backslashes(part + ":", hinted(name))
             part = "".join(f"\\{c}" if c in _SPECIAL else c for c in part)
         out.append(part)
     return tuple(out)
