@@ -44,6 +44,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "copy_curl", "ctrl+y", "copy_curl", "Copy the request as curl", "Request", priority=False
     ),
+    ActionSpec("copy_code", "ctrl+g", "copy_code", "Copy the request as code", "Request", "Code"),
     ActionSpec(
         "login", "ctrl+o", "app.login", "Log in (OAuth2 / Smartcar Connect)", "Auth", "Login"
     ),

@@ -303,12 +303,12 @@ async def test_esc_cancels_and_new_send_replaces(xdg: Path, http_server: LocalSe
 async def test_keymap_palette_help_and_layout(xdg: Path, http_server: str) -> None:
     config_dir = xdg / "config" / "carman"
     config_dir.mkdir(parents=True)
-    (config_dir / "config.toml").write_text('[keymap]\nsend = "ctrl+g"\n')
+    (config_dir / "config.toml").write_text('[keymap]\nsend = "f5"\n')
     app = _app(http_server)
     async with app.run_test(size=(80, 24)) as pilot:
         await _select(pilot, app, "Echo")
         viewer = app.screen.query_one(ResponseViewer)
-        await pilot.press("ctrl+g")
+        await pilot.press("f5")
         await wait_for(pilot, lambda: viewer.exchange is not None)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)

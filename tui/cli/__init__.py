@@ -20,7 +20,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "token": ("tui.cli.token", "show the state of the stored token"),
     "history": ("tui.cli.history", "list or show past requests"),
     "import": ("tui.cli.importing", "import a Postman collection or environment, or curl"),
-    "export": ("tui.cli.exporting", "export a collection to Postman v2.1"),
+    "export": ("tui.cli.exporting", "export a collection to Postman v2.1, or a request as code"),
     "sandbox": ("tui.sandbox.cli", "run the offline Smartcar sandbox in the foreground"),
 }
 

@@ -372,6 +372,11 @@ class MainScreen(Screen[None]):
 
         copy_as_curl(self.carman, self.collection, self.request)
 
+    def action_copy_code(self) -> None:
+        from tui.dialogs.code_snippet import open_code_snippet
+
+        open_code_snippet(self.carman, self.collection, self.request)
+
     def action_duplicate_collection(self) -> None:
         from tui.flows.collections import duplicate_collection
 

@@ -1,0 +1,78 @@
+"""SDK snippets for requests the built-in collection does not have yet: v3 with
+``sc-user-id`` (the application-token shape) and a variable where a number goes."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.codegen.conftest import request_at, smartcar_of
+from tests.codegen.runners import run, sdk_body
+from tui.core.exporters.code import CodeOptions, build_code_request, generate
+from tui.core.model import Body, BodyKind, KeyValue
+from tui.core.workspace import Workspace
+
+
+def _v3_signal_with_user(workspace: Workspace):  # type: ignore[no-untyped-def]
+    collection = smartcar_of(workspace)
+    original = request_at(collection, "v3/Odometer signal")
+    request = original.copy()
+    # A copy outside the tree: it carries the auth it would inherit, and goes without
+    # a collection.
+    request.auth = collection.effective_auth(original)
+    request.headers.append(KeyValue("sc-user-id", "{{user_id}}"))
+    return None, request
+
+
+async def test_sc_user_id_python_says_plainly_node_sends_it(
+    smartcar_workspace: Workspace, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    workspace = smartcar_workspace
+    workspace.set_session({"user_id": "u-123"})
+    collection, request = _v3_signal_with_user(workspace)
+    code = build_code_request(workspace, collection, request)
+    python = generate(code, "python-sdk")
+    assert 'vehicle.get_signal("odometer-traveleddistance")' in python.text
+    assert "# Note: carman also sends sc-user-id" in python.text
+    assert any("sc-user-id" in note for note in python.notes)
+    node = generate(code, "js-sdk")
+    assert 'vehicle.request("get", "signals/odometer-traveleddistance", null' in node.text
+    assert '{"sc-user-id": USER_ID}, "3")' in node.text and not node.notes
+    # And the Node call really goes out with the header (the sandbox answers the signal).
+    exchange, _ = await workspace.send(collection, request)
+    assert exchange.ok and exchange.response is not None
+    env = {
+        "SMARTCAR_ACCESS_TOKEN": workspace.variables.get("access_token") or "",
+        "VEHICLE_ID": workspace.variables.get("vehicle_id") or "",
+        "USER_ID": "u-123",
+    }
+    ran = run("js-sdk", node.text, tmp_path / "node", env)
+    assert set(sdk_body(ran.data)) >= {"id", "type", "attributes"}
+
+
+async def test_a_number_from_a_variable(smartcar_workspace: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    workspace = smartcar_workspace
+    workspace.set_session({"limit": "0.7"})
+    collection = smartcar_of(workspace)
+    original = request_at(collection, "EV/Set charge limit")
+    request = original.copy()
+    # A copy outside the tree: it carries the auth it would inherit, and goes without
+    # a collection.
+    request.auth = collection.effective_auth(original)
+    request.body = Body(kind=BodyKind.JSON, text='{"limit": {{limit}}}')
+    code = build_code_request(workspace, None, request, CodeOptions())
+    python = generate(code, "python-sdk")
+    assert "import json" in python.text
+    assert "vehicle.set_charge_limit(json.loads(LIMIT))" in python.text
+    assert "vehicle.setChargeLimit(JSON.parse(LIMIT))" in generate(code, "js-sdk").text
+    env = {
+        "SMARTCAR_ACCESS_TOKEN": workspace.variables.get("access_token") or "",
+        "VEHICLE_ID": workspace.variables.get("vehicle_id") or "",
+        "API_URL": workspace.variables.get("api_url") or "",
+        "UNIT_SYSTEM": "metric",
+        "LIMIT": "0.7",
+    }
+    ran = run("python-sdk", python.text, tmp_path / "py", env)
+    assert sdk_body(ran.data)["status"] == "success"
+    get = request_at(collection, "EV/Charge limit")
+    exchange, _ = await workspace.send(collection, get)
+    assert exchange.response is not None and exchange.response.json()["limit"] == pytest.approx(0.7)
