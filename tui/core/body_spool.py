@@ -12,7 +12,9 @@ import contextlib
 import os
 import shutil
 import tempfile
+import weakref
 from pathlib import Path
+from typing import BinaryIO
 
 BODY_NAME = "body"
 
@@ -52,3 +54,47 @@ class BodySpool:
     @property
     def removed(self) -> bool:
         return not self.folder.exists()
+
+
+class SpilledBody:
+    """A response body kept in a temporary file instead of in memory: the send pipeline
+    writes a body here once it outgrows ``[response] max_in_memory_bytes``.
+
+    The file (0600, in its own 0700 directory) lives as long as this object: it is deleted
+    when the last response holding it is dropped (no longer shown, recorded in history), or
+    at exit.
+    """
+
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="carman-spill-"))
+        self.path = self.folder / BODY_NAME
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        self._handle: BinaryIO | None = os.fdopen(fd, "wb")
+        self.size = 0
+        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
+
+    def write(self, chunk: bytes) -> None:
+        assert self._handle is not None, "the body is complete"
+        self._handle.write(chunk)
+        self.size += len(chunk)
+
+    def finish(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+    def read(self) -> bytes:
+        """The whole body (into memory: for code that needs all of it, e.g. a capture)."""
+        return self.path.read_bytes()
+
+    def head(self, size: int) -> bytes:
+        with open(self.path, "rb") as handle:
+            return handle.read(size)
+
+    def remove(self) -> None:
+        self.finish()
+        self._finalizer()
+
+    @property
+    def removed(self) -> bool:
+        return not self._finalizer.alive

@@ -124,12 +124,12 @@ class BodyPipeline:
         and, for a small body, the formatted body; a big one follows from the worker."""
         self.reset()
         self.response = response
-        body = response.body
-        if len(body) <= INLINE_LIMIT:
+        if response.spilled is None and response.size <= INLINE_LIMIT:
+            body = response.body
             formatted = format_body(body, response.content_type, response.charset)
             self.shown = ShownBody.from_formatted(formatted)
             return quick_lines(body, response.charset), self.shown
-        head = quick_lines(body[:HEAD_BYTES], response.charset)
+        head = quick_lines(response.head(HEAD_BYTES), response.charset)
         self.spool = BodySpool()
         generation = self.generation
         self.viewer.run_worker(
@@ -147,17 +147,22 @@ class BodyPipeline:
         return await asyncio.wrap_future(self.client.request(op, **args))
 
     async def _load(self, generation: int, response: Response, spool: BodySpool) -> None:
-        try:
-            await asyncio.to_thread(spool.write_body, response.body)
-        except OSError as exc:
-            if not self._stale(generation):
-                self.viewer.show_body_problem(
-                    f"could not write the body to a temporary file: {exc}"
-                )
-            return
+        if response.spilled is not None:
+            # Kept on disk by the send pipeline already: the worker reads that file.
+            body_file = str(response.spilled.path)
+        else:
+            try:
+                await asyncio.to_thread(spool.write_body, response.body)
+            except OSError as exc:
+                if not self._stale(generation):
+                    self.viewer.show_body_problem(
+                        f"could not write the body to a temporary file: {exc}"
+                    )
+                return
+            body_file = str(spool.body_path)
         if self._stale(generation):
             return
-        body_file, charset = str(spool.body_path), response.charset
+        charset = response.charset
         try:
             raw_files = await self._ask(
                 "index", body=body_file, charset=charset, out=str(spool.folder)
@@ -250,7 +255,7 @@ class BodyPipeline:
         try:
             result = await self._ask(
                 "query",
-                body=str(spool.body_path),
+                body=str(response.spilled.path if response.spilled else spool.body_path),
                 charset=response.charset,
                 path=path,
                 reveal=reveal,

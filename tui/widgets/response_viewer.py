@@ -9,6 +9,8 @@ s save.
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -18,7 +20,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from tui.core.body_index import LineSource
-from tui.core.exchange import Exchange
+from tui.core.exchange import Exchange, Response
 from tui.core.formatting import ContentKind, human_size, pretty_json
 from tui.core.jsonpath_query import JsonPathError, query
 from tui.core.masking import mask_json_secrets, redact
@@ -75,9 +77,22 @@ class ResponseViewer(Vertical, can_focus=False):
             self.what = what
 
     class SaveRequested(Message):
-        def __init__(self, body: bytes) -> None:
+        def __init__(self, response: Response) -> None:
             super().__init__()
-            self.body = body
+            self.response = response
+
+        @property
+        def body(self) -> bytes:
+            return self.response.body
+
+        def write_to(self, path: Path) -> int:
+            """Write the whole body, byte for byte (a spilled one is copied from its file)."""
+            spilled = self.response.spilled
+            if spilled is not None:
+                shutil.copyfile(spilled.path, path)
+            else:
+                path.write_bytes(self.response.body)
+            return self.response.size
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -86,6 +101,9 @@ class ResponseViewer(Vertical, can_focus=False):
         self._tool = ""  # "search" or "filter"
         self._body = BodyPipeline(self)
         self.revealed = False
+        # Said under the body whatever the formatter's note is (e.g. "cut in history").
+        self._caveat = ""
+        self._note = Text()
 
     @property
     def _formatted(self) -> ShownBody | None:
@@ -153,6 +171,7 @@ class ResponseViewer(Vertical, can_focus=False):
 
     def show_exchange(self, exchange: Exchange) -> None:
         self.exchange = exchange
+        self._caveat = ""
         self.show_explanation(None)
         self._body.reset()  # a toggle or filter never reaches the previous body
         self.revealed = False
@@ -162,7 +181,7 @@ class ResponseViewer(Vertical, can_focus=False):
             status.append(exchange.error.message, style="red")
             status.append(f"   {exchange.timings.total_ms:.0f} ms", style="dim")
             self.show_message(status)
-            self.query_one("#body-note", Static).update(Text(exchange.error.detail, style="dim"))
+            self._set_note(Text(exchange.error.detail, style="dim"))
             self.body_view.set_lines([])
             self.query_one("#raw", BodyView).set_lines([])
             self._fill_headers([])
@@ -176,7 +195,7 @@ class ResponseViewer(Vertical, can_focus=False):
             style=f"{status_style(response.status)} reverse",
         )
         status.append(f"  {exchange.timings.total_ms:.0f} ms", style="bold")
-        status.append(f"  {human_size(len(response.body))}", style="bold")
+        status.append(f"  {human_size(response.size)}", style="bold")
         status.append(f"  {response.http_version}", style="dim")
         if exchange.refreshed_token:
             status.append("  token refreshed", style="italic dim")
@@ -191,9 +210,19 @@ class ResponseViewer(Vertical, can_focus=False):
             self.show_formatted(formatted)
             return
         self.body_view.set_lines(first_lines)
-        self.query_one("#body-note", Static).update(
-            Text(f"formatting {human_size(len(response.body))} …", style="dim")
-        )
+        self._set_note(Text(f"formatting {human_size(response.size)} …", style="dim"))
+
+    def _set_note(self, note: Text | str) -> None:
+        self._note = text = Text(note, style="dim") if isinstance(note, str) else note
+        if self._caveat:
+            caveat = Text(self._caveat, style="bold yellow")
+            text = Text.assemble(caveat, "  " if text else "", text)
+        self.query_one("#body-note", Static).update(text)
+
+    def set_body_caveat(self, caveat: str) -> None:
+        """A remark about the body on show that stays while it is shown (history: "cut")."""
+        self._caveat = caveat
+        self._set_note(self._note)
 
     # -- what the body pipeline hands over -------------------------------------------------
     def show_formatted(self, formatted: ShownBody) -> None:
@@ -201,7 +230,7 @@ class ResponseViewer(Vertical, can_focus=False):
         highlighter = _highlighter if formatted.kind == ContentKind.JSON else None
         self.body_view.set_lines(formatted.lines, highlighter)
         note = formatted.note
-        self.query_one("#body-note", Static).update(Text(note, style="dim") if note else "")
+        self._set_note(Text(note, style="dim") if note else "")
         raw = self.query_one("#raw", BodyView)
         if formatted.hidden and not raw.lines.on_disk:
             # The raw bytes hold the same secrets: mask them there too.
@@ -215,7 +244,7 @@ class ResponseViewer(Vertical, can_focus=False):
             self.body_view.set_lines(lines)
 
     def show_body_problem(self, message: str) -> None:
-        self.query_one("#body-note", Static).update(Text(message, style="red"))
+        self._set_note(Text(message, style="red"))
 
     def show_matches(self, source: LineSource, text: str, matches: LineSource | object) -> None:
         if self.body_view.show_matches(source, text, matches):  # type: ignore[arg-type]
@@ -250,7 +279,7 @@ class ResponseViewer(Vertical, can_focus=False):
         self.revealed = not self.revealed
         self.body_view.set_lines(self._pretty_lines, _highlighter)
         state = "revealed (v masks again)" if self.revealed else "masked (v reveals)"
-        self.query_one("#body-note", Static).update(Text(f"secret fields {state}", style="dim"))
+        self._set_note(Text(f"secret fields {state}", style="dim"))
 
     def _fill_headers(self, headers: list[tuple[str, str]]) -> None:
         table = self.query_one("#headers-table", DataTable)
@@ -387,7 +416,7 @@ class ResponseViewer(Vertical, can_focus=False):
         if self.exchange is None or self.exchange.response is None:
             self.notify("Nothing to save yet", severity="warning")
             return
-        self.post_message(self.SaveRequested(self.exchange.response.body))
+        self.post_message(self.SaveRequested(self.exchange.response))
 
     def show_json(self, value: object) -> None:
         """Used by tests and the history screen to show a stored JSON document."""
