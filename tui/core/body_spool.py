@@ -56,13 +56,22 @@ class BodySpool:
         return not self.folder.exists()
 
 
+def _discard(folder: str, fd: list[int]) -> None:
+    """The finaliser of a SpilledBody: close its read handle, delete its directory."""
+    if fd:
+        with contextlib.suppress(OSError):
+            os.close(fd.pop())
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 class SpilledBody:
     """A response body kept in a temporary file instead of in memory: the send pipeline
     writes a body here once it outgrows ``[response] max_in_memory_bytes``.
 
-    The file (0600, in its own 0700 directory) lives as long as this object: it is deleted
-    when the last response holding it is dropped (no longer shown, recorded in history), or
-    at exit.
+    The file is 0600, in its own 0700 directory. ``remove()`` deletes it as soon as it is no
+    longer shown (the viewer calls it for a new response and when it goes away); whoever still
+    holds this object (the history writer, finishing its entry) keeps reading through the open
+    handle. Dropping the last reference, or exiting, deletes it too.
     """
 
     def __init__(self) -> None:
@@ -71,7 +80,8 @@ class SpilledBody:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._handle: BinaryIO | None = os.fdopen(fd, "wb")
         self.size = 0
-        self._finalizer = weakref.finalize(self, shutil.rmtree, str(self.folder), True)
+        self._read_fd: list[int] = []  # a list, so the finaliser sees it without seeing self
+        self._finalizer = weakref.finalize(self, _discard, str(self.folder), self._read_fd)
 
     def write(self, chunk: bytes) -> None:
         assert self._handle is not None, "the body is complete"
@@ -82,19 +92,31 @@ class SpilledBody:
         if self._handle is not None:
             self._handle.close()
             self._handle = None
+            self._read_fd.append(os.open(self.path, os.O_RDONLY))
 
     def read(self) -> bytes:
         """The whole body (into memory: for code that needs all of it, e.g. a capture)."""
-        return self.path.read_bytes()
+        return self.head(self.size)
 
     def head(self, size: int) -> bytes:
-        with open(self.path, "rb") as handle:
-            return handle.read(size)
+        if not self._read_fd:
+            return b""
+        fd = self._read_fd[0]
+        parts = []
+        offset = 0
+        while offset < min(size, self.size):
+            chunk = os.pread(fd, min(size, self.size) - offset, offset)
+            if not chunk:
+                break
+            parts.append(chunk)
+            offset += len(chunk)
+        return b"".join(parts)
 
     def remove(self) -> None:
+        """Delete the file now (readers holding this object can still read it)."""
         self.finish()
-        self._finalizer()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     @property
     def removed(self) -> bool:
-        return not self._finalizer.alive
+        return not self.folder.exists()

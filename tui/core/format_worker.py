@@ -256,7 +256,8 @@ def wrap_rows(text: str, offsets: str, width: int, out: str) -> dict[str, Any]:
     return {"rows": str(out), "total": total}
 
 
-_DOCUMENTS: dict[str, object] = {}  # body file -> parsed document (the last one only)
+# body file -> (parsed document, the same with secret fields masked); the last body only
+_DOCUMENTS: dict[str, tuple[object, object]] = {}
 
 
 def query_file(
@@ -270,14 +271,21 @@ def query_file(
 
     if body not in _DOCUMENTS:
         _DOCUMENTS.clear()
-        _DOCUMENTS[body] = json.loads(_read_text(Path(body), charset))
+        data = Path(body).read_bytes()
+        try:
+            text = data.decode(charset or "utf-8", errors="replace")
+        except LookupError:
+            text = data.decode("utf-8", errors="replace")
+        document = json.loads(text)
+        masked = mask_json_secrets(document)[0] if _may_hold_secrets(data) else document
+        _DOCUMENTS[body] = (document, masked)
+    document, masked = _DOCUMENTS[body]
     try:
-        matches = query(path, _DOCUMENTS[body])
+        # Masked unless revealed: a filter shows no more than the body does.
+        matches = query(path, document if reveal else masked)
     except JsonPathError as exc:
         return {"error": str(exc)}
     shown: object = matches[0] if len(matches) == 1 else matches
-    if not reveal:
-        shown, _ = mask_json_secrets(shown)
     folder = Path(out)
     files = write_pretty_json(shown, folder / f"{name}.txt", folder / f"{name}.idx")
     return {"count": len(matches), "pretty": files}

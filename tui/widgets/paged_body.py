@@ -94,11 +94,13 @@ class BodyPipeline:
         return self._client
 
     # -- lifetime --------------------------------------------------------------------------
-    def reset(self) -> None:
+    def reset(self, next_response: Response | None = None) -> None:
         """Forget the body on show: stop work on it, unmap and delete its files."""
         self.generation += 1
         self.shown = None
-        self.response = None
+        previous, self.response = self.response, None
+        if previous is not None and previous is not next_response and previous.spilled:
+            previous.spilled.remove()  # no longer shown: its file goes now
         if self._client is not None and self._client.busy:
             self._client.cancel_pending()  # a 50 MB format nobody waits for any more
         for opened in self._opened:
@@ -122,7 +124,7 @@ class BodyPipeline:
     def show(self, response: Response) -> tuple[list[str], ShownBody | None]:
         """Start showing ``response``'s body. Returns the lines to show at once (as received)
         and, for a small body, the formatted body; a big one follows from the worker."""
-        self.reset()
+        self.reset(response)
         self.response = response
         if response.spilled is None and response.size <= INLINE_LIMIT:
             body = response.body

@@ -173,7 +173,8 @@ class ResponseViewer(Vertical, can_focus=False):
         self.exchange = exchange
         self._caveat = ""
         self.show_explanation(None)
-        self._body.reset()  # a toggle or filter never reaches the previous body
+        # A toggle or filter never reaches the previous body.
+        self._body.reset(exchange.response)
         self.revealed = False
         self._clear_tool()
         if exchange.error is not None:
@@ -353,14 +354,15 @@ class ResponseViewer(Vertical, can_focus=False):
             info.update(Text("filtering …", style="dim"))
             self._body.query(path, self.revealed)
             return
+        document = self._document
+        if not self.revealed:
+            document, _ = mask_json_secrets(document)  # a filter shows no more than the body
         try:
-            matches = query(path, self._document)
+            matches = query(path, document)
         except JsonPathError as exc:
             info.update(Text(str(exc).split(":")[-1].strip()[:40], style="red"))
             return
         shown = matches[0] if len(matches) == 1 else matches
-        if not self.revealed:
-            shown, _ = mask_json_secrets(shown)  # a filter shows no more than the body does
         self.body_view.set_lines(pretty_json(shown).splitlines(), _highlighter)
         info.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
 
