@@ -25,7 +25,7 @@ DEFAULT_OUT = Path(__file__).resolve().parent / "results" / "latest.json"
 @dataclass(frozen=True)
 class Sizes:
     startup_runs: int
-    large_sizes: tuple[tuple[str, int], ...]
+    large_sizes: tuple[large_response.Case, ...]
     idle_pairs: int
     history_entries: int
     history_repeats: int
@@ -36,7 +36,7 @@ class Sizes:
 FULL = Sizes(5, large_response.SIZES, 3, history.ENTRIES, 5, 500)
 QUICK = Sizes(2, large_response.SIZES, 1, 10_000, 3, 100)
 # For the smoke test (--tiny): every piece runs once, nothing is big. Its figures mean nothing.
-TINY = Sizes(1, (("20 KB", 20_000),), 1, 200, 1, 5, warmup=False)
+TINY = Sizes(1, large_response.TINY_SIZES, 1, 200, 1, 5, warmup=False)
 
 
 def _log(message: str) -> None:
