@@ -16,6 +16,7 @@ Headless: imports only the standard library and tui.core modules.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -323,7 +324,15 @@ def serve(lines: Iterable[str], reply: Callable[[str], None]) -> None:
         reply(json.dumps(answer))
 
 
+# The worker yields the CPU to the UI: on a 2-core machine busy with other work, a worker at
+# the same priority takes a whole core's share from the process the user is typing into.
+NICENESS = 10
+
+
 def main() -> None:
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
+
     def reply(text: str) -> None:
         sys.stdout.write(text + "\n")
         sys.stdout.flush()

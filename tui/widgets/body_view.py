@@ -214,10 +214,11 @@ class BodyView(ScrollView, can_focus=True):
             self._mark(text, line, index)
         if self._wrapped:
             text = text[offset : offset + self._width()]
-        segments = list(text.render(self.app.console))
+        # rich_style walks the DOM on each access: once per line, not once per segment.
+        base = self.rich_style
         segments = [
-            Segment(s.text, (self.rich_style + s.style) if s.style else self.rich_style)
-            for s in segments
+            Segment(s.text, (base + s.style) if s.style else base)
+            for s in text.render(self.app.console)
             if s.text
         ]
         return Strip(segments, cell_len(text.plain))
