@@ -147,9 +147,7 @@ def _startup_once(tmux: Tmux, apps: Apps, app: str, session: str, home: Path) ->
         _stop(tmux, session)
 
 
-def _body_once(
-    tmux: Tmux, apps: Apps, app: str, session: str, home: Path, url: str
-) -> BodyTimes:
+def _body_once(tmux: Tmux, apps: Apps, app: str, session: str, home: Path, url: str) -> BodyTimes:
     times = BodyTimes()
     apps.spawn(tmux, session, app, home)
     pid: int | None = None

@@ -70,9 +70,7 @@ def measure(
 ) -> list[Section]:
     """Run the selected measurements; a failing one becomes a section with its error."""
     results = []
-    chosen = {
-        name: runner for name, runner in sections(sizes).items() if not only or name in only
-    }
+    chosen = {name: runner for name, runner in sections(sizes).items() if not only or name in only}
     for name, runner in {**chosen, **(extra or {})}.items():
         if name in NEEDS_TMUX and not tmux_available():
             results.append(Section(name, [Figure("skipped", None, "", note="tmux not installed")]))

@@ -240,9 +240,7 @@ async def test_secret_fields_stay_masked_in_a_big_body(xdg: Path, big_server: st
         assert TOKEN not in shown() and "••••••" in shown()
 
 
-async def test_wrap_of_a_body_on_disk_is_laid_out_by_the_worker(
-    xdg: Path, big_server: str
-) -> None:
+async def test_wrap_of_a_body_on_disk_is_laid_out_by_the_worker(xdg: Path, big_server: str) -> None:
     app = _app(big_server)
     async with app.run_test(size=(60, 30)) as pilot:
         viewer = await _send(pilot, app, "huge")
