@@ -21,6 +21,7 @@ from tests.ui.helpers import make_workspace, wait_for
 from tui.app import CarmanApp
 from tui.core import paths
 from tui.core.format_client import FormatClient
+from tui.core.formatting import human_size
 from tui.core.model import Request
 from tui.dialogs.basic import FormDialog
 from tui.widgets.collection_tree import CollectionTree
@@ -34,7 +35,7 @@ HUGE = json.dumps(
         ]
     }
 ).encode()
-# ~1.5 MB, pretty-printed over many lines, with a marker only in the very last record.
+# ~1.8 MB, pretty-printed over many lines, with a marker only in the very last record.
 LATE = json.dumps(
     {"items": [{"n": i, "name": f"item-{i}"} for i in range(40_000)] + [{"marker": "needle-42"}]},
     indent=1,
@@ -43,7 +44,15 @@ TOKEN = "at-SECRET-0123456789"
 SECRET = json.dumps(
     {"access_token": TOKEN, "token_type": "Bearer", "rows": [{"k": i} for i in range(20_000)]}
 ).encode()
-BODIES = {"/huge": HUGE, "/late": LATE, "/secret": SECRET, "/small": b'{"ok": true}'}
+BLOB = bytes(range(256)) * 800  # 200 KB of binary
+BODIES = {
+    "/huge": HUGE,
+    "/late": LATE,
+    "/secret": SECRET,
+    "/small": b'{"ok": true}',
+    "/blob": BLOB,
+    "/log": b"".join(b"%06d log line\n" % i for i in range(20_000)),
+}
 
 
 class BodyHandler(BaseHTTPRequestHandler):
@@ -55,7 +64,8 @@ class BodyHandler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         body = BODIES[self.path]
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        kind = {"/blob": "application/octet-stream", "/log": "text/plain"}.get(self.path)
+        self.send_header("Content-Type", kind or "application/json")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -259,3 +269,48 @@ async def test_wrap_of_a_body_on_disk_is_laid_out_by_the_worker(xdg: Path, big_s
         assert view._locate(last) == (lines - 1, 0)
         await pilot.press("w")
         assert not view._wrapped
+
+
+async def test_the_history_screen_says_a_stored_body_was_cut(xdg: Path, big_server: str) -> None:
+    from tui.screens.history import HistoryEntryScreen, HistoryScreen
+
+    config = paths.config_file()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("[history]\nmax_body_bytes = 100000\n")
+    requests = [Request(name=name.strip("/"), url="{{base}}" + name) for name in BODIES]
+    app = CarmanApp(make_workspace(big_server, extra=requests))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _send(pilot, app, "late")
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        history = app.screen
+        await wait_for(pilot, lambda: len(history.summaries) == 1)
+        history.query_one("DataTable").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryEntryScreen))
+        viewer = app.screen.query_one(ResponseViewer)
+        note = viewer.query_one("#body-note")
+        await wait_for(pilot, lambda: viewer._formatted is not None, timeout=60)
+        said = str(note.render())
+        assert f"cut in history at 97.7 KB of {human_size(len(LATE))}" in said
+        assert viewer.exchange is not None and viewer.exchange.response is not None
+        assert viewer.exchange.response.size <= 100_000
+
+
+async def test_big_binary_and_text_bodies(xdg: Path, big_server: str) -> None:
+    app = _app(big_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        viewer = await _send(pilot, app, "blob")
+        await _formatted(pilot, viewer)
+        assert viewer._formatted is not None and viewer._formatted.kind == "binary"
+        raw = viewer.query_one("#raw")
+        for view in (viewer.body_view, raw):
+            assert view.lines[0].startswith("00000000  00 01 02")  # a hex preview, not bytes
+        assert "binary, 200.0 KB" in str(viewer.query_one("#body-note").render())
+
+        viewer = await _send(pilot, app, "log")
+        await _formatted(pilot, viewer)
+        assert viewer._formatted is not None and viewer._formatted.kind == "text"
+        view = viewer.body_view
+        assert view.lines.on_disk and len(view.lines) == 20_000
+        assert view.lines[19_999] == "019999 log line"

@@ -25,7 +25,13 @@ from tui.core.body_index import IndexedLines, LineSource, ListLines, Offsets, Re
 from tui.core.body_spool import BodySpool
 from tui.core.exchange import Response
 from tui.core.format_client import FormatClient, FormatWorkerError
-from tui.core.formatting import ContentKind, FormattedBody, format_body, quick_lines
+from tui.core.formatting import (
+    ContentKind,
+    FormattedBody,
+    format_body,
+    looks_binary,
+    quick_lines,
+)
 
 if TYPE_CHECKING:
     from tui.widgets.response_viewer import ResponseViewer
@@ -165,14 +171,23 @@ class BodyPipeline:
         if self._stale(generation):
             return
         charset = response.charset
+        content_type = response.content_type
+        # A binary body's raw view stays its hex preview: its bytes are no lines of text.
+        binary = (
+            looks_binary(response.head(4096))
+            and "json" not in content_type
+            and not content_type.startswith("text/")
+        )
+        raw: LineSource | None = None
         try:
-            raw_files = await self._ask(
-                "index", body=body_file, charset=charset, out=str(spool.folder)
-            )
-            if self._stale(generation):
-                return
-            raw = self._track(_indexed(raw_files))
-            self.viewer.show_raw_lines(raw)
+            if not binary:
+                raw_files = await self._ask(
+                    "index", body=body_file, charset=charset, out=str(spool.folder)
+                )
+                if self._stale(generation):
+                    return
+                raw = self._track(_indexed(raw_files))
+                self.viewer.show_raw_lines(raw)
             result = await self._ask(
                 "format",
                 body=body_file,
@@ -191,12 +206,12 @@ class BodyPipeline:
         if "pretty" in result:
             lines: LineSource = self._track(_indexed(result["pretty"]))
             revealed = self._track(_indexed(result["revealed"])) if result.get("revealed") else None
-        elif "lines" in result:
-            lines, revealed = ListLines(list(result["lines"])), None
+        elif "lines" in result or raw is None:
+            lines, revealed = ListLines(list(result.get("lines") or [])), None
         else:
             lines, revealed = raw, None
         self.shown = ShownBody(kind, lines, result.get("note", ""), hidden, revealed, on_disk=True)
-        if hidden:
+        if hidden and raw is not None:
             self.viewer.show_raw_lines(RedactedLines(raw, hidden))
         self.viewer.show_formatted(self.shown)
 
