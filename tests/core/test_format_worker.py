@@ -4,6 +4,7 @@ search, wrap and filter answers, and the client that runs it as a real subproces
 from __future__ import annotations
 
 import json
+import os
 import stat
 from pathlib import Path
 from typing import Any
@@ -237,5 +238,47 @@ def test_cancel_stops_a_busy_worker_and_the_next_request_starts_another(tmp_path
         assert first.returncode is not None
         assert client.request("ping").result(60) == {}
         assert client._process is not first
+    finally:
+        client.close()
+
+
+def test_body_directories_of_dead_carman_processes_are_swept(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tui.core.body_spool import sweep_orphans
+
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    dead = int(gone.stdout)
+    orphan = tmp_path / f"carman-body-{dead}-abc"
+    orphan_spill = tmp_path / f"carman-spill-{dead}-abc"
+    mine = tmp_path / f"carman-body-{os.getpid()}-def"
+    other = tmp_path / f"something-{dead}-else"
+    for folder in (orphan, orphan_spill, mine, other):
+        folder.mkdir()
+        (folder / "body").write_bytes(b"x")
+    assert sorted(sweep_orphans(tmp_path)) == sorted([orphan, orphan_spill])
+    assert mine.exists() and other.exists() and not orphan.exists()
+
+
+def test_the_worker_deletes_its_body_folders_when_carman_is_gone(tmp_path: Path) -> None:
+    folder = tmp_path / "carman-body-1-x"
+    folder.mkdir()
+    body = _body(folder, json.dumps({"rows": list(range(100))}).encode())
+    client = FormatClient()
+    try:
+        client.request(
+            "format", body=str(body), content_type="", charset="utf-8", out=str(folder)
+        ).result(60)
+        process = client._process
+        assert process is not None and process.stdin is not None
+        process.stdin.close()  # what carman's death looks like from the worker
+        process.wait(30)
+        assert not folder.exists()
     finally:
         client.close()

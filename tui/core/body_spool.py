@@ -2,8 +2,10 @@
 
 A private directory (0700) per body, every file in it 0600: a response body may hold personal
 data (a vehicle's location) or secrets. The directory is removed when the body is no longer
-shown (a new response, leaving the screen, quitting); a crash leaves it in the system's
-temporary directory, named ``carman-body-*``.
+shown (a new response, leaving the screen, quitting). If carman is killed, the format worker
+deletes the directories it was given when it sees carman gone, and the next carman to start
+deletes any left over from carman processes that no longer run (the names carry the pid:
+``carman-body-<pid>-*`` and ``carman-spill-<pid>-*`` in the system's temporary directory).
 """
 
 from __future__ import annotations
@@ -17,11 +19,49 @@ from pathlib import Path
 from typing import BinaryIO
 
 BODY_NAME = "body"
+PREFIXES = ("carman-body-", "carman-spill-")
+_swept = False
+
+
+def _private_dir(prefix: str) -> Path:
+    """A new 0700 directory named after this process, so a later carman can tell whether its
+    owner is still alive (a killed carman cannot clean up after itself)."""
+    global _swept
+    if not _swept:
+        _swept = True
+        sweep_orphans()
+    return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-"))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
+
+
+def sweep_orphans(folder: Path | None = None) -> list[Path]:
+    """Delete body directories left behind by carman processes that no longer run."""
+    removed = []
+    root = folder or Path(tempfile.gettempdir())
+    with contextlib.suppress(OSError):
+        for path in root.iterdir():
+            prefix = next((p for p in PREFIXES if path.name.startswith(p)), None)
+            if prefix is None:
+                continue
+            pid = path.name[len(prefix) :].split("-", 1)[0]
+            if pid.isdigit() and not _alive(int(pid)) and path.stat().st_uid == os.getuid():
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
 
 
 class BodySpool:
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="carman-body-"))  # mode 0700
+        self.folder = _private_dir("carman-body-")  # mode 0700
         self.body_path = self.folder / BODY_NAME
         self.size = 0
         self._names = 0
@@ -75,7 +115,7 @@ class SpilledBody:
     """
 
     def __init__(self) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="carman-spill-"))
+        self.folder = _private_dir("carman-spill-")
         self.path = self.folder / BODY_NAME
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         self._handle: BinaryIO | None = os.fdopen(fd, "wb")

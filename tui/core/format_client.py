@@ -50,6 +50,9 @@ class FormatClient:
             stderr=subprocess.DEVNULL,
             env=env,
             close_fds=True,
+            # Out of the terminal's process group: a hang-up that kills carman leaves the worker
+            # to see its input close and delete the body files carman can no longer delete.
+            start_new_session=True,
         )
         reader = threading.Thread(
             target=self._read, args=(process,), name="carman-format-reader", daemon=True

@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -309,6 +310,28 @@ OPERATIONS: dict[str, Callable[..., dict[str, Any]]] = {
 }
 
 
+_OWNED: set[Path] = set()  # body directories this worker was pointed at
+
+
+def _note_folders(args: dict[str, Any]) -> None:
+    for key in ("out", "body"):
+        value = args.get(key)
+        if not isinstance(value, str):
+            continue
+        path = Path(value)
+        for folder in (path, path.parent):
+            if folder.name.startswith(("carman-body-", "carman-spill-")):
+                _OWNED.add(folder)
+
+
+def clean_up() -> None:
+    """carman went away without stopping this worker (killed, or its terminal closed): delete
+    the body directories it used, which it can no longer do itself."""
+    for folder in _OWNED:
+        shutil.rmtree(folder, ignore_errors=True)
+    _OWNED.clear()
+
+
 def serve(lines: Iterable[str], reply: Callable[[str], None]) -> None:
     for line in lines:
         if not line.strip():
@@ -317,6 +340,7 @@ def serve(lines: Iterable[str], reply: Callable[[str], None]) -> None:
         try:
             request = json.loads(line)
             request_id = request.get("id")
+            _note_folders(request.get("args") or {})
             result = OPERATIONS[request["op"]](**request.get("args", {}))
             answer = {"id": request_id, "ok": True, "result": result}
         except Exception as exc:  # one bad request must not end the worker
@@ -338,6 +362,8 @@ def main() -> None:
         sys.stdout.flush()
 
     serve(sys.stdin, reply)
+    # End of input: carman closed the pipe by dying (a normal stop kills this process first).
+    clean_up()
 
 
 if __name__ == "__main__":
