@@ -1,4 +1,5 @@
-"""Large responses: JSON bodies of ~20 KB, 1.25 MB and 6.25 MB through the real carman in tmux.
+"""Large responses: JSON bodies of ~20 KB, 1.25 MB, 6.25 MB and 50 MB through the real carman
+in tmux.
 
 Method: one fresh ``carman --env local`` process per size in tmux at 120x40. Its collection
 "Bench" holds two requests to the same URL, ``/body/<size>`` of ``server.py`` (its own process
@@ -21,6 +22,16 @@ process.
    one's effect). Probes: "tree down/up" moves the tree's cursor, which opens the other request
    in the editor (its title changes), what a user does while waiting; "ctrl+w b" hides or shows
    the collection tree (a relayout of the whole screen). The figure is the worst press.
+3. Search (cases with ``search``), after the probes: F11 maximises the response and focuses
+   its body, ``/`` and the id of the body's last record (on the last page) are typed; the
+   figure runs from the last typed key to the screen showing ``1/1`` and that line.
+
+Memory: carman's VmHWM, and beside it the format worker's (a child process that formats big
+bodies; its peak is read while it is still running), and their sum.
+
+A case may set ``max_in_memory`` (written to carman's config.toml as ``[response]
+max_in_memory_bytes``) to send its body down the on-disk path at a small size (the smoke test);
+the 50 MB case takes that path with carman's default limit (32 MiB).
 """
 
 from __future__ import annotations
@@ -35,17 +46,32 @@ from typing import Any
 
 from benchmarks.fixtures import carman_argv, child_env, make_home, median
 from benchmarks.report import Figure, Section
-from benchmarks.server import BenchServer, json_body
+from benchmarks.server import BenchServer, body_count, json_body
 from benchmarks.terminal import Tmux, TmuxError, proc_status
 
-SIZES: tuple[tuple[str, int], ...] = (
-    ("20 KB", 20_000),
-    ("1.25 MB", 1_250_000),
-    ("6.25 MB", 6_250_000),
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    size: int
+    peak_target_mb: float = 250.0
+    max_in_memory: int | None = None  # carman's [response] max_in_memory_bytes, if set
+    search: bool = False  # also time a search for the last record
+
+
+SIZES: tuple[Case, ...] = (
+    Case("20 KB", 20_000),
+    Case("1.25 MB", 1_250_000),
+    Case("6.25 MB", 6_250_000),
+    Case("50 MB", 50_000_000, peak_target_mb=600.0, search=True),
+)
+# The smoke test's: the 50 MB path (kept on disk, paged, searched) at a small size.
+TINY_SIZES: tuple[Case, ...] = (
+    Case("20 KB", 20_000),
+    Case("300 KB on disk", 300_000, max_in_memory=100_000, search=True),
 )
 TARGET_AFTER_ARRIVAL_S = 0.5
 TARGET_KEY_DELAY_MS = 100.0
-TARGET_PEAK_MB = 250.0
 
 FIRST = '"bench_items"'
 PRETTY = '  "bench_items": ['
@@ -102,12 +128,15 @@ class SizeResult:
     label: str
     requested_bytes: int
     body_bytes: int = 0
+    max_in_memory: int | None = None
     arrival_s: float | None = None
     first_lines_s: float | None = None
     formatted_s: float | None = None
     carman_total_ms: float | None = None
     peak_mb: float | None = None
+    worker_peak_mb: float | None = None
     idle_rss_mb: float | None = None
+    search_s: float | None = None
     probes: dict[str, ProbeResult] = field(default_factory=dict)
     error: str = ""
 
@@ -126,6 +155,53 @@ class SizeResult:
 
 def _mb(kilobytes: int | None) -> float | None:
     return None if kilobytes is None else kilobytes * 1024 / 1_000_000
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(p) for p in task.read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _worker_peak_mb(pid: int) -> float | None:
+    """The VmHWM of carman's format worker (``python -m tui.core.format_worker``), if any."""
+    for child in _children(pid):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"tui.core.format_worker" in cmdline:
+            return _mb(proc_status(child).get("VmHWM"))
+    return None
+
+
+def _last_id(size: int) -> str:
+    """The id of the last record of ``json_body(size)`` (it sits on the body's last page)."""
+    return f"{body_count(size) - 1:08d}"
+
+
+def _search(tmux: Tmux, name: str, size: int) -> float:
+    """F11 (maximise the response, focus its body), /, the last record's id; seconds from the
+    last key to ``1/1`` with that line on screen. Escape and F11 put the screen back."""
+    needle = _last_id(size)
+    tmux.keys(name, "F11")
+    time.sleep(0.3)  # not timed: the layout change and the focus
+    tmux.keys(name, "/")
+    tmux.wait(name, lambda s: "search text" in s, timeout=30)
+    tmux.command(f"send-keys -t {name} -l {needle[:-1]}")
+    sent = tmux.keys(name, needle[-1])
+    try:
+        seen, _ = tmux.wait(name, lambda s: "1/1" in s and f'"{needle}"' in s, timeout=120)
+    finally:
+        tmux.keys(name, "Escape")
+        time.sleep(0.2)
+        tmux.keys(name, "F11")
+        time.sleep(0.3)
+    return seen - sent
 
 
 def _press(tmux: Tmux, name: str, probe: Probe, timeout: float) -> tuple[float, float | None]:
@@ -176,9 +252,11 @@ def _during(tmux: Tmux, server: BenchServer, name: str, probe: Probe, result: Pr
 
 
 def _measure(
-    tmux: Tmux, server: BenchServer, home: Path, label: str, size: int, idle_pairs: int
+    tmux: Tmux, server: BenchServer, home: Path, case: Case, idle_pairs: int
 ) -> SizeResult:
+    label, size = case.label, case.size
     result = SizeResult(label, size, body_bytes=len(json_body(size)))
+    result.max_in_memory = case.max_in_memory
     result.probes = {probe.label: ProbeResult() for probe in PROBES}
     name = f"large{size}"
     tmux.spawn(name, carman_argv(["--env", "local"]), child_env(home), cwd=home)
@@ -204,6 +282,7 @@ def _measure(
         result.arrival_s = server.next_done(timeout=10).written - sent
         time.sleep(0.5)  # anything still allocating after the frame counts too
         result.peak_mb = _mb(proc_status(pid).get("VmHWM"))
+        result.worker_peak_mb = _worker_peak_mb(pid)
 
         # Key delay while the same body arrives and renders again, once per probe key. The
         # tree probe goes first: hiding the tree with ctrl+w b takes the focus away from it.
@@ -211,6 +290,8 @@ def _measure(
         for probe in PROBES[1:]:
             _idle(tmux, name, probe, idle_pairs, result.probes[probe.label])
             _during(tmux, server, name, probe, result.probes[probe.label])
+        if case.search:  # last: it moves the focus to the body
+            result.search_s = _search(tmux, name, size)
     except TmuxError as exc:
         result.error = str(exc).splitlines()[0]
     finally:
@@ -219,7 +300,7 @@ def _measure(
 
 
 def run(
-    sizes: tuple[tuple[str, int], ...] = SIZES,
+    sizes: tuple[Case, ...] = SIZES,
     idle_pairs: int = 3,
     log: Callable[[str], None] = print,
 ) -> Section:
@@ -227,29 +308,37 @@ def run(
     results: list[SizeResult] = []
     with (
         tempfile.TemporaryDirectory(prefix="carman-bench-large-") as tmp,
-        BenchServer([size for _, size in sizes]) as server,
+        BenchServer([case.size for case in sizes]) as server,
         Tmux(Path(tmp), 120, 40) as tmux,
     ):
-        for label, size in sizes:
+        for case in sizes:
+            label, size = case.label, case.size
             home = Path(tmp) / f"home-{size}"
             home.mkdir()
             path = f"/body/{size}"
             # Two requests to the same URL: the tree probe moves between them.
             make_home(home, server.url, [(f"Body {label}", path), ("Other", path)])
-            result = _measure(tmux, server, home, label, size, idle_pairs)
+            if case.max_in_memory is not None:
+                config = home / "config" / "carman" / "config.toml"
+                config.parent.mkdir(parents=True, exist_ok=True)
+                config.write_text(f"[response]\nmax_in_memory_bytes = {case.max_in_memory}\n")
+            result = _measure(tmux, server, home, case, idle_pairs)
             results.append(result)
             worst = {k: p.worst_ms for k, p in result.probes.items()}
             log(
                 f"  {label}: arrival {_s(result.arrival_s)}, first lines"
                 f" {_s(result.first_lines_s)}, formatted {_s(result.formatted_s)}, worst key"
-                f" delays {worst} ms, peak {result.peak_mb} MB {result.error}"
+                f" delays {worst} ms, peak {result.peak_mb} MB (worker"
+                f" {result.worker_peak_mb} MB), search {_s(result.search_s)} {result.error}"
             )
     section.details = {
         "method": "real carman --env local in tmux 120x40, capture-pane polled every ~4 ms",
         "probes": {p.label: asdict(p) for p in PROBES},
         "sizes": [r.to_json() for r in results],
     }
+    targets = {case.label: case for case in sizes}
     for r in results:
+        case = targets[r.label]
         note = r.error[:60] if r.error else ""
         section.figures += [
             Figure(f"{r.label}: arrival (server done, from send key)", r.arrival_s, "s", note=note),
@@ -271,9 +360,19 @@ def run(
                     target=TARGET_KEY_DELAY_MS,
                 )
             )
+        if case.search:
+            section.figures.append(
+                Figure(f"{r.label}: search for the last record, to its line shown", r.search_s, "s")
+            )
         section.figures.append(
-            Figure(f"{r.label}: peak memory (VmHWM)", r.peak_mb, "MB", target=TARGET_PEAK_MB)
+            Figure(f"{r.label}: peak memory (VmHWM)", r.peak_mb, "MB", target=case.peak_target_mb)
         )
+        if r.worker_peak_mb is not None:
+            both = (r.peak_mb or 0) + r.worker_peak_mb
+            section.figures += [
+                Figure(f"{r.label}: format worker's peak memory (VmHWM)", r.worker_peak_mb, "MB"),
+                Figure(f"{r.label}: carman + format worker, peak memory", both, "MB"),
+            ]
     for probe in PROBES:
         idle = [d for r in results for d in r.probes[probe.label].idle_ms]
         section.figures.append(

@@ -26,19 +26,26 @@ from pathlib import Path
 SMALL = b'{"ok": true, "vehicle": "bench", "distance": 104.3}'
 
 
+RECORD = {
+    "id": "00000000",
+    "make": "TESLA",
+    "model": "Model 3",
+    "year": 2024,
+    "odometer": 12345.6,
+    "ok": True,
+}
+
+
+def body_count(size: int) -> int:
+    """How many records ``json_body(size)`` holds."""
+    return max(1, size // (len(json.dumps(RECORD)) + 2))
+
+
 @cache
 def json_body(size: int) -> bytes:
     """A JSON document of about ``size`` bytes: a list of vehicle-like records."""
-    record = {
-        "id": "00000000",
-        "make": "TESLA",
-        "model": "Model 3",
-        "year": 2024,
-        "odometer": 12345.6,
-        "ok": True,
-    }
-    per_item = len(json.dumps(record)) + 2
-    count = max(1, size // per_item)
+    record = RECORD
+    count = body_count(size)
     items = [
         {**record, "id": f"{i:08d}", "odometer": round(i * 1.5, 1), "ok": i % 3 != 0}
         for i in range(count)

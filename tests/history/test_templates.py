@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import EchoHandler
+from tests.conftest import EchoHandler, EchoServer
 from tui.core import paths
 from tui.core.collection_io import save_collection
 from tui.core.environments import save_environment
@@ -28,17 +28,16 @@ from tui.core.model import (
 from tui.core.session import open_session
 
 
-def _server():  # type: ignore[no-untyped-def]
+def _server() -> EchoServer:
     import threading
-    from http.server import ThreadingHTTPServer
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoHandler)
-    server.daemon_threads = True
+    server = EchoServer(("127.0.0.1", 0), EchoHandler)
+    server.seen = []  # type: ignore[attr-defined]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
 
-def _url(server) -> str:  # type: ignore[no-untyped-def]
+def _url(server: EchoServer) -> str:
     return f"http://127.0.0.1:{server.server_address[1]}"
 
 

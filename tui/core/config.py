@@ -1,4 +1,4 @@
-"""``config.toml``: theme, keymap, history limits, default environment.
+"""``config.toml``: theme, keymap, history and response limits, default environment.
 
 A malformed file never stops carman: the defaults apply and ``issues`` says what was wrong.
 """
@@ -26,24 +26,40 @@ class HistoryLimits:
     max_body_bytes: int = 1024 * 1024
 
 
+# Response bodies bigger than this are kept in a temporary file (0600) while they are shown,
+# not in memory; the viewer pages through them from disk.
+DEFAULT_MAX_IN_MEMORY_BYTES = 32 * 1024 * 1024
+
+
+@dataclass
+class ResponseLimits:
+    max_in_memory_bytes: int = DEFAULT_MAX_IN_MEMORY_BYTES
+
+
 @dataclass
 class Config:
     theme: str = DEFAULT_THEME
     default_environment: str = ""
     keymap: dict[str, str] = field(default_factory=dict)  # action id -> keys
     history: HistoryLimits = field(default_factory=HistoryLimits)
+    response: ResponseLimits = field(default_factory=ResponseLimits)
     unit_system: str = "metric"
     timeout: float = 30.0
     issues: list[LoadIssue] = field(default_factory=list, compare=False)
 
 
 def _int(
-    section: dict[str, Any], key: str, default: int, path: Path, issues: list[LoadIssue]
+    section: dict[str, Any],
+    key: str,
+    default: int,
+    path: Path,
+    issues: list[LoadIssue],
+    table: str = "history",
 ) -> int:
     value = section.get(key, default)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         issues.append(
-            LoadIssue(path, f"history.{key}: expected a positive integer", line_of_key(path, key))
+            LoadIssue(path, f"{table}.{key}: expected a positive integer", line_of_key(path, key))
         )
         return default
     return value
@@ -110,6 +126,20 @@ def load_config(path: Path | None = None) -> Config:
         )
     else:
         issues.append(LoadIssue(path, "history: expected a table", line_of_key(path, "history")))
+    response = data.get("response", {})
+    if isinstance(response, dict):
+        config.response = ResponseLimits(
+            max_in_memory_bytes=_int(
+                response,
+                "max_in_memory_bytes",
+                DEFAULT_MAX_IN_MEMORY_BYTES,
+                path,
+                issues,
+                table="response",
+            )
+        )
+    else:
+        issues.append(LoadIssue(path, "response: expected a table", line_of_key(path, "response")))
     return config
 
 

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tui.core.model import Request
 
+from tui.core.body_spool import SpilledBody
+
 
 class TransportErrorKind(StrEnum):
     CONNECTION_REFUSED = "connection_refused"
@@ -43,7 +45,17 @@ class Response:
     reason: str
     http_version: str
     headers: list[tuple[str, str]]
-    body: bytes
+    body: bytes  # a property (below): a spilled body is read from its file when asked for
+    # Set when the body outgrew [response] max_in_memory_bytes: it lives in this file.
+    spilled: SpilledBody | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def size(self) -> int:
+        return self.spilled.size if self.spilled is not None else len(self._body)
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes, without reading a spilled body whole."""
+        return self.spilled.head(size) if self.spilled is not None else self._body[:size]
 
     def header(self, name: str) -> str | None:
         lowered = name.lower()
@@ -72,6 +84,20 @@ class Response:
             return self.body.decode(self.charset, errors="replace")
         except LookupError:
             return self.body.decode("utf-8", errors="replace")
+
+
+def _get_body(response: Response) -> bytes:
+    spilled = response.spilled
+    return spilled.read() if spilled is not None else response._body
+
+
+def _set_body(response: Response, value: bytes) -> None:
+    response._body = value
+
+
+# Installed after @dataclass (which would take a property in the class body for a default):
+# ``Response(..., body=b"...")`` and ``response.body`` keep working for every caller.
+Response.body = property(_get_body, _set_body)  # type: ignore[assignment,method-assign]
 
 
 @dataclass
@@ -110,4 +136,4 @@ class Exchange:
 
     @property
     def response_size(self) -> int:
-        return len(self.response.body) if self.response else 0
+        return self.response.size if self.response else 0

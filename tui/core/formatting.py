@@ -1,7 +1,8 @@
 """Turn a response body into lines for display: pretty JSON, text, or a hex preview.
 
-Pure functions, run in a worker thread for large bodies. Nothing here renders: the body view
-highlights only the lines on screen.
+Pure functions. A small body is formatted here at once; a big one goes to the format worker
+process (``tui.core.format_worker``), which makes the same text as files on disk. Nothing here
+renders: the body view highlights only the lines on screen.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from enum import StrEnum
 from tui.core.masking import mask_json_secrets
 
 HEX_PREVIEW_BYTES = 4096
-# Above this size the body is shown as received first; pretty-printing follows in the background.
-PLAIN_FIRST_THRESHOLD = 512 * 1024
 
 
 class ContentKind(StrEnum):
@@ -76,7 +75,6 @@ def split_lines(text: str) -> list[str]:
 
 
 def pretty_json(value: object) -> str:
-    # indent makes json use its pure-Python encoder, which lets the UI thread run in between.
     return json.dumps(value, indent=2, ensure_ascii=False)
 
 

@@ -17,6 +17,7 @@ from typing import Protocol
 
 import httpx
 
+from tui.core.body_spool import SpilledBody
 from tui.core.exchange import (
     Exchange,
     Response,
@@ -175,9 +176,12 @@ class SendPipeline:
         timeout: float = DEFAULT_TIMEOUT,
         verify: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
+        max_in_memory_bytes: int | None = None,
     ) -> None:
         self.token_source = token_source
         self.timeout = timeout
+        # A body bigger than this goes to a temporary file (config: [response]).
+        self.max_in_memory_bytes = max_in_memory_bytes
         self._verify = verify
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -287,7 +291,7 @@ class SendPipeline:
             )
             timings.headers_ms = (time.perf_counter() - start) * 1000
             try:
-                body = await response.aread()
+                body, spilled = await self._read_body(response)
             finally:
                 await response.aclose()
             timings.body_ms = (time.perf_counter() - start) * 1000 - timings.headers_ms
@@ -297,6 +301,7 @@ class SendPipeline:
                 http_version=response.http_version,
                 headers=_raw_headers(response.headers),
                 body=body,
+                spilled=spilled,
             )
         except asyncio.CancelledError:
             raise
@@ -304,3 +309,32 @@ class SendPipeline:
             exchange.error = describe_transport_error(exc, prepared.url)
         timings.total_ms = (time.perf_counter() - start) * 1000
         return exchange
+
+    async def _read_body(self, response: httpx.Response) -> tuple[bytes, SpilledBody | None]:
+        """The body in memory, or, once it outgrows ``max_in_memory_bytes``, in a file."""
+        limit = self.max_in_memory_bytes
+        if limit is None:
+            return await response.aread(), None
+        chunks: list[bytes] = []
+        held = 0
+        spilled: SpilledBody | None = None
+        try:
+            async for chunk in response.aiter_bytes():
+                if spilled is not None:
+                    spilled.write(chunk)
+                    continue
+                chunks.append(chunk)
+                held += len(chunk)
+                if held > limit:
+                    spilled = SpilledBody()
+                    for held_chunk in chunks:
+                        spilled.write(held_chunk)
+                    chunks = []
+        except BaseException:
+            if spilled is not None:
+                spilled.remove()
+            raise
+        if spilled is not None:
+            spilled.finish()
+            return b"", spilled
+        return b"".join(chunks), None

@@ -81,7 +81,10 @@ class Workspace:
         self.variables = VariableStore()
         self.secrets = SecretsStore()
         self.sessions = SessionStore(secrets=self.secrets)
-        self.pipeline = SendPipeline(timeout=self.config.timeout)
+        self.pipeline = SendPipeline(
+            timeout=self.config.timeout,
+            max_in_memory_bytes=self.config.response.max_in_memory_bytes,
+        )
         self._exchange_listeners: list[ExchangeListener] = []
         self._collection_for_vars: Collection | None = None
         # {{client_secret}} resolves from the secrets file, keyed by the current client id.

@@ -321,6 +321,10 @@ class HistoryEntryScreen(Screen[None]):
         viewer.border_title = "Response (as recorded)"
         viewer.show_exchange(exchange_from_entry(self.entry))
         if self.entry.response_body_truncated:
+            viewer.set_body_caveat(
+                f"cut in history at {human_size(self.entry.body_cap)} of "
+                f"{human_size(self.entry.response_body_size)}"
+            )
             self.notify(
                 f"The stored body was cut at {human_size(self.entry.body_cap)} "
                 f"({human_size(self.entry.response_body_size)} received)"

@@ -142,6 +142,10 @@ class MainScreen(Screen[None]):
         shows its own, never another request's."""
         viewer = self.query_one(ResponseViewer)
         viewer.name_request(request.name)
+        shown = viewer.exchange
+        if shown is not None and shown.response is not None and shown.response.spilled:
+            # A body too big for memory lives on disk only while it is shown.
+            self._responses = {k: v for k, v in self._responses.items() if v[1] is not shown}
         if self._sending is not None and self._sending[1] is request:
             viewer.show_pending(f"{request.method} {request.name}")
             return
@@ -243,7 +247,9 @@ class MainScreen(Screen[None]):
         explanation = self.carman.explain(exchange, request)
         viewer.show_explanation(explanation)
         self.refresh_header()
-        body = exchange.response.text[:2000] if exchange.response is not None else ""
+        # Only the head: decoding a 50 MB body here would hold the UI for ~50 ms.
+        response = exchange.response
+        body = response.head(2000).decode("utf-8", "replace") if response is not None else ""
         vehicle_id = self.carman.workspace.variables.get("vehicle_id")
         if explanation is not None and '"PERMISSION"' in body and vehicle_id:
             self._explain_with_permissions(exchange, request, vehicle_id)
@@ -356,11 +362,11 @@ class MainScreen(Screen[None]):
                 return
             path = Path(values["path"]).expanduser()
             try:
-                path.write_bytes(event.body)
+                size = event.write_to(path)
             except OSError as exc:
                 self.notify(f"Could not save to {path}: {exc.strerror}", severity="error")
                 return
-            self.notify(f"Saved {len(event.body)} bytes to {path}")
+            self.notify(f"Saved {size} bytes to {path}")
 
         self.app.push_screen(
             FormDialog("Save the body to a file", [Field("path", "File", f"{name}.json")]), chosen

@@ -1,14 +1,20 @@
 """A read-only view of many lines that renders only what is on screen.
 
-Holds a list of strings; ``render_line`` highlights a visible line on demand and caches the
-result, so scrolling a 200,000-line body is as cheap as a 20-line one. Search marks matches and
-moves between them; wrapping maps screen rows to (line, offset) pairs.
+Holds a line source (``tui.core.body_index``: a list in memory, or a file on disk with a line
+index); ``render_line`` decodes and highlights a visible line on demand and caches the result,
+so scrolling a 4,000,000-line body is as cheap as a 20-line one. Search marks matches and moves
+between them; wrapping maps screen rows to (line, offset) pairs.
+
+For a source on disk the view never walks all lines itself (that would hold the UI for
+seconds): it asks for the work with a message (``SearchRequested``, ``WrapRequested``); whoever
+owns the source runs it in the format worker and hands back the result (``show_matches``,
+``set_wrap_rows``).
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Callable
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -20,6 +26,8 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+from tui.core.body_index import LineSource, ListLines
 
 Highlighter = Callable[[str], Text]
 LONG_LINE = 20_000  # longer lines are shown plain and sliced to the screen
@@ -52,32 +60,53 @@ class BodyView(ScrollView, can_focus=True):
             self.matches = matches
             self.current = current
 
+    class SearchRequested(Message):
+        """Find ``text`` in ``source`` (on disk); answer with ``show_matches``."""
+
+        def __init__(self, source: LineSource, text: str) -> None:
+            super().__init__()
+            self.source = source
+            self.text = text
+
+    class WrapRequested(Message):
+        """Lay ``source`` (on disk) out wrapped at ``width``; answer with ``set_wrap_rows``."""
+
+        def __init__(self, source: LineSource, width: int) -> None:
+            super().__init__()
+            self.source = source
+            self.width = width
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._lines: list[str] = []
+        self._lines: LineSource = ListLines([])
         self._highlighter: Highlighter | None = None
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(2048)
         self._max_width = 0
         self.wrap = False
-        self._row_starts: list[int] = []  # wrapped mode: first screen row of each line
+        # Wrapped mode: the first screen row of each line (and, from a worker, the total last).
+        self._row_starts: Sequence[int] = []
+        self._wrapped_rows = 0
+        self._wrap_width = 0  # the width ``_row_starts`` was made for
         self._search = ""
-        self._matches: list[int] = []
+        self._matches: Sequence[int] = []
         self._current_match = -1
+        self.search_pending = False
 
     # -- content ---------------------------------------------------------------------------
     @property
-    def lines(self) -> list[str]:
+    def lines(self) -> LineSource:
         return self._lines
 
-    def set_lines(self, lines: list[str], highlighter: Highlighter | None = None) -> None:
-        self._lines = lines
+    def set_lines(
+        self, lines: list[str] | LineSource, highlighter: Highlighter | None = None
+    ) -> None:
+        self._lines = lines if isinstance(lines, LineSource) else ListLines(lines)
         self._highlighter = highlighter
         self._cache.clear()
-        # The widest line sets the horizontal scroll; a sample keeps this cheap for huge bodies.
-        sample = lines if len(lines) <= 20_000 else lines[:10_000] + lines[-10_000:]
-        self._max_width = max((len(line) for line in sample), default=0)
+        self._max_width = self._lines.max_width
         self._matches = []
         self._current_match = -1
+        self._row_starts, self._wrap_width = [], 0
         if self._search:
             self.search(self._search)
         self._layout()
@@ -98,29 +127,50 @@ class BodyView(ScrollView, can_focus=True):
     def _width(self) -> int:
         return max(1, self.scrollable_content_region.width or self.size.width or 80)
 
+    @property
+    def _wrapped(self) -> bool:
+        """Wrapping is on and laid out for this width (a source on disk may still wait)."""
+        return self.wrap and self._wrap_width == self._width() and bool(self._row_starts)
+
     def _layout(self) -> None:
-        if not self.wrap:
-            self._row_starts = []
-            self.virtual_size = Size(self._max_width + 1, len(self._lines))
-            return
         width = self._width()
-        starts = []
-        row = 0
-        for line in self._lines:
-            starts.append(row)
-            row += max(1, -(-len(line) // width))
-        self._row_starts = starts
-        self.virtual_size = Size(width, row)
+        if self.wrap and self._wrap_width != width:
+            if self._lines.on_disk:
+                # Counting rows walks every line: the owner does it in the format worker.
+                self._row_starts, self._wrap_width = [], 0
+                self.post_message(self.WrapRequested(self._lines, width))
+            else:
+                starts = []
+                row = 0
+                for line in self._lines:
+                    starts.append(row)
+                    row += max(1, -(-len(line) // width))
+                self._row_starts, self._wrapped_rows, self._wrap_width = starts, row, width
+        if self._wrapped:
+            self.virtual_size = Size(width, self._wrapped_rows)
+        else:
+            self.virtual_size = Size(self._max_width + 1, len(self._lines))
+
+    def set_wrap_rows(
+        self, source: LineSource, width: int, row_starts: Sequence[int], total: int
+    ) -> None:
+        """The wrapped layout of ``source`` at ``width`` (ignored if either has changed)."""
+        if source is not self._lines or not self.wrap or width != self._width():
+            return
+        self._row_starts, self._wrapped_rows, self._wrap_width = row_starts, total, width
+        self._cache.clear()
+        self._layout()
+        self.refresh()
 
     def _locate(self, row: int) -> tuple[int, int]:
         """Screen row -> (line index, character offset)."""
-        if not self.wrap:
+        if not self._wrapped:
             return row, 0
         index = bisect_right(self._row_starts, row) - 1
         return index, (row - self._row_starts[index]) * self._width()
 
     def _row_of_line(self, index: int) -> int:
-        return self._row_starts[index] if self.wrap and self._row_starts else index
+        return self._row_starts[index] if self._wrapped else index
 
     # -- rendering -------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -133,13 +183,15 @@ class BodyView(ScrollView, can_focus=True):
         index, offset = self._locate(row)
         if index >= len(self._lines):
             return Strip.blank(width, style)
-        line = self._lines[index]
-        if not self.wrap and len(line) >= LONG_LINE:
-            # A minified multi-megabyte body is one line: render only the visible slice.
-            key = (index, -1 - scroll_x)
+        wrapped = self._wrapped
+        if self._lines.length(index) >= LONG_LINE:
+            # A minified multi-megabyte body is one line: decode only the visible slice.
+            start = offset if wrapped else scroll_x
+            key = (index, -1 - start)
             strip = self._cache.get(key)
             if strip is None:
-                visible = Text(line[scroll_x : scroll_x + width], no_wrap=True, end="")
+                piece = self._lines.window(index, start, start + width)
+                visible = Text(piece, no_wrap=True, end="")
                 strip = Strip(list(visible.render(self.app.console)), visible.cell_len)
                 self._cache[key] = strip
             return strip.crop_extend(0, width, style)
@@ -148,7 +200,7 @@ class BodyView(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render_source_line(index, offset)
             self._cache[key] = strip
-        if self.wrap:
+        if wrapped:
             return strip.crop_extend(0, width, style)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
 
@@ -158,14 +210,15 @@ class BodyView(ScrollView, can_focus=True):
             text = self._highlighter(line)
         else:
             text = Text(line, no_wrap=True, end="")
-        if self._search and index in self._match_set:
+        if self._search and self._is_match(index):
             self._mark(text, line, index)
-        if self.wrap:
+        if self._wrapped:
             text = text[offset : offset + self._width()]
-        segments = list(text.render(self.app.console))
+        # rich_style walks the DOM on each access: once per line, not once per segment.
+        base = self.rich_style
         segments = [
-            Segment(s.text, (self.rich_style + s.style) if s.style else self.rich_style)
-            for s in segments
+            Segment(s.text, (base + s.style) if s.style else base)
+            for s in text.render(self.app.console)
             if s.text
         ]
         return Strip(segments, cell_len(text.plain))
@@ -185,18 +238,27 @@ class BodyView(ScrollView, can_focus=True):
             start = lowered.find(needle, start + len(needle))
 
     # -- search ----------------------------------------------------------------------------
-    @property
-    def _match_set(self) -> set[int]:
-        cached = getattr(self, "_match_set_cache", None)
-        if cached is None or cached[0] is not self._matches:
-            cached = (self._matches, set(self._matches))
-            self._match_set_cache = cached
-        return cached[1]
+    def _is_match(self, index: int) -> bool:
+        # The matches are sorted line numbers (maybe a file of them): no set to build.
+        position = bisect_left(self._matches, index)
+        return position < len(self._matches) and self._matches[position] == index
 
     def search(self, text: str) -> int:
-        """Mark every line containing ``text`` (case-insensitive); jump to the first match."""
+        """Mark every line containing ``text`` (case-insensitive); jump to the first match.
+
+        For a source on disk the matches arrive later (``show_matches``); until then this
+        returns 0 and ``search_pending`` is True.
+        """
         self._search = text
         needle = text.lower()
+        if needle and self._lines.on_disk:
+            self.search_pending = True
+            self._matches, self._current_match = [], -1
+            self._cache.clear()
+            self.refresh()
+            self.post_message(self.SearchRequested(self._lines, text))
+            return 0
+        self.search_pending = False
         self._matches = (
             [i for i, line in enumerate(self._lines) if needle in line.lower()] if needle else []
         )
@@ -205,6 +267,18 @@ class BodyView(ScrollView, can_focus=True):
         self._show_current()
         self.refresh()
         return len(self._matches)
+
+    def show_matches(self, source: LineSource, text: str, matches: Sequence[int]) -> bool:
+        """The answer to a ``SearchRequested``; False (and ignored) when it is stale."""
+        if source is not self._lines or text != self._search:
+            return False
+        self.search_pending = False
+        self._matches = matches
+        self._current_match = 0 if len(matches) else -1
+        self._cache.clear()
+        self._show_current()
+        self.refresh()
+        return True
 
     def next_match(self, step: int = 1) -> None:
         if not self._matches:
@@ -234,8 +308,15 @@ class BodyView(ScrollView, can_focus=True):
         _, top = self.scroll_offset
         rows = range(top, min(top + self.size.height, self.virtual_size.height))
         seen: list[str] = []
+        last = -1
         for row in rows:
             index, _ = self._locate(row)
-            if index < len(self._lines) and (not seen or seen[-1] is not self._lines[index]):
-                seen.append(self._lines[index])
+            if index < len(self._lines) and index != last:
+                last = index
+                width = self._width()
+                seen.append(
+                    self._lines.window(index, 0, width * 4)
+                    if self._lines.length(index) >= LONG_LINE
+                    else self._lines[index]
+                )
         return "\n".join(seen)

@@ -1,37 +1,33 @@
 """The response viewer: status line, explanation of errors, and Body / Headers / Raw / Timing.
 
-Formatting a large body happens in a worker thread; the body view renders only visible lines.
-Keys in the body: / search · n N next/previous · f JSONPath filter · w wrap · y copy · s save.
+The body's way to the screen (formatting, paging from disk, search and filter of big bodies in
+the format worker process) is ``paged_body.BodyPipeline``; the body view renders only visible
+lines. Keys in the body: / search · n N next/previous · f JSONPath filter · w wrap · y copy ·
+s save.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
-from textual.worker import get_current_worker
 
-from tui.core.exchange import Exchange
-from tui.core.formatting import (
-    PLAIN_FIRST_THRESHOLD,
-    ContentKind,
-    FormattedBody,
-    format_body,
-    human_size,
-    pretty_json,
-    quick_lines,
-)
+from tui.core.body_index import LineSource
+from tui.core.exchange import Exchange, Response
+from tui.core.formatting import ContentKind, human_size, pretty_json
 from tui.core.jsonpath_query import JsonPathError, query
-from tui.core.masking import redact
+from tui.core.masking import mask_json_secrets, redact
 from tui.widgets.body_view import BodyView
 from tui.widgets.json_highlight import JsonColours, highlight_json_line
 from tui.widgets.method_style import status_style
+from tui.widgets.paged_body import BodyPipeline, ShownBody, copy_text
 
 JSON_COLOURS: list[JsonColours] = [JsonColours.default()]  # the theme replaces [0]
 
@@ -82,18 +78,38 @@ class ResponseViewer(Vertical, can_focus=False):
             self.what = what
 
     class SaveRequested(Message):
-        def __init__(self, body: bytes) -> None:
+        def __init__(self, response: Response) -> None:
             super().__init__()
-            self.body = body
+            self.response = response
+
+        @property
+        def body(self) -> bytes:
+            return self.response.body
+
+        def write_to(self, path: Path) -> int:
+            """Write the whole body, byte for byte (a spilled one is copied from its file)."""
+            spilled = self.response.spilled
+            if spilled is not None:
+                shutil.copyfile(spilled.path, path)
+            else:
+                path.write_bytes(self.response.body)
+            return self.response.size
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = "Response"
         self.exchange: Exchange | None = None
         self._tool = ""  # "search" or "filter"
-        # The formatted body of ``exchange``; None until the formatter thread is done.
-        self._formatted: FormattedBody | None = None
+        self._body = BodyPipeline(self)
         self.revealed = False
+        # Said under the body whatever the formatter's note is (e.g. "cut in history").
+        self._caveat = ""
+        self._note = Text()
+
+    @property
+    def _formatted(self) -> ShownBody | None:
+        """The formatted body of ``exchange``; None until it is formatted."""
+        return self._body.shown
 
     @property
     def _document(self) -> object:
@@ -101,7 +117,7 @@ class ResponseViewer(Vertical, can_focus=False):
         return self._formatted.document if self._formatted is not None else None
 
     @property
-    def _pretty_lines(self) -> list[str]:
+    def _pretty_lines(self) -> LineSource | list[str]:
         """The formatted lines on show: masked, or revealed after ``v``."""
         formatted = self._formatted
         if formatted is None:
@@ -134,6 +150,9 @@ class ResponseViewer(Vertical, can_focus=False):
         table = self.query_one("#headers-table", DataTable)
         table.add_columns("Header", "Value")
 
+    def on_unmount(self) -> None:
+        self._body.close()  # the body's temporary files go with the view
+
     @property
     def body_view(self) -> BodyView:
         return self.query_one("#body", BodyView)
@@ -159,7 +178,8 @@ class ResponseViewer(Vertical, can_focus=False):
     def show_nothing(self, text: Text | str) -> None:
         """No response to show (a request never sent): the pane is emptied."""
         self.exchange = None
-        self._formatted = None
+        self._caveat = ""
+        self._body.reset(None)  # a body kept on disk is deleted with it
         self.revealed = False
         self._clear_tool()
         self.show_message(text)
@@ -181,8 +201,10 @@ class ResponseViewer(Vertical, can_focus=False):
 
     def show_exchange(self, exchange: Exchange) -> None:
         self.exchange = exchange
+        self._caveat = ""
         self.show_explanation(None)
-        self._formatted = None  # a toggle or filter never reaches the previous body
+        # A toggle or filter never reaches the previous body.
+        self._body.reset(exchange.response)
         self.revealed = False
         self._clear_tool()
         if exchange.error is not None:
@@ -190,7 +212,7 @@ class ResponseViewer(Vertical, can_focus=False):
             status.append(exchange.error.message, style="red")
             status.append(f"   {exchange.timings.total_ms:.0f} ms", style="dim")
             self.show_message(status)
-            self.query_one("#body-note", Static).update(Text(exchange.error.detail, style="dim"))
+            self._set_note(Text(exchange.error.detail, style="dim"))
             self.body_view.set_lines([])
             self.query_one("#raw", BodyView).set_lines([])
             self._fill_headers([])
@@ -204,50 +226,81 @@ class ResponseViewer(Vertical, can_focus=False):
             style=f"{status_style(response.status)} reverse",
         )
         status.append(f"  {exchange.timings.total_ms:.0f} ms", style="bold")
-        status.append(f"  {human_size(len(response.body))}", style="bold")
+        status.append(f"  {human_size(response.size)}", style="bold")
         status.append(f"  {response.http_version}", style="dim")
         if exchange.refreshed_token:
             status.append("  token refreshed", style="italic dim")
         self.show_message(status)
         self._fill_headers(response.headers)
         self._fill_timing(exchange)
-        raw_lines = quick_lines(response.body, response.charset)
-        self.query_one("#raw", BodyView).set_lines(raw_lines)
-        note = self.query_one("#body-note", Static)
-        if len(response.body) > PLAIN_FIRST_THRESHOLD:
-            # Show the body as received at once; the pretty version follows from a thread.
-            note.update(Text(f"formatting {human_size(len(response.body))} …", style="dim"))
-            self.body_view.set_lines(raw_lines)
-        else:
-            note.update("")
-        # Paint the plain body first; the formatter's JSON parse holds the GIL for a while.
-        self.call_after_refresh(self._format, exchange)
-
-    # A fixed description: Textual would otherwise repr() the exchange, body and all, on the
-    # UI thread.
-    @work(thread=True, exclusive=True, group="format", description="format the response body")
-    def _format(self, exchange: Exchange) -> None:
-        response = exchange.response
-        assert response is not None
-        # Parsed once: the document is kept for the JSONPath filter.
-        formatted = format_body(response.body, response.content_type, response.charset)
-        if get_current_worker().is_cancelled:
+        # A small body comes back formatted; a big one shows as received (its first part)
+        # until the format worker is done.
+        first_lines, formatted = self._body.show(response)
+        self.query_one("#raw", BodyView).set_lines(first_lines)
+        if formatted is not None:
+            self.show_formatted(formatted)
             return
-        self.app.call_from_thread(self._show_formatted, exchange, formatted)
+        self.body_view.set_lines(first_lines)
+        self._set_note(Text(f"formatting {human_size(response.size)} …", style="dim"))
 
-    def _show_formatted(self, exchange: Exchange, formatted: FormattedBody) -> None:
-        if exchange is not self.exchange:
-            return
-        self._formatted = formatted
+    def _set_note(self, note: Text | str) -> None:
+        self._note = text = Text(note, style="dim") if isinstance(note, str) else note
+        if self._caveat:
+            caveat = Text(self._caveat, style="bold yellow")
+            text = Text.assemble(caveat, "  " if text else "", text)
+        self.query_one("#body-note", Static).update(text)
+
+    def set_body_caveat(self, caveat: str) -> None:
+        """A remark about the body on show that stays while it is shown (history: "cut")."""
+        self._caveat = caveat
+        self._set_note(self._note)
+
+    # -- what the body pipeline hands over -------------------------------------------------
+    def show_formatted(self, formatted: ShownBody) -> None:
         self.revealed = False
         highlighter = _highlighter if formatted.kind == ContentKind.JSON else None
         self.body_view.set_lines(formatted.lines, highlighter)
         note = formatted.note
-        self.query_one("#body-note", Static).update(Text(note, style="dim") if note else "")
-        if formatted.hidden:
+        self._set_note(Text(note, style="dim") if note else "")
+        raw = self.query_one("#raw", BodyView)
+        if formatted.hidden and not raw.lines.on_disk:
             # The raw bytes hold the same secrets: mask them there too.
-            raw = self.query_one("#raw", BodyView)
             raw.set_lines([redact(line, formatted.hidden) for line in raw.lines])
+
+    def show_raw_lines(self, lines: LineSource) -> None:
+        """The whole body as received (indexed on disk): the Raw tab, and the body tab until
+        the formatted body is ready."""
+        self.query_one("#raw", BodyView).set_lines(lines)
+        if self._formatted is None and self._tool != "filter":
+            self.body_view.set_lines(lines)
+
+    def show_body_problem(self, message: str) -> None:
+        self._set_note(Text(message, style="red"))
+
+    def show_matches(self, source: LineSource, text: str, matches: LineSource | object) -> None:
+        if self.body_view.show_matches(source, text, matches):  # type: ignore[arg-type]
+            self._search_info(self.body_view.match_count, self.body_view.current_match)
+
+    def show_filter_result(
+        self, path: str, lines: LineSource | None, count: int, error: str
+    ) -> None:
+        field = self.query_one("#body-tool-input", Input)
+        if self._tool != "filter" or field.value != path:
+            return  # the user typed on (or closed the filter) meanwhile
+        info = self.query_one("#search-info", Static)
+        if lines is None:
+            info.update(Text(error.split(":")[-1].strip()[:40], style="red"))
+            return
+        self.body_view.set_lines(lines, _highlighter)
+        info.update(f"{count} match{'es' if count != 1 else ''}")
+
+    def on_body_view_search_requested(self, event: BodyView.SearchRequested) -> None:
+        event.stop()
+        self._body.search(event.source, event.text)
+
+    def on_body_view_wrap_requested(self, event: BodyView.WrapRequested) -> None:
+        event.stop()
+        self._body.wrap(event.source, event.width)
 
     def action_toggle_reveal(self) -> None:
         formatted = self._formatted
@@ -257,7 +310,7 @@ class ResponseViewer(Vertical, can_focus=False):
         self.revealed = not self.revealed
         self.body_view.set_lines(self._pretty_lines, _highlighter)
         state = "revealed (v masks again)" if self.revealed else "masked (v reveals)"
-        self.query_one("#body-note", Static).update(Text(f"secret fields {state}", style="dim"))
+        self._set_note(Text(f"secret fields {state}", style="dim"))
 
     def _fill_headers(self, headers: list[tuple[str, str]]) -> None:
         table = self.query_one("#headers-table", DataTable)
@@ -286,7 +339,7 @@ class ResponseViewer(Vertical, can_focus=False):
         self._open_tool("search", "search text (enter: next, esc: close)")
 
     def action_start_filter(self) -> None:
-        if self._document is None:
+        if self._formatted is None or not self._formatted.filterable:
             self.notify("JSONPath filter needs a JSON body", severity="warning")
             return
         self._open_tool("filter", "JSONPath, e.g. $.vehicles[0] (esc: clear)")
@@ -313,7 +366,10 @@ class ResponseViewer(Vertical, can_focus=False):
         event.stop()
         if self._tool == "search":
             count = self.body_view.search(event.value)
-            self._search_info(count, self.body_view.current_match)
+            if self.body_view.search_pending:
+                self.query_one("#search-info", Static).update(Text("searching …", style="dim"))
+            else:
+                self._search_info(count, self.body_view.current_match)
         elif self._tool == "filter":
             self.apply_filter(event.value)
 
@@ -323,8 +379,16 @@ class ResponseViewer(Vertical, can_focus=False):
             self.body_view.set_lines(self._pretty_lines, _highlighter)
             info.update("")
             return
+        if self._document is None:
+            # A big body: the worker runs the query (parsing the body on the first one).
+            info.update(Text("filtering …", style="dim"))
+            self._body.query(path, self.revealed)
+            return
+        document = self._document
+        if not self.revealed:
+            document, _ = mask_json_secrets(document)  # a filter shows no more than the body
         try:
-            matches = query(path, self._document)
+            matches = query(path, document)
         except JsonPathError as exc:
             info.update(Text(str(exc).split(":")[-1].strip()[:40], style="red"))
             return
@@ -363,25 +427,28 @@ class ResponseViewer(Vertical, can_focus=False):
         view.set_wrap(not view.wrap)
         self.notify(f"Wrap {'on' if view.wrap else 'off'}", timeout=1.5)
 
-    def shown_text(self) -> str:
-        return "\n".join(self.body_view.lines)
+    def shown_text(self) -> str | None:
+        """The text on show, or None when it is too big to copy."""
+        return copy_text(self.body_view.lines)
 
     def action_copy_body(self) -> None:
         if self.exchange is None or self.exchange.response is None:
             self.notify("Nothing to copy yet", severity="warning")
             return
+        text = self.shown_text()
+        if text is None:
+            self.notify("Too big to copy through the terminal; s saves it to a file", timeout=4)
+            return
         filtered = self._tool == "filter"
         self.post_message(
-            self.CopyRequested(
-                self.shown_text(), "filtered result" if filtered else "response body"
-            )
+            self.CopyRequested(text, "filtered result" if filtered else "response body")
         )
 
     def action_save_body(self) -> None:
         if self.exchange is None or self.exchange.response is None:
             self.notify("Nothing to save yet", severity="warning")
             return
-        self.post_message(self.SaveRequested(self.exchange.response.body))
+        self.post_message(self.SaveRequested(self.exchange.response))
 
     def show_json(self, value: object) -> None:
         """Used by tests and the history screen to show a stored JSON document."""

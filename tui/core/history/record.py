@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from tui.core.exchange import Exchange
 from tui.core.history.model import HistoryEntry
-from tui.core.history.redaction import scrub
+from tui.core.history.redaction import SCRUB_MARGIN, scrub
 from tui.core.history.template import template_json
 
 
@@ -17,12 +17,15 @@ def entry_from_exchange(
     """The entry as it will be stored (id 0 until it is). Pure: no I/O, safe on any thread."""
     secrets = list(secrets)  # read twice: the exchange and the template
     request, response, error = exchange.request, exchange.response, exchange.error
+    # Only what can be stored is read: a spilled 500 MB body stays on disk. One byte more
+    # than the scrubber looks at tells it that the body was cut.
+    response_head = response.head(max(0, max_body_bytes) + SCRUB_MARGIN + 1) if response else b""
     clean = scrub(
         url=request.url,
         request_headers=list(request.headers),
         request_body=request.body,
         response_headers=list(response.headers) if response else [],
-        response_body=response.body if response else b"",
+        response_body=response_head,
         error_message=error.message if error else "",
         error_detail=error.detail if error else "",
         secrets=secrets,
@@ -45,7 +48,7 @@ def entry_from_exchange(
         http_version=response.http_version if response else "",
         response_headers=clean.response_headers,
         response_body=clean.response_body.data,
-        response_body_size=len(response.body) if response else 0,
+        response_body_size=response.size if response else 0,
         response_body_truncated=clean.response_body.truncated,
         body_cap=max(0, max_body_bytes),
         total_ms=float(exchange.timings.total_ms),
