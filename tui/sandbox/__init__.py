@@ -2,7 +2,9 @@
 
 Used as a newcomer's demo (``carman sandbox``) and as the server every test talks to. One
 origin serves ``/oauth/authorize`` (Connect pages), ``/oauth/token``, ``/v2.0/...`` (Vehicle,
-Compatibility and Management APIs), ``/v3/...`` and carman's own ``/_sandbox/...`` controls.
+Compatibility and Management APIs), ``/oauth2/token`` and ``/v3/...`` (API v3: application
+tokens, signals, commands, connections; see ``tui.sandbox.v3``) and carman's own
+``/_sandbox/...`` controls.
 
 Quick start::
 
