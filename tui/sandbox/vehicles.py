@@ -8,7 +8,6 @@ the login email (non-static endpoints only) → capability (501) → the answer.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +15,15 @@ from typing import Any
 
 from tui.core.smartcar import endpoints as endpoint_table
 from tui.core.smartcar.endpoints import Endpoint
-from tui.sandbox import catalog, config, units, values, vehicle_commands, vehicle_permissions
+from tui.sandbox import (
+    catalog,
+    config,
+    units,
+    values,
+    vehicle_commands,
+    vehicle_permissions,
+    vehicle_state,
+)
 from tui.sandbox.auth import bearer_token, client_from_amt, grant_for_request
 from tui.sandbox.clock import iso
 from tui.sandbox.context import Context
@@ -122,9 +129,7 @@ def vehicle_access(
         if not UUID.match(vehicle_id):
             raise validation("The vehicle id is not a valid id.", "vehicle_id")
         raise authentication()
-    with ctx.state.reading() as data:
-        vehicle = copy.deepcopy(data["vehicles"][vehicle_id])
-    return grant, vehicle
+    return grant, vehicle_state.ensure(ctx, vehicle_id)
 
 
 def handle_vehicle(ctx: Context, request: Request, vehicle_id: str, rest: list[str]) -> Response:
@@ -176,9 +181,13 @@ def perform(
     if apply is not None:
         with ctx.state.changing() as data:
             result = apply(data["vehicles"][vehicle["id"]])
+        changed = vehicle_state.V2_COMMAND_SIGNALS.get(endpoint.key, ())
+        ctx.vehicle_events.changed(vehicle["id"], changed)
         return Outcome(result, {})
     rng = ctx.values.next_rng(vehicle["id"], endpoint.key)
     body = _read(endpoint, rng, vehicle, now, request if query else None)
+    if endpoint.data:
+        ctx.values.remember(vehicle["id"], endpoint.key, body)  # what v3 signals report
     headers: dict[str, str] = {}
     if endpoint.data:
         headers["SC-Data-Age"] = values.data_age(rng, now)
