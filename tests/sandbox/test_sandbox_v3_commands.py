@@ -253,6 +253,32 @@ def test_forced_error_emails_apply_to_commands(v3: V3) -> None:
     )
 
 
+def test_forced_errors_carry_what_v2_adds(v3: V3, http: httpx.Client) -> None:
+    """A vehicle's 429 says when to retry, and AUTHENTICATION_FAILED links to
+    re-authentication, in v3 as in v2.0 (signal reads and commands alike)."""
+    throttled = v3.connect("RATE_LIMIT.VEHICLE@smartcar.com", brand="TESLA")
+    vehicle, user = throttled.vehicle_ids[0], throttled.user_id
+    read = http.get(
+        f"/v3/vehicles/{vehicle}/signals/odometer-traveleddistance", headers=v3.headers(user)
+    )
+    for answer in (read, v3.command(vehicle, user, LOCK)):
+        assert_v3_error(answer, 429, "RATE_LIMIT", "VEHICLE")
+        assert answer.headers["retry-after"] == "60"
+    status = v3.signals(vehicle, user)["odometer-traveleddistance"]["attributes"]["status"]
+    assert status == {"value": "ERROR", "error": {"type": "RATE_LIMIT", "code": "VEHICLE"}}
+    locked_out = v3.connect(
+        "CONNECTED_SERVICES_ACCOUNT.AUTHENTICATION_FAILED@smartcar.com", brand="TESLA"
+    )
+    entry = assert_v3_error(
+        v3.command(locked_out.vehicle_ids[0], locked_out.user_id, LOCK),
+        400,
+        "CONNECTED_SERVICES_ACCOUNT",
+        "AUTHENTICATION_FAILED",
+    )[0]
+    assert "/oauth/reauthenticate?" in entry["resolution"]["url"]
+    assert f"vehicle_id={locked_out.vehicle_ids[0]}" in entry["resolution"]["url"]
+
+
 def test_commands_announce_changed_signals(sandbox: Sandbox, v3: V3, fleet: Connected) -> None:
     seen: list[tuple[str, tuple[str, ...]]] = []
     stop = sandbox.vehicle_events.subscribe(lambda vehicle, codes: seen.append((vehicle, codes)))

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from sandbox_v3_support import REDIRECT_URI, V3, assert_v3_error, query_of
 
+from tests.sandbox.test_sandbox_connect import Page, press
 from tui.sandbox import DEFAULT_REDIRECT_URIS, Sandbox, start_sandbox
 
 
@@ -54,6 +55,30 @@ def test_response_type_none_has_no_code_and_a_default_redirect(
         headers=v3.headers(connected.user_id),
     )
     assert signals.status_code == 200
+
+
+def test_v3_login_in_the_browser_starts_at_the_preamble(v3: V3, http: httpx.Client) -> None:
+    url = v3.authorize_url(response_type="none", redirect_uri=None, external_id="ext-html")
+    preamble = Page(http.get(url).text)
+    assert {"continue-button", "back-to-application-button"} <= set(preamble.buttons)
+    brands = Page(press(http, preamble, "continue-button").text)
+    login = Page(press(http, brands, "TESLA").text)
+    grant = Page(press(http, login, "sign-in-button", {"username": "html@example.com"}).text)
+    done = press(http, grant, "approval-button")
+    assert done.status_code == 302, done.text
+    query = query_of(done.headers["location"])
+    assert done.headers["location"].startswith(DEFAULT_REDIRECT_URIS[0] + "?")
+    assert "code" not in query and query["external_id"] == "ext-html"
+    listing = http.get(
+        "/v3/connections", params={"filter[userId]": query["user_id"]}, headers=v3.headers()
+    )
+    assert listing.json()["meta"]["totalCount"] == 1
+    # "Back to application" ends a v3 login as it ends a v2.0 one: no user, no connection.
+    back = press(http, Page(http.get(url).text), "back-to-application-button")
+    assert back.status_code == 302
+    ended = query_of(back.headers["location"])
+    assert ended["error"] == "user_manually_returned_to_application"
+    assert "user_id" not in ended and ended["state"] == "st-v3"
 
 
 def test_application_id_stands_for_client_id(v3: V3, sandbox: Sandbox) -> None:

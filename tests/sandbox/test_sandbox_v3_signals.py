@@ -65,7 +65,7 @@ def test_every_catalogue_code_is_answered_with_the_right_status(fleet, make: str
         assert (attributes["name"], attributes["group"]) == (spec.name, spec.group)
         assert item["links"]["self"] == f"/vehicles/{vehicle_id}/signals/{spec.code}"
         assert isinstance(item["meta"]["retrievedAt"], int)  # epoch milliseconds
-        if spec.has(powertrain):
+        if spec.supports(make, powertrain):  # its powertrain, and its make where limited
             assert attributes["status"] == {"value": "SUCCESS"}, spec.code
             body = attributes["body"]
             if spec.body in ("unit", "value"):
@@ -89,7 +89,9 @@ def test_what_each_powertrain_lacks(fleet) -> None:
     assert "tractionbattery-stateofcharge" in failing("AUDI")  # no traction battery
     assert "charge-ischarging" in failing("AUDI")
     assert "internalcombustionengine-fuellevel" in failing("TESLA")  # no fuel
-    assert failing("CHEVROLET") == {"closure-fronttrunk"}  # a PHEV has both worlds, no frunk
+    assert "charge-chargerecords" in failing("TESLA")  # BMW and MINI only, as in v2.0
+    # A PHEV has both worlds; no frunk, and a CHEVROLET keeps no charge records.
+    assert failing("CHEVROLET") == {"closure-fronttrunk", "charge-chargerecords"}
 
 
 def test_list_document_meta_links_and_included_vehicle(fleet, http: httpx.Client) -> None:
@@ -120,14 +122,25 @@ def test_ungranted_permissions_show_per_signal(sandbox: Sandbox, http: httpx.Cli
     v3 = V3(sandbox, http)
     connected = v3.connect(brand="TESLA", scope="read_odometer read_vin")
     answered = v3.signals(connected.vehicle_ids[0], connected.user_id)
+    statuses = {"SUCCESS": 0, "PERMISSION": 0, "COMPATIBILITY": 0}
     for code, item in answered.items():
         spec = catalogue.find(code)
         assert spec is not None
         status = item["attributes"]["status"]
-        if spec.permission in ("read_odometer", "read_vin"):
+        if not spec.supports("TESLA", "BEV"):
+            # What the vehicle lacks is no matter of permission: no scope would give it.
+            assert status == {"value": "ERROR", "error": NOT_CAPABLE}, code
+            statuses["COMPATIBILITY"] += 1
+        elif spec.permission in ("read_odometer", "read_vin"):
             assert status == {"value": "SUCCESS"}, code
-        else:
+            statuses["SUCCESS"] += 1
+        else:  # the vehicle has it; this connection did not ask for it
             assert status == {"value": "ERROR", "error": {"type": "PERMISSION", "code": None}}
+            statuses["PERMISSION"] += 1
+    assert all(statuses.values()), statuses
+    assert answered["internalcombustionengine-fuellevel"]["attributes"]["status"]["error"] == (
+        NOT_CAPABLE
+    )
     single = http.get(
         f"/v3/vehicles/{connected.vehicle_ids[0]}/signals/location-preciselocation",
         headers=v3.headers(connected.user_id),
@@ -196,6 +209,32 @@ def test_v2_and_v3_agree_on_the_vehicle_state(fleet, http: httpx.Client) -> None
     assert v3.signal_body(tesla, user, "charge-ischarging") == {"value": False}
     volt = v2_get(vehicles["CHEVROLET"], "/charge")
     assert volt == {"isPluggedIn": False, "state": "NOT_CHARGING"}  # further vehicles: unplugged
+    # GM's make-specific endpoints follow the same state as the v3 charge signals.
+    gm = f"/v2.0/vehicles/{vehicles['CHEVROLET']}/chevrolet/charge"
+    voltmeter = http.get(f"{gm}/voltmeter", headers=v2)
+    assert (voltmeter.status_code, voltmeter.json()["code"]) == (
+        409,
+        "CHARGING_PLUG_NOT_CONNECTED",
+    )
+    assert v3.signal_body(vehicles["CHEVROLET"], user, "charge-voltage")["value"] == 0
+    plug = {"vehicle_id": vehicles["CHEVROLET"], "plugged": True}
+    assert http.post("/_sandbox/vehicle_state", json=plug).status_code == 200
+    volts = (120, 208, 240)
+    assert v2_get(vehicles["CHEVROLET"], "/chevrolet/charge/voltmeter")["voltage"] in volts
+    assert v3.signal_body(vehicles["CHEVROLET"], user, "charge-voltage")["value"] in volts
+    completion = http.get(f"{gm}/completion", headers=v2)  # plugged in, not charging
+    assert (completion.status_code, completion.json()["code"]) == (409, "NOT_CHARGING")
+    assert v3.signal_body(vehicles["CHEVROLET"], user, "charge-timetocomplete")["value"] == 0
+    # Service records: the visits v2.0 lists without dates (the last year), in v3's shape.
+    visits = 0
+    for vehicle_id in vehicles.values():
+        history = v2_get(vehicle_id, "/service/history")
+        records = v3.signal_body(vehicle_id, user, "service-records")["values"]
+        assert [(r["id"], r["time"], r["odometer"]) for r in records] == [
+            (h["serviceId"], h["serviceDate"], h["odometerDistance"]) for h in history
+        ]
+        visits += len(records)
+    assert visits  # a visit every 5 to 13 months: three cars have one in the last year
     limit = v2_get(tesla, "/charge/limit")["limit"]
     limits = v3.signal_body(tesla, user, "charge-chargelimits")
     assert limits["activeLimit"] == round(limit * 100) and limits["unit"] == "percentage"
@@ -276,3 +315,105 @@ def test_empty_signal_store_until_subscribed(sandbox: Sandbox, http: httpx.Clien
     subscribed = http.post(f"/v2.0/vehicles/{vehicle_id}/webhooks/{webhook}", headers=v2)
     assert subscribed.status_code == 200
     assert len(v3.signals(vehicle_id, user)) == len(catalogue.SIGNALS)
+
+
+CHARGE_RECORD_KEYS = {
+    "id",
+    "cost",
+    "startTime",
+    "endTime",
+    "location",
+    "energyAdded",
+    "connectorType",
+    "isPublicCharger",
+    "startStateOfCharge",
+    "endStateOfCharge",
+}
+
+
+@pytest.mark.parametrize("brand", ["BMW", "MINI"])
+def test_charge_records_signal_holds_the_v2_records(
+    sandbox: Sandbox, http: httpx.Client, brand: str
+) -> None:
+    v3 = V3(sandbox, http)
+    connected = v3.connect(f"{brand.lower()}-driver@example.com", brand=brand)
+    vehicle = connected.vehicles[brand]
+    v2 = {"Authorization": f"Bearer {v3.v2_token(connected.query['code'])}"}
+    answer = http.get(f"/v2.0/vehicles/{vehicle}/{brand.lower()}/charge/records", headers=v2)
+    assert answer.status_code == 200, answer.text
+    records = answer.json()["records"]  # no dates: the last 30 days
+    body = v3.signal_body(vehicle, connected.user_id, "charge-chargerecords")
+    assert records and len(body["values"]) == len(records)
+    assert len({value["id"] for value in body["values"]}) == len(records)
+    for record, value in zip(records, body["values"], strict=True):
+        assert set(value) == CHARGE_RECORD_KEYS
+        assert (value["startTime"], value["endTime"]) == (
+            record["chargeStart"],
+            record["chargeEnd"],
+        )
+        assert value["energyAdded"] == record["energy"]
+        assert value["isPublicCharger"] == record["isPublic"]
+        assert value["startStateOfCharge"] == round(record["startPercentRemaining"] * 100)
+        assert value["endStateOfCharge"] == round(record["endPercentRemaining"] * 100)
+        assert value["connectorType"] == ("J1772" if record["chargingType"] == "AC" else "CCS")
+        assert set(value["cost"]) == {"currency", "energyAmount", "otherAmount"}
+        location = value["location"]
+        assert set(location) == {"name", "address", "latitude", "longitude"}
+        if record["location"] == "Home":  # v2.0 says "Home" and nothing more
+            assert location == {
+                "name": "Home",
+                "address": None,
+                "latitude": None,
+                "longitude": None,
+            }
+        else:  # v2.0's string is the street address; v3 adds where it is
+            assert location["address"] == record["location"] and location["name"] is None
+            assert 37.0 <= location["latitude"] <= 41.0
+            assert -109.0 <= location["longitude"] <= -102.05
+    # Read again: the same history (it is the vehicle's, not a new random draw).
+    assert v3.signal_body(vehicle, connected.user_id, "charge-chargerecords") == body
+
+
+def test_one_vehicle_one_set_of_permissions_in_both_apis(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    v3 = V3(sandbox, http)
+    connected = v3.connect("2-vehicles@smartcar.com", brand="TESLA")  # TESLA BEV, AUDI ICE
+    token = v3.v2_token(connected.query["code"])
+    legacy = {"Authorization": f"Bearer {token}"}
+    listing = http.get(
+        "/v3/connections", params={"filter[userId]": connected.user_id}, headers=v3.headers()
+    ).json()["data"]
+    held = {
+        c["relationships"]["vehicle"]["data"]["id"]: c["attributes"]["permissions"] for c in listing
+    }
+    for vehicle in connected.vehicle_ids:
+        v2 = http.get(
+            f"/v2.0/vehicles/{vehicle}/permissions", params={"limit": 100}, headers=legacy
+        ).json()["permissions"]
+        assert held[vehicle] == v2  # "the scopes actually granted", as v2.0 lists them
+    audi, tesla = connected.vehicles["AUDI"], connected.vehicles["TESLA"]
+    assert {"read_battery", "read_charge", "control_charge"}.isdisjoint(held[audi])
+    assert {"read_fuel", "read_engine_oil"}.isdisjoint(held[tesla])
+    # v3 answers a petrol car's temperatures, so it is granted read_thermometer, though
+    # v2.0's thermometer is a Tesla endpoint (501 for the AUDI).
+    assert "read_thermometer" in held[audi]
+    audi_signals = v3.signals(audi, connected.user_id)
+    assert audi_signals["climate-externaltemperature"]["attributes"]["status"] == {
+        "value": "SUCCESS"
+    }
+    assert (
+        http.get(f"/v2.0/vehicles/{audi}/audi/thermometer/exterior", headers=legacy).status_code
+        == 501
+    )
+    # Both tokens see the same statuses: what the AUDI lacks is COMPATIBILITY, not PERMISSION.
+    with_legacy = http.get(f"/v3/vehicles/{audi}/signals", headers=legacy)
+    assert with_legacy.status_code == 200
+    for item in with_legacy.json()["data"]:
+        status = item["attributes"]["status"]
+        assert status == audi_signals[item["id"]]["attributes"]["status"], item["id"]
+        assert status.get("error", {}).get("type") != "PERMISSION", item["id"]
+    assert audi_signals["tractionbattery-stateofcharge"]["attributes"]["status"] == {
+        "value": "ERROR",
+        "error": NOT_CAPABLE,
+    }

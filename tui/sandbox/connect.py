@@ -333,18 +333,19 @@ def _issue_code(ctx: Context, session: dict[str, Any], vehicle_ids: list[str]) -
     code = ids.token() if session.get("response_type", "code") == "code" else None
     grant_id = ids.token()
     with ctx.state.changing() as data:
-        v3_connections.record_approval(data, ctx.seed, session, vehicle_ids, permissions, now)
+        # What each vehicle is granted: the requested permissions it can serve. The v2.0
+        # grant and the v3 connections hold the same lists.
+        per_vehicle = {
+            v: vehicle_permissions.granted(data["vehicles"][v], permissions) for v in vehicle_ids
+        }
+        v3_connections.record_approval(data, ctx.seed, session, vehicle_ids, per_vehicle, now)
         data["grants"][grant_id] = {
             "id": grant_id,
             "client_id": session["client_id"],
             "user_id": session["user_id"],
             "vehicle_ids": list(vehicle_ids),
             "permissions": permissions,
-            # What each vehicle is granted: the requested permissions it can serve.
-            "vehicle_permissions": {
-                v: vehicle_permissions.granted(data["vehicles"][v], permissions)
-                for v in vehicle_ids
-            },
+            "vehicle_permissions": per_vehicle,
             "mode": session["mode"],
             "created_at": now,
         }

@@ -199,6 +199,22 @@ _TASKS = (
     ("12V battery test", None),
 )
 _DAY = 86400.0
+# Without a date range, v2.0 answers the last year of /service/history (the SDK docs) and the
+# last 30 days of /{make}/charge/records (Smartcar's charge records reference). v3's
+# service-records and charge-chargerecords signals hold the same records: a signal takes no
+# dates, so it holds what the vehicle reports when asked for nothing in particular.
+RECENT_SERVICE_DAYS = 365
+RECENT_CHARGE_DAYS = 30
+
+
+def recent(records: list[Body], field: str, now: float, days: int) -> list[Body]:
+    """The records whose ISO time ``field`` lies in the ``days`` before ``now``."""
+    since = now - days * _DAY
+    return [
+        r
+        for r in records
+        if since <= datetime.fromisoformat(r[field].replace("Z", "+00:00")).timestamp() <= now
+    ]
 
 
 def _tasks_for(vehicle_type: str) -> list[str]:
@@ -354,15 +370,23 @@ def audi_charge(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
 
 
 # Where BMW and MINI report a charge session: a street address (a string, as Smartcar
-# documents), public chargers and home.
-_CHARGE_PLACES = (
-    ("1701 Wynkoop St, Denver, CO 80202", True),
-    ("2500 E 1st Ave, Denver, CO 80206", True),
-    ("1100 Pearl St, Boulder, CO 80302", True),
-    ("750 Citadel Dr E, Colorado Springs, CO 80909", True),
-    ("Home", False),
+# documents), public chargers and home. v2.0 serves the string alone; the coordinates are
+# for v3's ``charge-chargerecords``, whose location has latitude and longitude (home has none
+# known: its record says only "Home").
+HOME = "Home"
+_CHARGE_PLACES: tuple[tuple[str, bool, tuple[float, float] | None], ...] = (
+    ("1701 Wynkoop St, Denver, CO 80202", True, (39.752702, -105.000123)),
+    ("2500 E 1st Ave, Denver, CO 80206", True, (39.717842, -104.953612)),
+    ("1100 Pearl St, Boulder, CO 80302", True, (40.017617, -105.279721)),
+    ("750 Citadel Dr E, Colorado Springs, CO 80909", True, (38.845497, -104.760405)),
+    (HOME, False, None),
 )
 _RECORD_DAYS = 120  # how far back the charge history goes
+
+
+def charge_place_coordinates(location: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a charge record's ``location``; None for home."""
+    return next((where for name, _, where in _CHARGE_PLACES if name == location), None)
 
 
 def charge_records(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
@@ -380,7 +404,7 @@ def charge_records(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
             continue  # still charging: not a record yet
         start_pct = round(pick.uniform(0.05, 0.6), 2)
         end_pct = round(min(1.0, start_pct + pick.uniform(0.2, 0.6)), 2)
-        place, public = _CHARGE_PLACES[pick.randrange(len(_CHARGE_PLACES))]
+        place, public, _ = _CHARGE_PLACES[pick.randrange(len(_CHARGE_PLACES))]
         records.append(
             {
                 "chargeStart": iso(start),

@@ -23,6 +23,11 @@ Choices where Smartcar's documents are silent or disagree, made once here:
 * **Powertrains.** Which powertrains have a signal follows the hardware: a traction battery and
   a charge port on BEV and PHEV, a fuel tank and engine oil on ICE, PHEV and HEV. An HEV has a
   traction battery but no plug: carman gives it the battery level and no Charge group.
+* **Makes.** A signal a brand-specific v2.0 endpoint serves only for some makes keeps that
+  limit in v3 (``makes``, upper case): ``charge-chargerecords`` is BMW and MINI only, as
+  ``/{make}/charge/records`` is (Smartcar's v2.0 reference), so one vehicle answers both APIs
+  alike. Other v3 signals whose v2.0 endpoint was Tesla-only (temperatures, cabin climate,
+  speed) are not limited: v3 serves them across makes.
 * Codes marked ``confirmed=False`` appear only in third-party catalogues or live payloads
   (``closure-tailgate``, ``vehicleidentification-packages``, ``vehicleidentification-trim``).
 """
@@ -57,10 +62,15 @@ class SignalSpec:
     description: str
     attribute: bool = False  # static (VIN, colour): oemUpdatedAt is 0 in live data
     confirmed: bool = True
+    makes: frozenset[str] | None = None  # upper-case makes, where only some brands have it
 
     def has(self, powertrain: str) -> bool:
-        """Whether a vehicle of this powertrain can have the signal at all."""
+        """Whether a vehicle of this powertrain can have the signal at all (any make)."""
         return powertrain.upper() in self.powertrains
+
+    def supports(self, make: str, powertrain: str) -> bool:
+        """Whether a vehicle of this make and powertrain has the signal."""
+        return self.has(powertrain) and (self.makes is None or make.upper() in self.makes)
 
 
 def _s(
@@ -75,6 +85,7 @@ def _s(
     powertrains: frozenset[str] = ALL,
     attribute: bool = False,
     confirmed: bool = True,
+    makes: frozenset[str] | None = None,
 ) -> SignalSpec:
     group = _GROUPS[code.split("-", 1)[0]]
     return SignalSpec(
@@ -89,6 +100,7 @@ def _s(
         description,
         attribute,
         confirmed,
+        makes,
     )
 
 
@@ -203,8 +215,9 @@ SIGNALS: tuple[SignalSpec, ...] = (
         "ChargeRecords",
         "values",
         "read_charge_records",
-        "Past charging sessions: where, when, energy and cost.",
+        "Past charging sessions: where, when, energy and cost (BMW and MINI).",
         powertrains=PLUG_IN,
+        makes=frozenset({"BMW", "MINI"}),  # as v2.0 /{make}/charge/records
     ),
     _s(
         "charge-chargetimers",
@@ -717,8 +730,13 @@ def find(code: str) -> SignalSpec | None:
 
 
 def for_powertrain(powertrain: str) -> tuple[SignalSpec, ...]:
-    """The signals a vehicle of this powertrain has (BEV, PHEV, ICE or HEV)."""
+    """The signals a vehicle of this powertrain may have (BEV, PHEV, ICE or HEV), any make."""
     return tuple(s for s in SIGNALS if s.has(powertrain))
+
+
+def for_vehicle(make: str, powertrain: str) -> tuple[SignalSpec, ...]:
+    """The signals a vehicle of this make and powertrain has."""
+    return tuple(s for s in SIGNALS if s.supports(make, powertrain))
 
 
 def by_permission(permission: str) -> tuple[SignalSpec, ...]:

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from tui.sandbox import vehicle_permissions
 from tui.sandbox.auth import bearer_token
 from tui.sandbox.context import Context
 from tui.sandbox.messages import Request
@@ -81,7 +82,10 @@ def vehicle_access(
         grant = who.legacy_grant
         if vehicle_id not in grant["vehicle_ids"] or user_id not in (None, grant["user_id"]):
             raise errors.access_denied()
-        return VehicleAccess(who, grant["user_id"], tuple(grant["permissions"]), grant["mode"])
+        # What this vehicle was granted, as v2.0 /permissions lists it (and its v3
+        # connection holds): not every permission the token's Connect asked for.
+        held = tuple(vehicle_permissions.for_vehicle(grant, vehicle_id))
+        return VehicleAccess(who, grant["user_id"], held, grant["mode"])
     if user_id is None:
         if needs_user:
             raise errors.missing_user_id()

@@ -2,12 +2,17 @@
 
 The command table is ``tui.core.smartcar.v3_commands``. Checks run in this order (the first
 failure answers): application token (401; a legacy v2.0 token is refused here) →
-``sc-user-id`` (400) → connection (403) → throttle (429) → permission (403 PERMISSION) → body
-(400, one ``INVALID_INPUT_FORMAT`` entry per bad field, each naming it in ``source.pointer``;
-a body that is not JSON is ``BAD_REQUEST``) → forced error of a special login email → make and
-powertrain (501 ``COMPATIBILITY``/``VEHICLE_NOT_CAPABLE``) → vehicle state (409
+``sc-user-id`` (400) → connection (403) → throttle (429) → make and powertrain (501
+``COMPATIBILITY``/``VEHICLE_NOT_CAPABLE``) → permission (403 PERMISSION) → body (400, one
+``INVALID_INPUT_FORMAT`` entry per bad field, each naming it in ``source.pointer``; a body that
+is not JSON is ``BAD_REQUEST``) → forced error of a special login email → vehicle state (409
 ``VEHICLE_STATE``) → the change, stored in the vehicle's live state (``vehicle_state``), which
 the v2.0 endpoints and the v3 signals read.
+
+What the vehicle cannot do is checked before the permission, as for signals: Connect grants a
+vehicle only the permissions it can serve (``vehicle_permissions``), so an ICE car asked for
+``control_charge`` does not hold it, and "start charge" on it is 501 (no Connect fixes it),
+not 403.
 
 State machine (409s): every command is refused while the vehicle is asleep (``ASLEEP``); lock,
 unlock, start charge and the charge port while it moves (``IN_MOTION``); start and stop charge
@@ -30,6 +35,7 @@ from tui.core.smartcar.v3_commands import TIME_PATTERN, WEEKDAYS, Attribute, Com
 from tui.sandbox import ids, vehicle_state
 from tui.sandbox.clock import iso
 from tui.sandbox.context import Context
+from tui.sandbox.forced_errors import forced_error
 from tui.sandbox.messages import Request, Response, json_response
 from tui.sandbox.v3 import access, errors
 
@@ -187,6 +193,14 @@ def prepare(
     granted = access.vehicle_access(ctx, request, vehicle_id, needs_user=True, allow_legacy=False)
     ctx.rate_limiter.check(vehicle_id, ctx.clock.now())
     vehicle = vehicle_state.ensure(ctx, vehicle_id)
+    if vehicle.get("level") in _INCAPABLE_LEVELS or not spec.supports(
+        vehicle["make"], vehicle["type"]
+    ):
+        what = f"{vehicle['make']} {vehicle['model']} ({vehicle['type']})"
+        detail = f"This {what} cannot {spec.name.replace('_', ' ')}."
+        if spec.makes is not None:
+            detail += f" Supported makes: {', '.join(sorted(spec.makes))}."
+        raise errors.error("COMPATIBILITY", "VEHICLE_NOT_CAPABLE", detail=detail)
     if spec.permission not in granted.permissions:
         raise errors.error(
             "PERMISSION",
@@ -196,17 +210,9 @@ def prepare(
         )
     attributes = body_attributes(request)
     validate(spec, attributes)
-    forced = vehicle.get("forced_error")
-    if forced:
-        raise errors.error(forced[0], forced[1])
-    if vehicle.get("level") in _INCAPABLE_LEVELS or not spec.supports(
-        vehicle["make"], vehicle["type"]
-    ):
-        what = f"{vehicle['make']} {vehicle['model']} ({vehicle['type']})"
-        detail = f"This {what} cannot {spec.name.replace('_', ' ')}."
-        if spec.makes is not None:
-            detail += f" Supported makes: {', '.join(sorted(spec.makes))}."
-        raise errors.error("COMPATIBILITY", "VEHICLE_NOT_CAPABLE", detail=detail)
+    forced = forced_error(ctx, granted.caller.client_id, vehicle)
+    if forced is not None:
+        raise errors.from_api_error(forced)  # with v2.0's Retry-After or re-auth link
     return granted, vehicle, attributes
 
 

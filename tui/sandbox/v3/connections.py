@@ -93,10 +93,14 @@ def record_approval(
     seed: int | None,
     session: dict[str, Any],
     vehicle_ids: list[str],
-    permissions: list[str],
+    permissions: dict[str, list[str]],
     now: float,
 ) -> None:
     """Connect approved ``vehicle_ids``: make or update their connections.
+
+    ``permissions`` maps each vehicle to what it was granted: the requested permissions it can
+    serve (``vehicle_permissions``), which is what the connection's ``attributes.permissions``
+    shows ("the scopes actually granted", which may differ from those requested).
 
     Call before the new grant is stored: a connection whose vehicle no grant holds any more
     (removed since) is replaced by a new one rather than revived.
@@ -105,7 +109,9 @@ def record_approval(
     for vehicle_id in vehicle_ids:
         existing = find(data, client_id, user_id, vehicle_id)
         if existing is not None:
-            existing.update(permissions=list(permissions), mode=session["mode"], updated_at=now)
+            existing.update(
+                permissions=list(permissions[vehicle_id]), mode=session["mode"], updated_at=now
+            )
             continue
         for stale_id, stale in list(data["connections"].items()):
             if (stale["client_id"], stale["user_id"], stale["vehicle_id"]) == (
@@ -121,7 +127,7 @@ def record_approval(
             "client_id": client_id,
             "user_id": user_id,
             "vehicle_id": vehicle_id,
-            "permissions": list(permissions),
+            "permissions": list(permissions[vehicle_id]),
             "mode": session["mode"],
             "created_at": now,
             "updated_at": now,

@@ -84,30 +84,59 @@ def _port_color(vehicle: Record, rng: random.Random, now: float) -> Any:
     return "GREEN" if _charging(vehicle) else "BLUE"
 
 
-def _charge_records(vehicle: Record, rng: random.Random, now: float) -> Any:
-    records = values.charge_records(rng, vehicle, now)["records"]
+def _charge_location(place: str) -> dict[str, Any]:
+    """v2.0's location string as v3's ``{name, address, latitude, longitude}``."""
+    where = values.charge_place_coordinates(place)
+    home = place == values.HOME
     return {
-        "values": [
-            {
-                "id": f"chg-{index + 1}",
-                "cost": {"currency": "USD", "energyAmount": round(r["energy"] * 0.15, 2)},
-                "startTime": r["chargeStart"],
-                "endTime": r["chargeEnd"],
-                "location": {"name": None, "address": None, **r["location"]},
-                "energyAdded": r["energy"],
-                "connectorType": "J1772" if r["chargingType"] == "AC" else "CCS",
-                "isPublicCharger": r["isPublic"],
-                "startStateOfCharge": round(r["startPercentRemaining"] * 100),
-                "endStateOfCharge": round(r["endPercentRemaining"] * 100),
-            }
-            for index, r in enumerate(records)
-        ]
+        "name": place if home else None,
+        "address": None if home else place,
+        "latitude": where[0] if where else None,
+        "longitude": where[1] if where else None,
     }
+
+
+def charge_record(vehicle: Record, record: Record) -> dict[str, Any]:
+    """One v2.0 ``/{make}/charge/records`` record as a v3 ``charge-chargerecords`` value.
+
+    Ids are stable per session (at most one session starts per day); the cost is carman's
+    guess (0.15 USD per kWh; Smartcar's v2.0 record has no cost).
+    """
+    return {
+        "id": f"{vehicle['id'][:8]}-chg-{record['chargeStart'][:10].replace('-', '')}",
+        "cost": {
+            "currency": "USD",
+            "energyAmount": round(record["energy"] * 0.15, 2),
+            "otherAmount": 0.0,
+        },
+        "startTime": record["chargeStart"],
+        "endTime": record["chargeEnd"],
+        "location": _charge_location(record["location"]),
+        "energyAdded": record["energy"],
+        "connectorType": "J1772" if record["chargingType"] == "AC" else "CCS",
+        "isPublicCharger": record["isPublic"],
+        "startStateOfCharge": round(record["startPercentRemaining"] * 100),
+        "endStateOfCharge": round(record["endPercentRemaining"] * 100),
+    }
+
+
+def _charge_records(vehicle: Record, rng: random.Random, now: float) -> Any:
+    """The sessions v2.0 ``/{make}/charge/records`` answers without dates (the last 30 days),
+    newest first: one vehicle, one charge history, whichever API reads it."""
+    records = values.charge_records(rng, vehicle, now)["records"]
+    kept = values.recent(records, "chargeStart", now, values.RECENT_CHARGE_DAYS)
+    return {"values": [charge_record(vehicle, r) for r in kept]}
 
 
 def charge_timers(vehicle: Record) -> dict[str, Any]:
     """Schedules created through v3, as the ``charge-chargetimers`` signal lists them."""
     return {"values": [dict(entry["timer"]) for entry in _live(vehicle).get("schedules", [])]}
+
+
+def _voltage(vehicle: Record, rng: random.Random, now: float) -> Any:
+    """The charger's voltage while a cable is in, as v2.0's GM voltmeter reads it (which
+    answers only when plugged in); 0 when unplugged."""
+    return rng.choice((120, 208, 240)) if vehicle_state.is_plugged(vehicle) else 0
 
 
 def _time_to_complete(vehicle: Record, rng: random.Random, now: float) -> Any:
@@ -198,6 +227,8 @@ def _gear(vehicle: Record, rng: random.Random, now: float) -> Any:
 
 
 def _service_records(vehicle: Record, rng: random.Random, now: float) -> Any:
+    """The visits v2.0 ``/service/history`` answers without dates (the last year)."""
+    history = values.service_history(rng, vehicle, now)
     return {
         "values": [
             {
@@ -214,7 +245,7 @@ def _service_records(vehicle: Record, rng: random.Random, now: float) -> Any:
                 "details": [{"id": "dealer", "description": "Sandbox Motors"}],
                 "odometer": r["odometerDistance"],
             }
-            for r in values.service_history(rng, vehicle, now)
+            for r in values.recent(history, "serviceDate", now, values.RECENT_SERVICE_DAYS)
         ]
     }
 
@@ -283,7 +314,7 @@ PRODUCERS: dict[str, Producer] = {
     "charge-ischargingportflapopen": lambda v, r, n: bool(_live(v).get("charge_port_open")),
     "charge-isfastchargerpresent": _fixed(False),
     "charge-timetocomplete": _time_to_complete,
-    "charge-voltage": lambda v, r, n: r.choice((208, 240)) if _charging(v) else 0,
+    "charge-voltage": _voltage,
     "charge-wattage": _while_charging(3000, 11000, 0),
     "climate-externaltemperature": lambda v, r, n: round(r.uniform(-10, 35), 1),
     "climate-internaltemperature": lambda v, r, n: round(r.uniform(15, 30), 1),

@@ -1,12 +1,22 @@
 """``GET /v3/vehicles/{id}``, ``/signals`` and ``/signals/{code}`` (shared/smartcar-v3.md §4).
 
 Every signal of the catalogue (``tui.core.smartcar.signals``) is answered for every vehicle.
-A signal's own ``status`` says what went wrong without failing the list: ``PERMISSION`` (code
-null) when the connection was not granted its permission, the forced error of a special login
-email (not for static attributes such as the VIN), ``COMPATIBILITY``/``VEHICLE_NOT_CAPABLE``
-when the vehicle lacks it (no fuel on a BEV, no traction battery on an ICE car, nothing but
-attributes on an ``incompatible`` test vehicle). Checked in that order, as v2.0 checks
-permission before capability.
+A signal's own ``status`` says what went wrong without failing the list, checked in this order:
+
+1. ``COMPATIBILITY``/``VEHICLE_NOT_CAPABLE`` when the vehicle lacks it: no fuel on a BEV, no
+   traction battery on an ICE car, charge records on anything but a BMW or MINI (as v2.0
+   ``/{make}/charge/records``), nothing but attributes on an ``incompatible`` test vehicle.
+   Connect never grants a permission for what the vehicle lacks (``vehicle_permissions``), so
+   "not granted" there is no reason to ask for it again: the vehicle cannot do it.
+2. ``PERMISSION`` (code null) when the vehicle has it but its connection did not ask for the
+   permission: a new Connect with a wider scope fixes it.
+3. The forced error of a special login email (not for static attributes such as the VIN): the
+   vehicle is asleep, unreachable, ... for what it does have.
+
+v2.0 agrees where the permission was asked for (501). Where it was never asked for, v2.0 says
+403 PERMISSION even for what the vehicle lacks (shared/smartcar-api.md §5.3: "403 PERMISSION if
+not granted, 501 if granted but unsupported"), while a v3 signal's status tells the lasting
+reason: no scope would make the vehicle have it (carman's reading of v3's per-signal status).
 
 Choices:
 
@@ -23,12 +33,14 @@ Choices:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from tui.core.smartcar import signals as catalogue
 from tui.core.smartcar.signals import SignalSpec
 from tui.sandbox import units, vehicle_state
 from tui.sandbox.context import Context
+from tui.sandbox.forced_errors import forced_error
 from tui.sandbox.messages import Request, Response, json_response
 from tui.sandbox.v3 import access, errors, resources, signal_values
 from tui.sandbox.v3.settings import V3Settings
@@ -59,18 +71,32 @@ def _unit_system(request: Request) -> str:
     return raw
 
 
-def _problem(spec: SignalSpec, vehicle: Record, permissions: tuple[str, ...]) -> tuple[str, Any]:
-    """Why this vehicle's connection cannot give the signal: (type, code), or ("", None)."""
-    if spec.permission not in permissions:
-        return "PERMISSION", None
-    forced = vehicle.get("forced_error")
-    if forced and not spec.attribute:
-        return forced[0], forced[1]
+def lacks(spec: SignalSpec, vehicle: Record) -> bool:
+    """Whether the vehicle cannot have the signal at all (its make, powertrain or level)."""
     if not spec.attribute and vehicle.get("level") in _INCAPABLE_LEVELS:
-        return "COMPATIBILITY", "VEHICLE_NOT_CAPABLE"
-    if not spec.has(vehicle["type"]):
-        return "COMPATIBILITY", "VEHICLE_NOT_CAPABLE"
-    return "", None
+        return True
+    return not spec.supports(vehicle["make"], vehicle["type"])
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a connection cannot give a signal: a Smartcar error type and code."""
+
+    type: str
+    code: str | None
+    forced: bool = False  # a special login email's error (v2.0 extras apply)
+
+
+def _problem(spec: SignalSpec, vehicle: Record, permissions: tuple[str, ...]) -> Problem | None:
+    """Why this vehicle's connection cannot give the signal, in the order above; or None."""
+    if lacks(spec, vehicle):
+        return Problem("COMPATIBILITY", "VEHICLE_NOT_CAPABLE")
+    if spec.permission not in permissions:
+        return Problem("PERMISSION", None)
+    forced = vehicle.get("forced_error")
+    if forced and not spec.attribute:  # static attributes never fail
+        return Problem(forced[0], forced[1], forced=True)
+    return None
 
 
 def _convert(unit: str, number: Any, unit_system: str) -> tuple[str, Any]:
@@ -112,11 +138,12 @@ def signal_resource(
     settings = ctx.v3.current
     now = ctx.clock.now()
     rng = ctx.values.next_rng(vehicle["id"], f"v3 {spec.code}")
-    error_type, code = _problem(spec, vehicle, permissions)
+    problem = _problem(spec, vehicle, permissions)
     attributes: dict[str, Any] = {"code": spec.code, "name": spec.name, "group": spec.group}
     meta: dict[str, Any] = {"retrievedAt": resources.timestamp(settings, now)}
-    if error_type:
-        attributes["status"] = {"value": "ERROR", "error": {"type": error_type, "code": code}}
+    if problem is not None:
+        error = {"type": problem.type, "code": problem.code}
+        attributes["status"] = {"value": "ERROR", "error": error}
     else:
         subject = signal_values.Subject(
             vehicle, lambda path: vehicle_state.measure(ctx, vehicle, path)
@@ -225,9 +252,13 @@ def get_signal(ctx: Context, request: Request, vehicle_id: str, code: str) -> Re
         raise _signal_not_found(code)
     if ctx.v3.current.empty_until_subscribed and not _subscribed(ctx, vehicle_id):
         raise _signal_not_found(code)
-    error_type, error_code = _problem(spec, vehicle, granted.permissions)
-    if error_type:
-        raise errors.error(error_type, error_code)
+    problem = _problem(spec, vehicle, granted.permissions)
+    if problem is not None and problem.forced:
+        forced = forced_error(ctx, granted.caller.client_id, vehicle)
+        if forced is not None:  # with v2.0's Retry-After or re-authentication link
+            raise errors.from_api_error(forced)
+    if problem is not None:
+        raise errors.error(problem.type, problem.code)
     resource = signal_resource(ctx, spec, vehicle, granted.permissions, unit_system)
     included = {"vehicle": resources.vehicle_resource(vehicle, granted.mode)}
     return json_response(200, resources.single(ctx.v3.current, resource, included))
