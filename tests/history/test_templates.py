@@ -112,7 +112,8 @@ async def test_replay_and_save_as_use_today_s_variables(xdg: Path) -> None:
 
     replay = replay_of(entry)
     assert replay.from_template and "{{base}}/echo" in replay.note
-    again, _ = await workspace.send(workspace.collection_by_id(replay.collection_id), replay.request)
+    collection = workspace.collection_by_id(replay.collection_id)
+    again, _ = await workspace.send(collection, replay.request)
     assert again.ok, again.error
     assert again.request.url.startswith(_url(today))
     assert json.loads(again.response.body)["headers"]["X-Day"] == "1"  # type: ignore[union-attr]
