@@ -43,6 +43,13 @@ def test_signal_catalogue_rows_are_consistent() -> None:
         s.code for s in signals.for_powertrain("BEV")
     }
     assert {s.code for s in signals.by_permission("read_vin")} == {"vehicleidentification-vin"}
+    # Make limits follow v2.0's make-specific endpoints: charge records are BMW and MINI only.
+    limited = {s.code: s.makes for s in signals.SIGNALS if s.makes is not None}
+    assert limited == {"charge-chargerecords": frozenset({"BMW", "MINI"})}
+    records = {s.code for s in signals.for_vehicle("bmw", "PHEV")}
+    assert "charge-chargerecords" in records
+    assert "charge-chargerecords" not in {s.code for s in signals.for_vehicle("TESLA", "BEV")}
+    assert "charge-chargerecords" not in {s.code for s in signals.for_vehicle("MINI", "ICE")}
 
 
 def test_command_table_routes_every_row() -> None:

@@ -27,7 +27,8 @@ Choices where Smartcar's documents are silent or disagree, made once here:
   limit in v3 (``makes``, upper case): ``charge-chargerecords`` is BMW and MINI only, as
   ``/{make}/charge/records`` is (Smartcar's v2.0 reference), so one vehicle answers both APIs
   alike. Other v3 signals whose v2.0 endpoint was Tesla-only (temperatures, cabin climate,
-  speed) are not limited: v3 serves them across makes.
+  speed) are not limited: v3 serves them across makes (carman's choice; the v3 pages give no
+  per-make table), so their permissions are granted to every make that has the signal.
 * Codes marked ``confirmed=False`` appear only in third-party catalogues or live payloads
   (``closure-tailgate``, ``vehicleidentification-packages``, ``vehicleidentification-trim``).
 """
