@@ -213,12 +213,12 @@ def main() -> dict[str, object]:
     expect_error(lambda: vehicle.subscribe("no-such-webhook"), 400, "VALIDATION", None)
     expect_error(lambda: vehicle.unsubscribe("bad-amt", WEBHOOK_ID), 401, "AUTHENTICATION", None)
     v3 = smartcar.smartcar.get_vehicle(token, vehicle_id)
-    assert v3["body"]["attributes"]["make"] == "CHEVROLET"
+    assert v3["body"]["data"]["attributes"]["make"] == "CHEVROLET"
     signals = vehicle.get_signals()["body"]["data"]
     assert {"odometer-traveleddistance", "internalcombustionengine-fuellevel"} <= {
         s["id"] for s in signals
     }
-    signal = vehicle.get_signal("odometer-traveleddistance")["body"]
+    signal = vehicle.get_signal("odometer-traveleddistance")["body"]["data"]
     assert signal["attributes"]["body"]["unit"] == "kilometers"
     compatibility = smartcar.get_compatibility(
         vin,

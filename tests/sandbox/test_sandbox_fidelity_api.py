@@ -115,13 +115,26 @@ def test_gm_charge_completion_and_voltmeter_follow_the_charge_state(
         session = login(f"{brand.lower()}@example.com", brand=brand)
         url = f"/v2.0/vehicles/{session.vehicle}"
         make = f"{url}/{brand.lower()}/charge"
-        # Unknown charge state: sometimes unplugged, sometimes not charging, sometimes charging.
-        voltages = _statuses(http, f"{make}/voltmeter", session.headers)
-        assert voltages == {(200, None), (409, "CHARGING_PLUG_NOT_CONNECTED")}, voltages
-        times = _statuses(http, f"{make}/completion", session.headers)
-        assert (200, None) in times and (409, "CHARGING_PLUG_NOT_CONNECTED") in times
-        assert times <= {(200, None), (409, "CHARGING_PLUG_NOT_CONNECTED"), (409, "NOT_CHARGING")}
-        # Told to charge: plugged in and charging.
+        # The charge state is the vehicle's own (v2.0 and v3 share it), not a new draw per
+        # call: a login's first vehicle is plugged in and not charging.
+        charge = http.get(f"{url}/charge", headers=session.headers).json()
+        assert charge == {"isPluggedIn": True, "state": "NOT_CHARGING"}
+        assert _statuses(http, f"{make}/voltmeter", session.headers, 5) == {(200, None)}
+        times = _statuses(http, f"{make}/completion", session.headers, 5)
+        assert times == {(409, "NOT_CHARGING")}
+        # Unplugged: neither answers.
+        unplug = http.post(
+            "/_sandbox/vehicle_state", json={"vehicle_id": session.vehicle, "plugged": False}
+        )
+        assert unplug.status_code == 200, unplug.text
+        for endpoint in ("voltmeter", "completion"):
+            expect_error(
+                http.get(f"{make}/{endpoint}", headers=session.headers),
+                409,
+                "VEHICLE_STATE",
+                "CHARGING_PLUG_NOT_CONNECTED",
+            )
+        # Told to charge (v2.0 START plugs the car in): plugged in and charging.
         http.post(f"{url}/charge", json={"action": "START"}, headers=session.headers)
         assert set(http.get(f"{make}/completion", headers=session.headers).json()) == {"time"}
         assert set(http.get(f"{make}/voltmeter", headers=session.headers).json()) == {"voltage"}

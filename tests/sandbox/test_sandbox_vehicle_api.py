@@ -572,19 +572,26 @@ def test_webhooks(login, http: httpx.Client, sandbox: Sandbox, expect_error) -> 
 
 
 def test_v3_vehicle_and_signals(login, http: httpx.Client) -> None:
+    # A v2.0 access token reads v3 (the "legacy bearer" the official SDKs use); the full v3
+    # behaviour is tested in test_sandbox_v3_*.py.
     session = login(brand="TESLA", scope="read_odometer read_vin read_battery read_fuel")
     vehicle = http.get(f"/v3/vehicles/{session.vehicle}", headers=session.headers).json()
-    assert vehicle["type"] == "vehicle" and vehicle["attributes"]["make"] == "TESLA"
+    assert vehicle["data"]["type"] == "vehicle"
+    assert vehicle["data"]["attributes"]["make"] == "TESLA"
     signals = http.get(f"/v3/vehicles/{session.vehicle}/signals", headers=session.headers)
-    codes = {s["id"] for s in signals.json()["data"]}
-    assert "odometer-traveleddistance" in codes and "tractionbattery-stateofcharge" in codes
-    assert "internalcombustionengine-fuellevel" not in codes  # a BEV has no fuel
-    assert "location-preciselocation" not in codes  # not granted
-    assert signals.json()["meta"]["totalCount"] == len(codes)
+    status = {s["id"]: s["attributes"]["status"] for s in signals.json()["data"]}
+    assert status["odometer-traveleddistance"] == {"value": "SUCCESS"}
+    assert status["tractionbattery-stateofcharge"] == {"value": "SUCCESS"}
+    assert status["internalcombustionengine-fuellevel"]["error"] == {  # a BEV has no fuel
+        "type": "COMPATIBILITY",
+        "code": "VEHICLE_NOT_CAPABLE",
+    }
+    assert status["location-preciselocation"]["error"] == {"type": "PERMISSION", "code": None}
+    assert signals.json()["meta"]["totalCount"] == len(status)
     one = http.get(
         f"/v3/vehicles/{session.vehicle}/signals/odometer-traveleddistance",
         headers={**session.headers, "sc-unit-system": "imperial"},
-    ).json()
+    ).json()["data"]
     assert one["attributes"]["status"] == {"value": "SUCCESS"}
     assert one["attributes"]["body"]["unit"] == "miles"
 

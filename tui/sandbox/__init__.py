@@ -3,7 +3,8 @@
 Used as a newcomer's demo (``carman sandbox``) and as the server every test talks to. One
 origin serves ``/oauth/authorize`` (Connect pages), ``/oauth/token``, ``/v2.0/...`` (Vehicle,
 Compatibility and Management APIs), ``/v1.0/...`` (the same in v1.0's shapes, ``legacy_v1``),
-``/v3/...`` and carman's own ``/_sandbox/...`` controls.
+``/oauth2/token`` and ``/v3/...`` (API v3: application tokens, signals, commands, connections;
+see ``tui.sandbox.v3``) and carman's own ``/_sandbox/...`` controls.
 
 Quick start::
 

@@ -13,6 +13,10 @@ Like Smartcar's test mode, any email and any password sign in. Some emails are s
   vehicle of the other kind (petrol after electric, electric after petrol), then a fixed fleet
   (TESLA Model 3, AUDI A4, CHEVROLET Volt, NISSAN Leaf, FORD F-150, BMW 330e, ...).
   ``2-vehicles@smartcar.com`` therefore always gives one electric and one petrol-burning car.
+  A login's first vehicle starts plugged in and not charging; its other plug-in vehicles start
+  unplugged (``vehicle_state``): ``3-vehicles@smartcar.com`` with the default brand gives a
+  TESLA Model 3 (BEV, plugged in), an AUDI A4 (ICE) and a CHEVROLET Volt (PHEV, unplugged: v3
+  "start charge" answers 409 CHARGING_PLUG_NOT_CONNECTED).
   ``0-vehicles@smartcar.com`` ends Connect with ``no_vehicles``.
 * ``smartcar@successful-request.com`` — the AUDI with VIN ``0SCAUDI037A5ADB1C``.
 * ``smartcar@vehicle-incompatible.com`` — Connect ends with ``vehicle_incompatible``.

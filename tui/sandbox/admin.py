@@ -10,6 +10,12 @@ Only loopback callers are served. Endpoints (JSON bodies):
   ``GET`` lists pending faults; ``DELETE`` clears them
 * ``POST /_sandbox/redirect_uris`` ``{"uri", "client_id": <default client>}``
 * ``POST /_sandbox/rate_limit`` ``{"enabled": true, "per_minute": N}``
+* ``GET|POST /_sandbox/v3_settings`` ``{"envelope": "wrapped"|"bare", "timestamps":
+  "epoch_ms"|"iso", "units": "rest"|"webhook", "empty_until_subscribed": bool,
+  "legacy_bearer": bool}`` (any subset) → the settings now in force
+* ``POST /_sandbox/vehicle_state`` ``{"vehicle_id", "plugged", "charge_state", "speed_kph",
+  "asleep", "locked", "open_door"}`` (any subset besides the id) → the vehicle's live state;
+  e.g. ``{"speed_kph": 40}`` makes v3 lock answer 409 IN_MOTION
 """
 
 from __future__ import annotations
@@ -20,11 +26,12 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from tui.sandbox import clients, connect
+from tui.sandbox import clients, connect, vehicle_state
 from tui.sandbox.clock import iso
 from tui.sandbox.context import Context
 from tui.sandbox.errors import ApiError, not_found_path, validation
 from tui.sandbox.messages import Request, Response, json_response
+from tui.sandbox.v3.settings import SettingsError
 
 
 def is_loopback(host: str) -> bool:
@@ -149,6 +156,29 @@ def _rate_limit(ctx: Context, request: Request, body: dict[str, Any]) -> Respons
     )
 
 
+def _v3_settings(ctx: Context, request: Request, body: dict[str, Any]) -> Response:
+    if request.method == "POST":
+        try:
+            ctx.v3.update(**body)
+        except SettingsError as error:
+            raise validation(str(error), error.name) from None
+    return json_response(200, ctx.v3.current.as_dict())
+
+
+def _vehicle_state(ctx: Context, request: Request, body: dict[str, Any]) -> Response:
+    changes = dict(body)
+    vehicle_id = changes.pop("vehicle_id", None)
+    if not isinstance(vehicle_id, str) or not vehicle_id:
+        raise validation("vehicle_id is required.", "vehicle_id")
+    try:
+        state = vehicle_state.admin_change(ctx, vehicle_id, changes)
+    except KeyError:
+        raise validation(f"There is no vehicle {vehicle_id}.", "vehicle_id") from None
+    except vehicle_state.StateError as error:
+        raise validation(str(error), error.name) from None
+    return json_response(200, state)
+
+
 Handler = Callable[[Context, Request, dict[str, Any]], Response]
 _ROUTES: dict[str, tuple[tuple[str, ...], Handler]] = {
     "health": (("GET",), _health),
@@ -157,6 +187,8 @@ _ROUTES: dict[str, tuple[tuple[str, ...], Handler]] = {
     "faults": (("GET", "POST", "DELETE"), _faults),
     "redirect_uris": (("POST",), _redirect_uris),
     "rate_limit": (("POST",), _rate_limit),
+    "v3_settings": (("GET", "POST"), _v3_settings),
+    "vehicle_state": (("POST",), _vehicle_state),
 }
 
 

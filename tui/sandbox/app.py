@@ -1,4 +1,4 @@
-"""Top-level routing: one origin serves Connect, the token endpoint, the APIs and the admin."""
+"""Top-level routing: one origin serves Connect, the token endpoints, the APIs and the admin."""
 
 from __future__ import annotations
 
@@ -12,12 +12,13 @@ from tui.sandbox import (
     legacy_v1,
     management,
     tokens,
-    v3,
     vehicles,
 )
 from tui.sandbox.context import Context
 from tui.sandbox.errors import ApiError, not_found_path
 from tui.sandbox.messages import Request, Response, json_response
+from tui.sandbox.v3 import app_tokens
+from tui.sandbox.v3 import routes as v3_routes
 
 # v1.0 is answered in its own shapes (legacy_v1); any other numeric version (v2.0,
 # v99999999.99) is served as the latest v2.0 behaviour.
@@ -46,10 +47,12 @@ def _route(ctx: Context, request: Request, segments: list[str]) -> Response:
             return tokens.handle_token(ctx, request)
         if rest[0] == "reauthenticate":
             return connect.handle_reauthenticate(ctx, request)
+    if head == "oauth2" and rest == ["token"]:
+        return app_tokens.handle_token(ctx, request)
     if head == "_sandbox" and len(rest) == 1:
         return admin.handle(ctx, request, rest[0])
     if head == "v3":
-        return v3.handle(ctx, request, rest)
+        return v3_routes.handle(ctx, request, rest)
     if head == legacy_v1.VERSION:
         return legacy_v1.handle(ctx, request, rest, _v2)
     if _NUMERIC_VERSION.match(head):
@@ -87,6 +90,7 @@ def _index(ctx: Context, request: Request) -> Response:
             "name": "carman sandbox (Smartcar test mode, offline)",
             "connect_url": f"{base}/oauth/authorize",
             "token_url": f"{base}/oauth/token",
+            "app_token_url": f"{base}/oauth2/token",
             "api_url": f"{base}/v2.0",
             "v3_url": f"{base}/v3",
             "management_url": f"{base}/v2.0/management/connections",

@@ -19,6 +19,7 @@ from tui.sandbox import clients, config
 from tui.sandbox.admin import is_loopback
 from tui.sandbox.running import find_running
 from tui.sandbox.runtime import start_sandbox
+from tui.sandbox.v3.settings import ENVELOPES, TIMESTAMPS, UNITS, V3Settings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,6 +64,48 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "sandbox state)",
     )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    v3 = parser.add_argument_group(
+        "API v3 switches", "where Smartcar's documents disagree, answer the other way"
+    )
+    v3.add_argument(
+        "--v3-envelope",
+        choices=ENVELOPES,
+        default="wrapped",
+        help='single vehicle/signal as {"data": ...} or bare (default %(default)s)',
+    )
+    v3.add_argument(
+        "--v3-timestamps",
+        choices=TIMESTAMPS,
+        default="epoch_ms",
+        help="signal meta times (default %(default)s)",
+    )
+    v3.add_argument(
+        "--v3-units",
+        choices=UNITS,
+        default="rest",
+        help="unit names: REST (kilometers, percentage) or webhook (km, percent)",
+    )
+    v3.add_argument(
+        "--v3-empty-until-subscribed",
+        action="store_true",
+        help="answer no signals for a vehicle until it is subscribed to a webhook",
+    )
+    v3.add_argument(
+        "--v3-no-legacy-bearer",
+        action="store_true",
+        help="refuse per-vehicle v2.0 tokens on the v3 read endpoints",
+    )
+
+
+def v3_settings(args: argparse.Namespace) -> V3Settings:
+    """The v3 switches the command line asked for."""
+    return V3Settings(
+        envelope=args.v3_envelope,
+        timestamps=args.v3_timestamps,
+        units=args.v3_units,
+        empty_until_subscribed=args.v3_empty_until_subscribed,
+        legacy_bearer=not args.v3_no_legacy_bearer,
+    )
 
 
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
@@ -99,6 +142,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             client_secret=args.client_secret,
             verbose=args.verbose,
             announce=True,
+            v3=v3_settings(args),
         )
     except OSError as error:
         reason = error.strerror or str(error)
@@ -121,7 +165,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
     lines = [
         f"carman sandbox — Smartcar test mode, offline — {sandbox.base_url}",
         f"  Connect URL   {sandbox.connect_url}",
-        f"  Token URL     {sandbox.token_url}",
+        f"  Token URL     {sandbox.token_url}  (v3 application token: {sandbox.app_token_url})",
         f"  API URL       {sandbox.api_url}/v2.0  (v3: {sandbox.api_url}/v3)",
         f"  Client id     {sandbox.client_id}",
         f"  Client secret {sandbox.client_secret}",

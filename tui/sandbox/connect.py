@@ -2,7 +2,8 @@
 
 Steps: authorize URL (checked) → brand (skipped with ``make`` or ``single_select_vin``) → sign
 in (any email and password; see ``accounts`` for special emails) → grant screen (approve or
-deny) → 302 to the redirect URI with ``code`` and ``state``, or ``error``,
+deny) → 302 to the redirect URI with ``code`` (for ``response_type=code``), ``user_id``,
+``state`` and ``external_id`` (v3: echoed when given), or ``error``,
 ``error_description`` and ``state``. Between pages the only thing carried is a server-side
 session id in a hidden form field. A broken authorize URL (unknown client, unregistered redirect
 URI, bad response_type or mode) gets a plain HTML error page: there is no safe place to
@@ -22,8 +23,12 @@ from tui.core.smartcar.errors import CONNECT_BY_ERROR
 from tui.sandbox import accounts, catalog, config, ids, pages, vehicle_permissions, vin_decode
 from tui.sandbox.context import Context
 from tui.sandbox.messages import Request, Response, html_response, redirect, with_query
+from tui.sandbox.v3 import connections as v3_connections
 
 MODES = ("live", "test", "simulated")
+# "none" (v3): the redirect carries user_id and no code; redirect_uri is optional either way
+# and defaults to the first registered one.
+RESPONSE_TYPES = ("code", "none")
 _VIN = re.compile(r"^[A-Za-z0-9]{17}$")
 
 
@@ -60,9 +65,11 @@ def _flags(raw: str | None) -> dict[str, str]:
 
 def begin(ctx: Context, params: dict[str, str]) -> dict[str, Any] | Redirect:
     """Check the authorize URL; a new session, or a redirect carrying a Connect error."""
-    if params.get("response_type") != "code":
-        raise ConnectInputError("response_type must be 'code'.")
-    client_id = params.get("client_id") or ""
+    response_type = params.get("response_type")
+    if response_type not in RESPONSE_TYPES:
+        raise ConnectInputError("response_type must be 'code' or 'none'.")
+    # v3 Connect SDKs send the application id as application_id; older ones as client_id.
+    client_id = params.get("client_id") or params.get("application_id") or ""
     with ctx.state.reading() as data:
         client = data["clients"].get(client_id)
         registered = list(client["redirect_uris"]) if client else []
@@ -130,6 +137,8 @@ def begin(ctx: Context, params: dict[str, str]) -> dict[str, Any] | Redirect:
         "country": (flags.get("country") or "US").upper(),
         "force": params.get("approval_prompt") == "force",
         "user": params.get("user"),
+        "response_type": response_type,
+        "external_id": params.get("external_id") or None,
         "brand": make,
         "step": "preamble",  # then brand, or login when make/VIN named the brand
         "user_id": None,
@@ -214,6 +223,8 @@ def _add_vehicle(
         "locked": None,
         "charging": None,
         "charge_limit": None,
+        # vehicle_state: a login's first vehicle starts plugged in, its others unplugged.
+        "initial_plugged": index == 0,
     }
     data["users"][user_id]["vehicle_ids"].append(vehicle_id)
 
@@ -319,30 +330,33 @@ def decide(
 def _issue_code(ctx: Context, session: dict[str, Any], vehicle_ids: list[str]) -> Redirect:
     now = ctx.clock.now()
     permissions = [s["name"] for s in session["scope"]]
-    code = ids.token()
+    code = ids.token() if session.get("response_type", "code") == "code" else None
     grant_id = ids.token()
     with ctx.state.changing() as data:
+        # What each vehicle is granted: the requested permissions it can serve. The v2.0
+        # grant and the v3 connections hold the same lists.
+        per_vehicle = {
+            v: vehicle_permissions.granted(data["vehicles"][v], permissions) for v in vehicle_ids
+        }
+        v3_connections.record_approval(data, ctx.seed, session, vehicle_ids, per_vehicle, now)
         data["grants"][grant_id] = {
             "id": grant_id,
             "client_id": session["client_id"],
             "user_id": session["user_id"],
             "vehicle_ids": list(vehicle_ids),
             "permissions": permissions,
-            # What each vehicle is granted: the requested permissions it can serve.
-            "vehicle_permissions": {
-                v: vehicle_permissions.granted(data["vehicles"][v], permissions)
-                for v in vehicle_ids
-            },
+            "vehicle_permissions": per_vehicle,
             "mode": session["mode"],
             "created_at": now,
         }
-        data["codes"][code] = {
-            "grant_id": grant_id,
-            "client_id": session["client_id"],
-            "redirect_uri": session["redirect_uri"],
-            "redirect_uri_given": session["redirect_uri_given"],
-            "expires_at": now + config.CODE_TTL,
-        }
+        if code is not None:
+            data["codes"][code] = {
+                "grant_id": grant_id,
+                "client_id": session["client_id"],
+                "redirect_uri": session["redirect_uri"],
+                "redirect_uri_given": session["redirect_uri_given"],
+                "expires_at": now + config.CODE_TTL,
+            }
         key = f"{session['client_id']}|{session['user_id']}"
         previous = data["approvals"].get(key, {"permissions": [], "vehicle_ids": []})
         data["approvals"][key] = {
@@ -350,7 +364,13 @@ def _issue_code(ctx: Context, session: dict[str, Any], vehicle_ids: list[str]) -
             "vehicle_ids": list(dict.fromkeys([*vehicle_ids, *previous["vehicle_ids"]])),
         }
     _end(ctx, session)
-    return Redirect(with_query(session["redirect_uri"], {"code": code, "state": session["state"]}))
+    params = {
+        "code": code,
+        "user_id": session["user_id"],
+        "state": session["state"],
+        "external_id": session.get("external_id"),
+    }
+    return Redirect(with_query(session["redirect_uri"], params))
 
 
 def _end(ctx: Context, session: dict[str, Any]) -> None:

@@ -1,4 +1,5 @@
-"""What every handler needs: the state, the clock, values, faults, throttle, public URLs."""
+"""What every handler needs: the state, the clock, values, faults, throttle, public URLs,
+the v3 settings and the observers of vehicle-state changes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from tui.sandbox.clock import SandboxClock
 from tui.sandbox.faults import Faults
 from tui.sandbox.ratelimit import RateLimiter
 from tui.sandbox.state import State
+from tui.sandbox.v3.settings import SettingsHolder
 from tui.sandbox.values import ValueSource
+from tui.sandbox.vehicle_state import VehicleEvents
 
 
 @dataclass
@@ -21,3 +24,5 @@ class Context:
     rate_limiter: RateLimiter = field(default_factory=RateLimiter)
     base_url: str = ""  # set once the server is bound
     verbose: bool = False
+    v3: SettingsHolder = field(default_factory=SettingsHolder)
+    vehicle_events: VehicleEvents = field(default_factory=VehicleEvents)

@@ -48,20 +48,15 @@ class ApiError(Exception):
         )
 
     def v3_body(self, request_id: str) -> dict[str, Any]:
-        body = self.v2_body(request_id)
-        item: dict[str, Any] = {
-            "status": str(self.status),
-            "type": body["type"],
-            "code": body["code"],
-            "title": self.spec.type.replace("_", " ").title(),
-            "detail": body["description"],
-            "links": {"about": body["docURL"]},
-            "resolution": body["resolution"],
-            "suggestedUserMessage": body["suggestedUserMessage"],
-        }
-        if self.detail is not None:
-            item["meta"] = {"detail": self.detail}
-        return {"errors": [item]}
+        """The v3 envelope of this error, built by the one v3 helper of the core table."""
+        item = table.v3_error_item(
+            self.spec.type,
+            self.spec.code,
+            detail=self.description,
+            resolution_url=self.resolution_url,
+            meta={"detail": self.detail} if self.detail is not None else None,
+        )
+        return table.v3_error_body(item)
 
     def response(self, request_id: str, *, v3: bool = False) -> Response:
         payload = self.v3_body(request_id) if v3 else self.v2_body(request_id)

@@ -127,6 +127,7 @@ class RunningSandbox:
         self.base_url = str(info["base_url"])
         self.connect_url = f"{self.base_url}/oauth/authorize"
         self.token_url = f"{self.base_url}/oauth/token"
+        self.app_token_url = f"{self.base_url}/oauth2/token"  # v3 client credentials
         self.api_url = self.base_url
         self.client_id = str(info.get("client_id") or config.DEFAULT_CLIENT_ID)
         self.client_secret = str(info.get("client_secret") or config.DEFAULT_CLIENT_SECRET)
@@ -160,6 +161,10 @@ class RunningSandbox:
         if per_minute is not None:
             payload["per_minute"] = per_minute
         _call(self.base_url, "POST", "/_sandbox/rate_limit", payload)
+
+    def configure_v3(self, **changes: object) -> dict[str, Any]:
+        """Change v3 switches of the running sandbox; the settings now in force."""
+        return _call(self.base_url, "POST", "/_sandbox/v3_settings", dict(changes))
 
     def stop(self) -> None:
         """Nothing to do: the sandbox belongs to another process."""

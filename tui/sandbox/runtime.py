@@ -18,7 +18,9 @@ from tui.sandbox.context import Context
 from tui.sandbox.faults import Faults
 from tui.sandbox.server import SandboxHTTPServer
 from tui.sandbox.state import State
+from tui.sandbox.v3.settings import SettingsHolder, V3Settings
 from tui.sandbox.values import ValueSource
+from tui.sandbox.vehicle_state import VehicleEvents
 
 
 def url_host(host: str) -> str:
@@ -49,6 +51,7 @@ class Sandbox:
         self.base_url = f"http://{url_host(str(self.host))}:{self.port}"
         self.connect_url = f"{self.base_url}/oauth/authorize"
         self.token_url = f"{self.base_url}/oauth/token"
+        self.app_token_url = f"{self.base_url}/oauth2/token"  # v3 client credentials
         self.api_url = self.base_url
         self.client_id = client_id
         self.client_secret = client_secret
@@ -95,6 +98,18 @@ class Sandbox:
     def set_rate_limit(self, enabled: bool = True, per_minute: int | None = None) -> None:
         """Turn the per-vehicle throttle (429 RATE_LIMIT/VEHICLE) on or off."""
         self._ctx.rate_limiter.configure(enabled, per_minute)
+
+    def configure_v3(self, **changes: object) -> V3Settings:
+        """Change v3 switches (``envelope="bare"``, ``timestamps="iso"`` ...); the result.
+
+        Raises ``SettingsError`` (a ValueError) for an unknown name or value.
+        """
+        return self._ctx.v3.update(**changes)
+
+    @property
+    def vehicle_events(self) -> VehicleEvents:
+        """Observers of command-made state changes (the future webhook sender's hook)."""
+        return self._ctx.vehicle_events
 
     def stop(self) -> None:
         if self._stopped:
@@ -167,12 +182,13 @@ def start_sandbox(
     client_secret: str | None = None,
     verbose: bool = False,
     announce: bool = False,
+    v3: V3Settings | None = None,
 ) -> Sandbox:
     """Start a sandbox on a background thread (an ephemeral port by default).
 
     ``announce`` writes ``running.json`` into the state directory so other carman processes
-    find it (the standalone ``carman sandbox`` does this). Raises OSError when the address
-    cannot be bound.
+    find it (the standalone ``carman sandbox`` does this). ``v3`` sets the v3 switches (see
+    ``tui.sandbox.v3.settings``). Raises OSError when the address cannot be bound.
     """
     directory = Path(state_dir) if state_dir is not None else sandbox_dir()
     ctx = Context(
@@ -181,6 +197,7 @@ def start_sandbox(
         values=ValueSource(seed),
         seed=seed,
         verbose=verbose,
+        v3=SettingsHolder(v3),
     )
     client_id = client_id or config.DEFAULT_CLIENT_ID
     client_secret = client_secret or config.DEFAULT_CLIENT_SECRET

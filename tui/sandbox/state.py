@@ -1,9 +1,9 @@
 """Everything the sandbox remembers, kept as JSON in its state directory.
 
-Clients, users, vehicles, grants, codes and tokens survive a restart, so a token issued before
-a restart stays valid. One lock guards the whole state; every change is written atomically
-before the lock is released. Connect sessions (the pages between authorize and redirect) and
-call counters live in memory only.
+Clients, users, vehicles, grants, codes, tokens and v3 connections survive a restart, so a
+token issued before a restart stays valid. One lock guards the whole state; every change is
+written atomically before the lock is released. Connect sessions (the pages between authorize
+and redirect) and call counters live in memory only.
 """
 
 from __future__ import annotations
@@ -35,6 +35,9 @@ _SECTIONS = (
     "refresh_tokens",
     "approvals",
     "webhooks",
+    "app_tokens",  # v3 application tokens (client credentials)
+    "connections",  # v3 connections: one per (application, user, vehicle) approved
+    "external_ids",  # v3: the external_id an application gave a user at Connect
 )
 
 Data = dict[str, dict[str, Any]]

@@ -5,11 +5,15 @@ the n-th odometer reading of a vehicle is the same in every run. What the vehicl
 do (lock, charge limit, charging, climate, schedules) is remembered and shown instead of chance.
 Ranges follow Smartcar's test-mode documentation where it gives them (location inside Colorado,
 odometer 10,000-300,000 km, ranges up to 483 km, tires 175-237 kPa) and are plausible elsewhere.
-All values here are metric; ``units.py`` converts.
+All values here are metric; ``units.py`` converts. Plug, charging and lock state come from
+the vehicle's live state once it exists (``vehicle_state.py``), so v2.0 and v3 agree on them.
+Measurements (odometer, location, battery, fuel) stay random per call: the latest one served
+is remembered (``ValueSource.latest``) and is what the v3 signals report.
 """
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 from collections.abc import Callable
@@ -29,6 +33,7 @@ class ValueSource:
     def __init__(self, seed: int | None) -> None:
         self.seed = seed
         self._counts: dict[tuple[str, str], int] = {}
+        self._latest: dict[tuple[str, str], Body] = {}
         self._lock = threading.Lock()
 
     def next_rng(self, vehicle_id: str, endpoint_key: str) -> random.Random:
@@ -38,6 +43,17 @@ class ValueSource:
         if self.seed is None:
             return random.Random()
         return random.Random(f"{self.seed}|{vehicle_id}|{endpoint_key}|{number}")
+
+    def remember(self, vehicle_id: str, endpoint_key: str, body: Body) -> None:
+        """Keep the (metric) body an endpoint just served: the vehicle's latest reading."""
+        with self._lock:
+            self._latest[(vehicle_id, endpoint_key)] = copy.deepcopy(body)
+
+    def latest(self, vehicle_id: str, endpoint_key: str) -> Body | None:
+        """The latest reading served for (vehicle, endpoint), or None (memory only)."""
+        with self._lock:
+            found = self._latest.get((vehicle_id, endpoint_key))
+        return copy.deepcopy(found)
 
 
 def vehicle_constant(vehicle: Vehicle, name: str, low: float, high: float) -> float:
@@ -60,6 +76,10 @@ def data_age(rng: random.Random, now: float) -> str:
 
 def _fraction(rng: random.Random, low: float = 0.05) -> float:
     return round(rng.uniform(low, 1.0), 2)
+
+
+def _live(vehicle: Vehicle) -> dict[str, Any]:
+    return vehicle.get("live") or {}
 
 
 def odometer(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
@@ -97,6 +117,10 @@ def nominal_capacity(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
 
 def charge_state(rng: random.Random, vehicle: Vehicle) -> tuple[bool, str]:
     """(plugged in, CHARGING | FULLY_CHARGED | NOT_CHARGING) as /charge reports it."""
+    state = _live(vehicle)
+    if "plugged" in state:  # the shared vehicle state (v2.0 and v3 agree on it)
+        plugged = bool(state["plugged"])
+        return plugged, (state.get("charge_state", "NOT_CHARGING") if plugged else "NOT_CHARGING")
     charging = vehicle.get("charging")
     if charging is not None:  # START/STOP was sent: report it
         return True, "CHARGING" if charging else "NOT_CHARGING"
@@ -141,11 +165,14 @@ def security(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
     if locked is None:
         locked = rng.random() < 0.5
     # A locked car has its doors shut; an unlocked one may have a door ajar.
-    open_door = (
-        None
-        if locked or rng.random() < 0.7
-        else rng.choice(["frontLeft", "frontRight", "backLeft", "backRight"])
-    )
+    if "open_door" in _live(vehicle):
+        open_door = None if locked else _live(vehicle)["open_door"]
+    else:
+        open_door = (
+            None
+            if locked or rng.random() < 0.7
+            else rng.choice(["frontLeft", "frontRight", "backLeft", "backRight"])
+        )
     sides = ("frontLeft", "frontRight", "backLeft", "backRight")
     return {
         "isLocked": locked,
@@ -172,6 +199,22 @@ _TASKS = (
     ("12V battery test", None),
 )
 _DAY = 86400.0
+# Without a date range, v2.0 answers the last year of /service/history (the SDK docs) and the
+# last 30 days of /{make}/charge/records (Smartcar's charge records reference). v3's
+# service-records and charge-chargerecords signals hold the same records: a signal takes no
+# dates, so it holds what the vehicle reports when asked for nothing in particular.
+RECENT_SERVICE_DAYS = 365
+RECENT_CHARGE_DAYS = 30
+
+
+def recent(records: list[Body], field: str, now: float, days: int) -> list[Body]:
+    """The records whose ISO time ``field`` lies in the ``days`` before ``now``."""
+    since = now - days * _DAY
+    return [
+        r
+        for r in records
+        if since <= datetime.fromisoformat(r[field].replace("Z", "+00:00")).timestamp() <= now
+    ]
 
 
 def _tasks_for(vehicle_type: str) -> list[str]:
@@ -327,15 +370,23 @@ def audi_charge(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
 
 
 # Where BMW and MINI report a charge session: a street address (a string, as Smartcar
-# documents), public chargers and home.
-_CHARGE_PLACES = (
-    ("1701 Wynkoop St, Denver, CO 80202", True),
-    ("2500 E 1st Ave, Denver, CO 80206", True),
-    ("1100 Pearl St, Boulder, CO 80302", True),
-    ("750 Citadel Dr E, Colorado Springs, CO 80909", True),
-    ("Home", False),
+# documents), public chargers and home. v2.0 serves the string alone; the coordinates are
+# for v3's ``charge-chargerecords``, whose location has latitude and longitude (home has none
+# known: its record says only "Home").
+HOME = "Home"
+_CHARGE_PLACES: tuple[tuple[str, bool, tuple[float, float] | None], ...] = (
+    ("1701 Wynkoop St, Denver, CO 80202", True, (39.752702, -105.000123)),
+    ("2500 E 1st Ave, Denver, CO 80206", True, (39.717842, -104.953612)),
+    ("1100 Pearl St, Boulder, CO 80302", True, (40.017617, -105.279721)),
+    ("750 Citadel Dr E, Colorado Springs, CO 80909", True, (38.845497, -104.760405)),
+    (HOME, False, None),
 )
 _RECORD_DAYS = 120  # how far back the charge history goes
+
+
+def charge_place_coordinates(location: str) -> tuple[float, float] | None:
+    """(latitude, longitude) of a charge record's ``location``; None for home."""
+    return next((where for name, _, where in _CHARGE_PLACES if name == location), None)
 
 
 def charge_records(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
@@ -353,7 +404,7 @@ def charge_records(rng: random.Random, vehicle: Vehicle, now: float) -> Body:
             continue  # still charging: not a record yet
         start_pct = round(pick.uniform(0.05, 0.6), 2)
         end_pct = round(min(1.0, start_pct + pick.uniform(0.2, 0.6)), 2)
-        place, public = _CHARGE_PLACES[pick.randrange(len(_CHARGE_PLACES))]
+        place, public, _ = _CHARGE_PLACES[pick.randrange(len(_CHARGE_PLACES))]
         records.append(
             {
                 "chargeStart": iso(start),

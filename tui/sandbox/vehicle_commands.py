@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from tui.sandbox import vehicle_state
 from tui.sandbox.errors import validation
 from tui.sandbox.messages import Request
 from tui.sandbox.units import IMPERIAL, celsius_to_fahrenheit
@@ -63,7 +64,7 @@ def security(request: Request, body: dict[str, Any], unit: str) -> Apply:
     locked = _action(body, ("LOCK", "UNLOCK")) == "LOCK"
 
     def apply(vehicle: Vehicle) -> Any:
-        vehicle["locked"] = locked
+        vehicle_state.set_locked(vehicle, locked)
         return dict(SUCCESS)
 
     return apply
@@ -73,7 +74,7 @@ def charge(request: Request, body: dict[str, Any], unit: str) -> Apply:
     charging = _action(body, ("START", "STOP")) == "START"
 
     def apply(vehicle: Vehicle) -> Any:
-        vehicle["charging"] = charging
+        vehicle_state.set_charging(vehicle, charging)
         return dict(SUCCESS)
 
     return apply

@@ -8,7 +8,6 @@ the login email (non-static endpoints only) → capability (501) → the answer.
 
 from __future__ import annotations
 
-import copy
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,12 +15,21 @@ from typing import Any
 
 from tui.core.smartcar import endpoints as endpoint_table
 from tui.core.smartcar.endpoints import Endpoint
-from tui.sandbox import catalog, config, units, values, vehicle_commands, vehicle_permissions
+from tui.sandbox import (
+    catalog,
+    config,
+    units,
+    values,
+    vehicle_commands,
+    vehicle_permissions,
+    vehicle_state,
+)
 from tui.sandbox.auth import bearer_token, client_from_amt, grant_for_request
 from tui.sandbox.clock import iso
 from tui.sandbox.context import Context
 from tui.sandbox.errors import ApiError, authentication, not_found_path, validation
-from tui.sandbox.messages import Request, Response, json_response, with_query
+from tui.sandbox.forced_errors import forced_error
+from tui.sandbox.messages import Request, Response, json_response
 
 UUID = re.compile(
     r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
@@ -122,9 +130,7 @@ def vehicle_access(
         if not UUID.match(vehicle_id):
             raise validation("The vehicle id is not a valid id.", "vehicle_id")
         raise authentication()
-    with ctx.state.reading() as data:
-        vehicle = copy.deepcopy(data["vehicles"][vehicle_id])
-    return grant, vehicle
+    return grant, vehicle_state.ensure(ctx, vehicle_id)
 
 
 def handle_vehicle(ctx: Context, request: Request, vehicle_id: str, rest: list[str]) -> Response:
@@ -167,18 +173,22 @@ def perform(
     if endpoint.kind == "command":
         body = vehicle_commands.json_object(request)
         apply = vehicle_commands.COMMANDS[endpoint.key](request, body, unit)
-    forced = vehicle.get("forced_error")
-    if forced and not endpoint.static:
-        raise _forced_error(ctx, grant, vehicle, forced)
+    forced = forced_error(ctx, grant["client_id"], vehicle)
+    if forced is not None and not endpoint.static:
+        raise forced
     if not capable(endpoint, route, vehicle):
         raise ApiError("COMPATIBILITY", "VEHICLE_NOT_CAPABLE")
     now = ctx.clock.now()
     if apply is not None:
         with ctx.state.changing() as data:
             result = apply(data["vehicles"][vehicle["id"]])
+        changed = vehicle_state.V2_COMMAND_SIGNALS.get(endpoint.key, ())
+        ctx.vehicle_events.changed(vehicle["id"], changed)
         return Outcome(result, {})
     rng = ctx.values.next_rng(vehicle["id"], endpoint.key)
     body = _read(endpoint, rng, vehicle, now, request if query else None)
+    if endpoint.data:
+        ctx.values.remember(vehicle["id"], endpoint.key, body)  # what v3 signals report
     headers: dict[str, str] = {}
     if endpoint.data:
         headers["SC-Data-Age"] = values.data_age(rng, now)
@@ -199,27 +209,6 @@ def capable(endpoint: Endpoint, route: Route, vehicle: dict[str, Any]) -> bool:
     return endpoint.capable(vehicle["type"], vehicle["make"])
 
 
-def _forced_error(
-    ctx: Context, grant: dict[str, Any], vehicle: dict[str, Any], forced: list[str]
-) -> ApiError:
-    error_type, code = forced
-    if (error_type, code) == ("RATE_LIMIT", "VEHICLE"):
-        # Smartcar's 429 for a vehicle always says when to come back.
-        retry = str(config.FORCED_RETRY_AFTER)
-        return ApiError(error_type, code, headers={"Retry-After": retry})
-    url = None
-    if (error_type, code) == ("CONNECTED_SERVICES_ACCOUNT", "AUTHENTICATION_FAILED"):
-        url = with_query(
-            f"{ctx.base_url}/oauth/reauthenticate",
-            {
-                "response_type": "vehicle_id",
-                "client_id": grant["client_id"],
-                "vehicle_id": vehicle["id"],
-            },
-        )
-    return ApiError(error_type, code, resolution_url=url)
-
-
 def _read(
     endpoint: Endpoint, rng: Any, vehicle: dict[str, Any], now: float, request: Request | None
 ) -> Any:
@@ -235,10 +224,14 @@ def _read(
     body = values.READERS[endpoint.path](rng, vehicle, now)
     if endpoint.path == "/service/history":
         # Without dates Smartcar returns the last year (SDK docs).
-        body = _between(body, request, "serviceDate", now, default_days=365)
+        recent = values.RECENT_SERVICE_DAYS
+        body = _between(body, request, "serviceDate", now, default_days=recent)
     if endpoint.path == "/{make}/charge/records":
         # Without dates: the last 30 days (Smartcar's charge records reference).
-        body = {"records": _between(body["records"], request, "chargeStart", now, default_days=30)}
+        recent = values.RECENT_CHARGE_DAYS
+        body = {
+            "records": _between(body["records"], request, "chargeStart", now, default_days=recent)
+        }
     return body
 
 
