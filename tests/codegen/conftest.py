@@ -42,7 +42,9 @@ async def log_in(workspace: Workspace, sandbox: Sandbox, email: str, brand: str)
     collection = smartcar_of(workspace)
     url = workspace.prepare(collection, request_at(collection, "Auth/Connect URL")).url
     location = sandbox.approve(url, email, brand=brand)
-    workspace.set_session({"code": parse_qs(urlsplit(location).query)["code"][0]})
+    answer = parse_qs(urlsplit(location).query)
+    # The redirect names the user too (Smartcar v3): kept for sc-user-id.
+    workspace.set_session({"code": answer["code"][0], "user_id": answer["user_id"][0]})
     exchange, _ = await workspace.send(collection, request_at(collection, "Auth/Exchange code"))
     assert exchange.ok, exchange.response
     access = workspace.variables.get("manual_access_token")

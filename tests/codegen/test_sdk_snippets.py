@@ -27,7 +27,8 @@ async def test_sc_user_id_python_says_plainly_node_sends_it(
     smartcar_workspace: Workspace, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     workspace = smartcar_workspace
-    workspace.set_session({"user_id": "u-123"})
+    user_id = workspace.variables.get("user_id") or ""
+    assert user_id  # from the Connect redirect
     collection, request = _v3_signal_with_user(workspace)
     code = build_code_request(workspace, collection, request)
     python = generate(code, "python-sdk")
@@ -43,10 +44,12 @@ async def test_sc_user_id_python_says_plainly_node_sends_it(
     env = {
         "SMARTCAR_ACCESS_TOKEN": workspace.variables.get("access_token") or "",
         "VEHICLE_ID": workspace.variables.get("vehicle_id") or "",
-        "USER_ID": "u-123",
+        "USER_ID": user_id,
     }
     ran = run("js-sdk", node.text, tmp_path / "node", env)
-    assert set(sdk_body(ran.data)) >= {"id", "type", "attributes"}
+    body = sdk_body(ran.data)
+    signal = body.get("data", body)  # the sandbox wraps single resources, as the docs do
+    assert set(signal) >= {"id", "type", "attributes"}
 
 
 async def test_a_number_from_a_variable(smartcar_workspace: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -54,8 +54,7 @@ class MainScreen(Screen[None]):
         self.collection: Collection | None = None
         self.request: Request | None = None
         self._editor_height = 45
-        # The last response of each request (by identity) and the request being sent.
-        self._responses: dict[int, tuple[Request, Exchange]] = {}
+        # The send in flight, and the request whose response the pane shows.
         self._sending: tuple[Worker[None], Request] | None = None
         self._shown_for: Request | None = None
         self._focus_before_maximize: Widget | None = None
@@ -138,26 +137,15 @@ class MainScreen(Screen[None]):
         self._show_response_of(request)
 
     def _show_response_of(self, request: Request) -> None:
-        """Each request keeps its last response, as a Postman tab does: opening a request
-        shows its own, never another request's."""
+        """The response pane keeps what it shows (re-formatting a big body at every tree move
+        would be slow) but always says whose response it is, and when that is not the open
+        request."""
         viewer = self.query_one(ResponseViewer)
-        viewer.name_request(request.name)
-        shown = viewer.exchange
-        if shown is not None and shown.response is not None and shown.response.spilled:
-            # A body too big for memory lives on disk only while it is shown.
-            self._responses = {k: v for k, v in self._responses.items() if v[1] is not shown}
-        if self._sending is not None and self._sending[1] is request:
-            viewer.show_pending(f"{request.method} {request.name}")
-            return
-        kept = self._responses.get(id(request))
-        if kept is not None and kept[0] is request:
-            if viewer.exchange is not kept[1]:
-                self.show_exchange(kept[1], request)
-        elif viewer.exchange is not None or self._shown_for is not request:
-            viewer.show_nothing(
-                Text(f"No response yet for {request.name}: ctrl+j sends it.", style="dim")
-            )
-        self._shown_for = request
+        owner = self._shown_for
+        if owner is None or owner is request:
+            viewer.name_request(request.name)
+        else:
+            viewer.name_request(f"{owner.name} · not the open request")
 
     def on_request_tree_action(self, event: RequestTree.Action) -> None:
         event.stop()
@@ -188,7 +176,6 @@ class MainScreen(Screen[None]):
             self.notify("Select a request in the tree first", severity="warning")
             return
         viewer = self.query_one(ResponseViewer)
-        viewer.name_request(self.request.name)
         viewer.show_pending(f"{self.request.method} {self.request.name}")
         self._sending = (self._send(self.collection, self.request), self.request)
 
@@ -223,17 +210,12 @@ class MainScreen(Screen[None]):
             return
         # (A cancelled send is reported by on_worker_state_changed.)
         self._send_done()
-        self._responses[id(request)] = (request, exchange)
-        if request is self.request:
-            self.show_exchange(exchange, request)
-        else:
-            # A late answer never replaces what the user is looking at; it says where it is.
-            status = (
-                f"{exchange.response.status} {exchange.response.reason}"
-                if exchange.response is not None
-                else "failed"
-            )
-            self.notify(f"{request.name}: {status} (open it to see the response)", timeout=6)
+        self._shown_for = request
+        self.show_exchange(exchange, request)
+        self._show_response_of(self.request or request)
+        if request is not self.request:
+            # A late answer: shown, named in the border, and said out loud.
+            self.notify(f"The response shown is {request.name}'s, sent before you moved on")
         if capture.captured:
             shown = ", ".join(sorted(k for k in capture.captured if not k.endswith("_all")))
             self.notify(f"Captured {shown}", timeout=3)

@@ -175,21 +175,6 @@ class ResponseViewer(Vertical, can_focus=False):
                 Text("↓ the previous response (this send was not made)", style="dim italic")
             )
 
-    def show_nothing(self, text: Text | str) -> None:
-        """No response to show (a request never sent): the pane is emptied."""
-        self.exchange = None
-        self._caveat = ""
-        self._body.reset(None)  # a body kept on disk is deleted with it
-        self.revealed = False
-        self._clear_tool()
-        self.show_message(text)
-        self.show_explanation(None)
-        self.query_one("#body-note", Static).update("")
-        self.body_view.set_lines([])
-        self.query_one("#raw", BodyView).set_lines([])
-        self._fill_headers([])
-        self.query_one("#timing", Static).update("")
-
     def name_request(self, name: str) -> None:
         """Say whose response this is, in the border: "Response · Odometer"."""
         self.border_title = f"Response · {name}" if name else "Response"
