@@ -41,8 +41,6 @@ class CarmanApp(App[None]):
         self.session = session
         self.workspace: Workspace = session.workspace
         self.tokens: TokenManager = session.tokens
-        self.vehicle_labels: dict[str, str] = {}
-        self.vehicle_label_attempts: set[str] = set()
         self.active_logins: set[LoginFlow] = set()  # login flows whose listener is up
 
     @property
@@ -61,7 +59,6 @@ class CarmanApp(App[None]):
         self.set_keymap({k: v for k, v in self.workspace.config.keymap.items() if k == "quit"})
         self._attach_history()
         self.push_screen(MainScreen(self.workspace.config.keymap))
-        self.set_interval(30, self._refresh_header)
 
     async def on_event(self, event: events.Event) -> None:
         # The key after a prefix (ctrl+w) belongs to the prefix, whatever has focus: handled
@@ -99,11 +96,6 @@ class CarmanApp(App[None]):
         """Wait (briefly) until recorded exchanges are written, before the history is read."""
         if self.history is not None:
             self.history.flush(timeout=2)
-
-    def _refresh_header(self) -> None:
-        screen = self.main_screen
-        if screen is not None:
-            screen.refresh_header()
 
     @property
     def main_screen(self) -> MainScreen | None:
@@ -176,7 +168,6 @@ class CarmanApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.notify(f"Environment: {name}")
-        self._refresh_header()
 
     # -- actions ---------------------------------------------------------------------------
     def action_show_help(self) -> None:
@@ -202,7 +193,6 @@ class CarmanApp(App[None]):
         new = "imperial" if current == "metric" else "metric"
         self.workspace.set_session({"unit_system": new})
         self.notify(f"Units: {new} (SC-Unit-System)")
-        self._refresh_header()
 
     def action_login(self) -> None:
         from tui.dialogs.login import open_login

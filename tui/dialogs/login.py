@@ -316,12 +316,9 @@ def _start(app: CarmanApp, settings: OAuth2Settings) -> None:
         app.active_logins.discard(flow)
         if result is None:
             return
-        app.vehicle_label_attempts.clear()
         from tui.core.smartcar.vehicles import forget
 
-        forget(app.workspace)
-        if app.main_screen is not None:
-            app.main_screen.refresh_header()
+        forget(app.workspace)  # a new login may name other vehicles
 
     app.push_screen(
         LoginScreen(flow, sandbox=sandbox, environment=app.workspace.environment_name), done
@@ -339,8 +336,6 @@ def logout(app: CarmanApp) -> None:
         return
     manager.logout(settings)
     app.notify(f"Logged out of {app.workspace.environment_name}")
-    if app.main_screen is not None:
-        app.main_screen.refresh_header()
 
 
 def forget_tokens(app: CarmanApp) -> None:
@@ -352,8 +347,6 @@ def forget_tokens(app: CarmanApp) -> None:
         if yes:
             manager.forget_all()
             app.notify("Forgot every stored token")
-            if app.main_screen is not None:
-                app.main_screen.refresh_header()
 
     app.push_screen(
         ConfirmDialog("Forget tokens", "Forget the tokens of every environment?", yes="Forget"),

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui.core.smartcar.vehicles import (
     VehicleSummary,
+    cache_for,
     list_vehicles,
     select_vehicle,
     short_id,
@@ -77,9 +78,6 @@ class VehiclePicker(ModalScreen[str | None]):
     @work(exclusive=True)
     async def fetch(self, refresh: bool = False) -> None:
         self.summaries = await list_vehicles(self.carman.workspace, refresh=refresh)
-        for summary in self.summaries:
-            if summary.ok:
-                self.carman.vehicle_labels[summary.id] = summary.label
         option_list = self.query_one(OptionList)
         highlighted = option_list.highlighted
         option_list.clear_options()
@@ -106,10 +104,8 @@ def open_vehicle_picker(app: CarmanApp) -> None:
 
     def chosen(vehicle_id: str | None) -> None:
         if vehicle_id:
-            select_vehicle(app.workspace, vehicle_id)
-            label = app.vehicle_labels.get(vehicle_id, short_id(vehicle_id))
-            app.notify(f"Vehicle: {label}")
-            if app.main_screen is not None:
-                app.main_screen.refresh_header()
+            select_vehicle(app.workspace, vehicle_id)  # the header follows vehicle_id
+            known = cache_for(app.workspace).get(app.workspace.environment_name, vehicle_id)
+            app.notify(f"Vehicle: {known.label if known else short_id(vehicle_id)}")
 
     app.push_screen(VehiclePicker(ids, app.workspace.variables.get("vehicle_id")), chosen)

@@ -6,6 +6,7 @@ widgets. Sends run in an exclusive worker so a new send cancels the previous one
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -26,6 +28,7 @@ from tui.core.exchange import Exchange
 from tui.core.model import Collection, Request
 from tui.core.prepare import InvalidJsonBody
 from tui.core.send import NeedsLogin
+from tui.core.smartcar.vehicles import cache_for, current_vehicle, short_id
 from tui.dialogs.basic import Field, FormDialog
 from tui.flows.tree_actions import TreeActions
 from tui.widgets.collection_tree import CollectionTree, RequestTree
@@ -58,6 +61,8 @@ class MainScreen(Screen[None]):
         self._sending: tuple[Worker[None], Request] | None = None
         self._shown_for: Request | None = None
         self._focus_before_maximize: Widget | None = None
+        self._header_timer: Timer | None = None
+        self._unsubscribe: list[Callable[[], None]] = []
         self.pending_prefix: str | None = None  # a prefix key waiting for its second key
         self._sequence_choices: dict[str, ActionSpec] = {}
 
@@ -80,7 +85,12 @@ class MainScreen(Screen[None]):
         workspace = self.carman.workspace
         tree = self.query_one(CollectionTree)
         tree.set_collections(workspace.collections)
-        workspace.variables.subscribe(self._variables_changed)
+        # The header follows the state it shows: nothing refreshes it by hand.
+        self._unsubscribe = [
+            workspace.variables.subscribe(self._variables_changed),
+            self.carman.tokens.subscribe(self.refresh_header),
+            cache_for(workspace).subscribe(self.refresh_header),
+        ]
         self.refresh_header()
         first = tree.first_request_node()
         if first is not None and first.data is not None and first.data.request is not None:
@@ -92,6 +102,10 @@ class MainScreen(Screen[None]):
             self.notify(str(issue), title="Could not load", severity="error", timeout=15)
         self.call_after_refresh(self._warm_up)
 
+    def on_unmount(self) -> None:
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+
     @work(thread=True, group="warm-up", description="prepare the HTTP client")
     def _warm_up(self) -> None:
         self.carman.workspace.pipeline.warm_up()
@@ -101,23 +115,47 @@ class MainScreen(Screen[None]):
         if name in ("vehicle_id", "*", "unit_system"):
             self.refresh_header()
 
-    def refresh_header(self, fetch: bool = True) -> None:
+    def refresh_header(self) -> None:
+        """Called by the variables store, the token manager and the vehicle cache when what
+        the header shows changes, and by a timer when the token's time left ticks over."""
         workspace = self.carman.workspace
-        header = self.query_one(StatusHeader)
-        vehicle = workspace.variables.get("vehicle_id") or ""
-        label = self.carman.vehicle_labels.get(vehicle, vehicle[:8] + "…" if vehicle else "")
-        tried = self.carman.vehicle_label_attempts
-        if vehicle and vehicle not in self.carman.vehicle_labels and fetch and vehicle not in tried:
-            tried.add(vehicle)  # once per id; a new login clears the set
-            self._fetch_vehicle_label()
-        header.set_state(
-            environment=workspace.environment_name,
+        environment = workspace.environment_name
+        vehicle = current_vehicle(workspace)
+        label = ""
+        if vehicle is not None:
+            label = vehicle.label if vehicle.ok and vehicle.make else short_id(vehicle.id)
+            cache = cache_for(workspace)
+            if cache.get(environment, vehicle.id) is None and not cache.attempted(
+                environment, vehicle.id
+            ):
+                self._fetch_vehicle_label()  # once per id; the cache announces the answer
+        token, style = self.carman.token_summary()
+        self.query_one(StatusHeader).set_state(
+            environment=environment,
             sandbox=self.carman.sandbox is not None,
             vehicle=label,
             units=workspace.variables.get("unit_system") or "metric",
+            token=token,
+            token_style=style,
         )
-        token, style = self.carman.token_summary()
-        header.set_state(token=token, token_style=style)
+        self._tick_header_when_the_label_changes()
+
+    def _tick_header_when_the_label_changes(self) -> None:
+        """The token's time left is shown in minutes: wake up when that text changes (or the
+        token becomes due for a refresh), not on a poll."""
+        if self._header_timer is not None:
+            self._header_timer.stop()
+            self._header_timer = None
+        try:
+            state = self.carman.tokens.state()
+        except Exception:  # the header must never break the screen
+            return
+        if state.status.value != "valid":
+            return
+        left = state.seconds_left
+        until_due = left - self.carman.tokens.refresh_margin
+        delay = min(left % 60 or 60, until_due if until_due > 0 else 60) + 0.5
+        self._header_timer = self.set_timer(delay, self.refresh_header)
 
     # -- selection -------------------------------------------------------------------------
     def on_collection_tree_selected(self, event: CollectionTree.Selected) -> None:
@@ -219,7 +257,6 @@ class MainScreen(Screen[None]):
         if capture.captured:
             shown = ", ".join(sorted(k for k in capture.captured if not k.endswith("_all")))
             self.notify(f"Captured {shown}", timeout=3)
-            self.refresh_header()
         for problem in capture.problems:
             self.notify(f"Capture {problem}", severity="warning")
 
@@ -228,7 +265,6 @@ class MainScreen(Screen[None]):
         viewer.show_exchange(exchange)
         explanation = self.carman.explain(exchange, request)
         viewer.show_explanation(explanation)
-        self.refresh_header()
         # Only the head: decoding a 50 MB body here would hold the UI for ~50 ms.
         response = exchange.response
         body = response.head(2000).decode("utf-8", "replace") if response is not None else ""
@@ -253,10 +289,7 @@ class MainScreen(Screen[None]):
     async def _fetch_vehicle_label(self) -> None:
         from tui.core.smartcar.vehicles import list_vehicles
 
-        for summary in await list_vehicles(self.carman.workspace):
-            if summary.ok:
-                self.carman.vehicle_labels[summary.id] = summary.label
-        self.refresh_header(fetch=False)
+        await list_vehicles(self.carman.workspace)  # answers land in the cache, which says so
 
     def action_cancel_send(self) -> None:
         if self._sending is not None:

@@ -88,9 +88,21 @@ class TokenManager:
         self._locks: dict[tuple[str, str], asyncio.Lock] = {}
         # Token-endpoint refresh calls made by this manager (tests and the UI's log read it).
         self.refresh_count = 0
+        self._listeners: list[Callable[[], None]] = []
         for name in ("access_token", "bearerToken"):
             workspace.variables.add_provider(name, self._provide_access_token)
         workspace.variables.add_provider("refresh_token", self._provide_refresh_token)
+
+    # -- announcing changes -----------------------------------------------------------------
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` after any stored token changes (login, refresh, logout, forget);
+        returns the function that unsubscribes. Listeners run on the caller's thread."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
     # -- keys and settings -----------------------------------------------------------------
     @property
@@ -242,6 +254,7 @@ class TokenManager:
                 if exc.needs_login:
                     # A dead refresh token never comes back: forget it so the state says so.
                     self.store.delete(env, client_id)
+                    self._changed()
                     raise self._needs_login(f"{exc}") from None
                 raise
             fresh = self._store_response(key, response, scope=latest.scope, previous=latest)
@@ -269,6 +282,7 @@ class TokenManager:
             # Not rotated: the old refresh token's lifetime still counts from its issue.
             token.refresh_expires_at = previous.refresh_expires_at
         self.store.put(*key, token)
+        self._changed()
         return token
 
     # -- variables providers ---------------------------------------------------------------
@@ -321,10 +335,13 @@ class TokenManager:
 
     def logout(self, settings: OAuth2Settings) -> bool:
         """Forget the tokens of this environment and client. True if there were some."""
-        return self.store.delete(*self.key(settings))
+        removed = self.store.delete(*self.key(settings))
+        self._changed()
+        return removed
 
     def forget_all(self) -> None:
         self.store.clear()
+        self._changed()
 
     def secret_values(self) -> set[str]:
         return self.store.secret_values()

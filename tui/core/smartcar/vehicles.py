@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -67,23 +68,48 @@ def short_id(vehicle_id: str) -> str:
 
 
 class VehicleCache:
-    """Attributes by (environment, vehicle id). One per workspace; in memory only."""
+    """Attributes by (environment, vehicle id). One per workspace; in memory only.
+
+    It remembers which ids were already looked up (so a status bar asks once per id, not at
+    every refresh) and announces new answers to its subscribers.
+    """
 
     def __init__(self) -> None:
         self._entries: dict[tuple[str, str], VehicleSummary] = {}
+        self._attempted: set[tuple[str, str]] = set()
+        self._listeners: list[Callable[[], None]] = []
 
     def get(self, environment: str, vehicle_id: str) -> VehicleSummary | None:
         return self._entries.get((environment, vehicle_id))
 
     def put(self, environment: str, summary: VehicleSummary) -> None:
+        self._attempted.add((environment, summary.id))
         if summary.ok:
             self._entries[(environment, summary.id)] = summary
+            self._changed()
+
+    def attempted(self, environment: str, vehicle_id: str) -> bool:
+        """Was this id looked up already (answered or failed) since the last clear?"""
+        return (environment, vehicle_id) in self._attempted
 
     def clear(self, environment: str | None = None) -> None:
         if environment is None:
             self._entries.clear()
+            self._attempted.clear()
         else:
             self._entries = {k: v for k, v in self._entries.items() if k[0] != environment}
+            self._attempted = {k for k in self._attempted if k[0] != environment}
+        self._changed()
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        """Call ``listener`` when an answer arrives or the cache is cleared; returns the
+        function that unsubscribes."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    def _changed(self) -> None:
+        for listener in list(self._listeners):
+            listener()
 
 
 # Keyed weakly by workspace: the cache lives and dies with its workspace, and two workspaces
