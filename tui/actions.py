@@ -82,6 +82,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Panes",
     ),
     ActionSpec(
+        "new_collection", "", "app.new_collection", "Create a new collection", "Collections"
+    ),
+    ActionSpec(
         "duplicate_builtin",
         "",
         "duplicate_collection",

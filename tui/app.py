@@ -229,6 +229,11 @@ class CarmanApp(App[None]):
 
         open_theme_picker(self)
 
+    def action_new_collection(self) -> None:
+        from tui.flows.collections import create_collection
+
+        create_collection(self)
+
     def action_import_curl(self) -> None:
         from tui.flows.curl import import_curl
 

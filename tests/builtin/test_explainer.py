@@ -432,3 +432,16 @@ def test_suggested_user_message_is_not_repeated_in_advice() -> None:
     result = explain(exchange(409, v2("VEHICLE_STATE", "ASLEEP")))
     assert result is not None and result.suggested_user_message
     assert result.suggested_user_message not in advice(result)
+
+
+def test_a_401_without_any_authorization_is_not_called_a_rejected_token() -> None:
+    """auth: none sends no token: logging in again would not help, the Auth tab would."""
+    sent = exchange(401, v2("AUTHENTICATION", None))
+    sent.request.headers = []  # nothing was sent
+    found = explain(sent)
+    assert found is not None
+    advice = " ".join(found.advice)
+    assert "No Authorization header was sent" in advice and "auth is none" in advice
+    assert "log in again" not in advice
+    rejected = explain(exchange(401, v2("AUTHENTICATION", None)))
+    assert rejected is not None and "log in again" in " ".join(rejected.advice)

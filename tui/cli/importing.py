@@ -123,6 +123,25 @@ def _store_secrets(
 # ---- postman ------------------------------------------------------------------------------------
 
 
+def unique_collection_name(wanted: str, *, replacing: Path | None = None) -> str:
+    """``wanted``, or "wanted (2)", "(3)"... when a collection already has that name (the
+    collection in ``replacing``, about to be overwritten with --force, does not count)."""
+    from tui.core import paths
+    from tui.core.collection_io import load_collections
+    from tui.core.collection_ops import unique_name
+    from tui.core.workspace import builtin_collections
+
+    mine, _ = load_collections(paths.collections_dir())
+    builtin, _ = builtin_collections()
+    gone = replacing.resolve() if replacing is not None and replacing.exists() else None
+    taken = [
+        c.name
+        for c in mine + builtin
+        if gone is None or c.path is None or Path(c.path).resolve() != gone
+    ]
+    return unique_name(taken, wanted)
+
+
 def _postman(args: argparse.Namespace) -> int:
     from tui.core import paths
     from tui.core.collection_io import slugify
@@ -130,11 +149,16 @@ def _postman(args: argparse.Namespace) -> int:
 
     collection, report = import_postman_file(Path(args.file))
     target = Path(args.into).expanduser() if args.into else None
+    wanted = collection.name
+    # Collection names stay unique (built-in ones included), so a path such as
+    # "Smartcar API/Vehicle/Odometer" always means one request.
+    collection.name = unique_collection_name(wanted, replacing=target if args.force else None)
     target = target or paths.collections_dir() / slugify(collection.name)
     from tui.core.importers.store import save_new_collection
 
     save_new_collection(collection, target, force=args.force)
-    print(f'Imported "{collection.name}" into {target}: {report.summary()}')
+    renamed = f' (renamed from "{wanted}", which is taken)' if collection.name != wanted else ""
+    print(f'Imported "{collection.name}"{renamed} into {target}: {report.summary()}')
     _store_secrets(report, args.secrets_env)
     _warnings(report)
     return EXIT_OK

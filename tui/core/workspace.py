@@ -175,27 +175,31 @@ class Workspace:
 
     # -- finding requests ------------------------------------------------------------------
     def find_request(self, path: str) -> tuple[Collection, Request]:
-        """``Collection/Folder/.../Request name``; names are matched exactly, then ignoring case."""
-        parts = [part for part in path.strip("/").split("/") if part]
+        """``Collection/Folder/.../Request name``; names are matched exactly, then ignoring
+        case. A slash inside a name is written ``\\/`` (``My API/a\\/b`` is the request "a/b")."""
+        parts = split_request_path(path)
         if len(parts) < 2:
             raise RequestNotFound(
                 f"Request path {path!r} needs a collection and a request name, "
                 "e.g. 'Smartcar API/Vehicle/Odometer'"
             )
         for exact in (True, False):
-            for collection in self.collections:
-                same = (
-                    collection.name == parts[0]
-                    if exact
-                    else (collection.name.lower() == parts[0].lower())
+
+            def same(a: str, b: str, exact: bool = exact) -> bool:
+                return a == b if exact else a.lower() == b.lower()
+
+            named = [c for c in self.collections if same(c.name, parts[0])]
+            if len(named) > 1:
+                where = ", ".join(str(c.path or "built in") for c in named)
+                raise RequestNotFound(
+                    f"{len(named)} collections are named {parts[0]!r} ({where}): rename one"
                 )
-                if not same:
-                    continue
+            for collection in named:
                 for folders, request in collection.walk():
                     names = [*folders, request.name]
-                    if exact and names == parts[1:]:
-                        return collection, request
-                    if not exact and [n.lower() for n in names] == [p.lower() for p in parts[1:]]:
+                    if len(names) == len(parts) - 1 and all(
+                        same(a, b) for a, b in zip(names, parts[1:], strict=True)
+                    ):
                         return collection, request
         raise RequestNotFound(f"No request at {path!r}")
 
@@ -303,6 +307,25 @@ class Workspace:
 
     async def aclose(self) -> None:
         await self.pipeline.aclose()
+
+
+def split_request_path(path: str) -> list[str]:
+    """``Coll/Folder/a\\/b`` -> ["Coll", "Folder", "a/b"]: "/" separates, "\\/" is a slash
+    inside a name and "\\\\" a backslash."""
+    parts: list[str] = []
+    current: list[str] = []
+    chars = iter(path.strip())
+    for char in chars:
+        if char == "\\":
+            following = next(chars, "")
+            current.append(following if following in ("/", "\\") else char + following)
+        elif char == "/":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part for part in parts if part]
 
 
 def request_ids(collection: Collection | None, request: Request) -> tuple[str, str]:

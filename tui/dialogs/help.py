@@ -15,7 +15,8 @@ from tui.actions import ACTIONS, key_of, show_key
 PANE_KEYS = [
     (
         "Tree",
-        "n new request · N new folder · r rename · d duplicate · x delete · K/J move · / filter",
+        "n new request · N new folder · c new collection · r rename · d duplicate · x delete"
+        " · K/J move · m move to a folder · / filter",
     ),
     ("Tables", "a add · enter edit · space toggle · x delete · K/J move"),
     ("Body", "/ search · n/N next/previous · f JSONPath filter · w wrap · y copy · s save"),

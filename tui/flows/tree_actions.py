@@ -33,6 +33,11 @@ class TreeActions:
         if name == "filter":
             self.tree.show_filter()
             return
+        if name == "new_collection":
+            from tui.flows.collections import create_collection
+
+            create_collection(self.screen.carman)
+            return
         if ref is None:
             return
         handler = getattr(self, f"do_{name}", None)
@@ -51,9 +56,31 @@ class TreeActions:
             return ops.parent_of(ref.collection, ref.request) or ref.collection
         return ref.container
 
+    def _offer_a_writable_collection(self, collection: Collection) -> None:
+        """``n`` in the built-in collection: it is read-only, so offer what would work."""
+        from tui.flows.collections import create_collection, duplicate_collection
+
+        app = self.screen.carman
+
+        def chosen(key: str | None) -> None:
+            if key == "new":
+                create_collection(app)
+            elif key == "copy":
+                duplicate_collection(app, collection)
+
+        options = [
+            ("new", "Create a new collection for your own requests"),
+            ("copy", f"Duplicate {collection.name} and add requests to the copy"),
+        ]
+        app.push_screen(
+            ChoiceDialog(f"{collection.name} is built in and read-only", options), chosen
+        )
+
     def do_new_request(self, ref: NodeRef) -> None:
         collection, folder = ref.collection, self._container(ref)
-        ops._writable(collection)
+        if collection.read_only:
+            self._offer_a_writable_collection(collection)
+            return
 
         def named(values: dict[str, str] | None) -> None:
             if not values:

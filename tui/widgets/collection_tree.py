@@ -31,6 +31,7 @@ class RequestTree(Tree[NodeRef]):
     BINDINGS = [
         Binding("n", "tree_action('new_request')", "New request", show=False),
         Binding("N", "tree_action('new_folder')", "New folder", show=False),
+        Binding("c", "tree_action('new_collection')", "New collection", show=False),
         Binding("r", "tree_action('rename')", "Rename", show=False),
         Binding("d", "tree_action('duplicate')", "Duplicate", show=False),
         Binding("delete,x", "tree_action('delete')", "Delete", show=False),

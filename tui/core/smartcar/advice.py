@@ -47,9 +47,17 @@ def _advice_authentication(
             "application management token {{amt}} (Management: Basic default:{{amt}}; webhook "
             "Unsubscribe: Bearer {{amt}})."
         ]
+    if not context.authorization_scheme and "access_token=" not in context.url:
+        # Not a rejected token at all: none was sent. Logging in again would not help.
+        return [
+            "No Authorization header was sent: this request's auth is none (see its Auth "
+            "tab, and the auth of its folder and collection).",
+            "Set the auth to OAuth2 (the environment's login) or to inherit from a collection "
+            "that uses it, then send again.",
+        ]
     lines = [
-        "The access token was missing, malformed, expired or revoked, or this vehicle is not "
-        "on the token (a vehicle that was disconnected answers the same)."
+        "The access token was malformed, expired or revoked, or this vehicle is not on the "
+        "token (a vehicle that was disconnected answers the same)."
     ]
     if context.refreshed_token:
         lines.append(
