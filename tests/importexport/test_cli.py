@@ -161,13 +161,23 @@ def test_import_curl_prints_toml(xdg: Path, capsys) -> None:
     assert request.url == "https://api.example.com/v1/items"
     assert request.body.text == '{"name": "it\'s"}'
     assert "abc-123" not in out
-    assert 'Imported "Create item": 0 folders, 1 request, 0 variables, 0 captures' in err
+    assert (
+        'Printed "Create item" as TOML (not saved; use --into COLLECTION to save it): '
+        "0 folders, 1 request, 0 variables, 0 captures"
+    ) in err
+    assert "Imported" not in err
     assert "carman: warning: Create item: -o/--output 'out.json' ignored" in err
     assert "secret values not stored: x_api_key" in err
 
 
 def test_import_curl_into_a_collection(xdg: Path, capsys) -> None:
-    assert run("import", "curl", CURL, "--into", "My requests", "--secrets-env", "dev") == 0
+    # A name that matches no collection is not quietly created: --create says so.
+    assert run("import", "curl", CURL, "--into", "My requests") == 2
+    err = capsys.readouterr().err
+    assert "No collection named 'My requests'" in err and "--create" in err
+    assert not (paths.collections_dir() / "my-requests").exists()
+    args = ("--into", "My requests", "--create", "--secrets-env", "dev")
+    assert run("import", "curl", CURL, *args) == 0
     out = capsys.readouterr().out
     assert 'Added "POST /v1/items" to created collection "My requests"' in out
     assert run("import", "curl", "curl https://x.example/ping", "--into", "my requests") == 0

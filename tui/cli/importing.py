@@ -54,6 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--into", metavar="COLLECTION", help="add it to this collection (name or directory)"
     )
     curl.add_argument("--name", metavar="NAME", help="the request's name")
+    curl.add_argument(
+        "--create",
+        action="store_true",
+        help="with --into: create the collection when no collection has that name",
+    )
     _secrets_env_argument(curl)
 
 
@@ -125,7 +130,7 @@ def _store_secrets(
 
 def unique_collection_name(wanted: str, *, replacing: Path | None = None) -> str:
     """``wanted``, or "wanted (2)", "(3)"... when a collection already has that name (the
-    collection in ``replacing``, about to be overwritten with --force, does not count)."""
+    collection in the directory ``replacing`` does not count)."""
     from tui.core import paths
     from tui.core.collection_io import load_collections
     from tui.core.collection_ops import unique_name
@@ -151,8 +156,10 @@ def _postman(args: argparse.Namespace) -> int:
     target = Path(args.into).expanduser() if args.into else None
     wanted = collection.name
     # Collection names stay unique (built-in ones included), so a path such as
-    # "Smartcar API/Vehicle/Odometer" always means one request.
-    collection.name = unique_collection_name(wanted, replacing=target if args.force else None)
+    # "Smartcar API/Vehicle/Odometer" always means one request. The collection already in the
+    # target directory does not count: it is replaced with --force, else the import refuses.
+    in_place = target or paths.collections_dir() / slugify(wanted)
+    collection.name = unique_collection_name(wanted, replacing=in_place)
     target = target or paths.collections_dir() / slugify(collection.name)
     from tui.core.importers.store import save_new_collection
 
@@ -208,11 +215,15 @@ def _curl(args: argparse.Namespace) -> int:
         from tui.core.serialize import request_to_dict
 
         sys.stdout.write(tomli_w.dumps(request_to_dict(request), multiline_strings=True))
-        print(f'Imported "{request.name}": {report.summary()}', file=sys.stderr)
+        print(
+            f'Printed "{request.name}" as TOML (not saved; use --into COLLECTION to save it): '
+            f"{report.summary()}",
+            file=sys.stderr,
+        )
         _store_secrets(report, args.secrets_env, out=sys.stderr)
         _warnings(report)
         return EXIT_OK
-    collection, created = _target_collection(args.into)
+    collection, created = _target_collection(args.into, create=args.create)
     if collection.read_only:
         raise CarmanError(f"collection {collection.name!r} is built in (read-only); pick another")
     taken = {r.name for r in collection.requests}
@@ -231,7 +242,7 @@ def _curl(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _target_collection(spec: str) -> tuple[Collection, bool]:
+def _target_collection(spec: str, *, create: bool) -> tuple[Collection, bool]:
     from tui.cli.exporting import find_collection
     from tui.core import paths
     from tui.core.collection_io import slugify
@@ -247,4 +258,10 @@ def _target_collection(spec: str) -> tuple[Collection, bool]:
         path, name = paths.collections_dir() / slugify(spec), spec
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise CarmanError(f"{path} exists but is not a collection directory")
+    if not create:
+        # A typo must not quietly become a new collection.
+        raise CarmanError(
+            f"No collection named {spec!r}. Check the name (carman lists them in the TUI's "
+            f"tree), or add --create to make a new collection {name!r} at {path}"
+        )
     return Collection(name=name, path=path), True

@@ -195,12 +195,16 @@ class MainScreen(Screen[None]):
     def on_request_editor_curl_pasted(self, event: RequestEditor.CurlPasted) -> None:
         if self.request is None:
             return
-        from tui.flows.curl import apply_curl
+        from tui.flows.curl import paste_curl
 
-        if apply_curl(self.carman, self.request, event.command):
+        paste_curl(self.carman, self.collection, self.request, event.command)
+
+    def reload_request(self) -> None:
+        """Show the open request again in the editor and the tree (after a change made for the
+        user, such as a pasted curl command)."""
+        if self.request is not None:
             self.query_one(RequestEditor).load(self.request)
             self.query_one(CollectionTree).refresh_request(self.request)
-            self.notify("Imported the curl command into this request (ctrl+s saves it)")
 
     def on_request_editor_send_pressed(self, _: RequestEditor.SendPressed) -> None:
         self.action_send()
