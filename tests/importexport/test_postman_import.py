@@ -9,7 +9,7 @@ import pytest
 
 from tests.importexport.helpers import DATA, load_data
 from tui.core.importers.postman import import_postman_collection, import_postman_file
-from tui.core.importers.report import CLIENT_SECRET, VARIABLE, ImportReport
+from tui.core.importers.report import CLIENT_SECRET, VARIABLE, ImportFailed, ImportReport
 from tui.core.model import (
     Auth,
     AuthKind,
@@ -422,3 +422,38 @@ def test_imported_collection_saves_and_loads_back(smartcar, tmp_path: Path) -> N
 def test_fixture_files_are_valid_json() -> None:
     for name in ("smartcar_v21.json", "legacy_v20.json", "environment.json"):
         assert isinstance(load_data(name), dict)
+
+
+def test_a_collection_without_info_and_plain_url_requests_are_imported_with_warnings() -> None:
+    """As people have them: no "info" header (Postman's command-line runner reads these) and
+    items whose request is just a URL."""
+    bare = {
+        "name": "Runner style",
+        "variable": [{"key": "base", "value": "https://api.example.com"}],
+        "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]},
+        "event": [],
+        "item": [
+            {"name": "Plain", "request": "{{base}}/plain?x=1"},
+            {
+                "name": "Folder",
+                "item": [{"name": "Full", "request": {"method": "POST", "url": "{{base}}/full"}}],
+            },
+        ],
+    }
+    collection, report = import_postman_collection(bare)
+    assert collection.name == "Runner style"
+    assert collection.variables == {"base": "https://api.example.com"}
+    plain = collection.find(["Plain"])
+    assert plain is not None and plain.method == "GET" and plain.url == "{{base}}/plain"
+    assert [(p.name, p.value) for p in plain.params] == [("x", "1")]
+    full = collection.find(["Folder", "Full"])
+    assert full is not None and full.method == "POST"
+    warnings = [str(w) for w in report.warnings]
+    assert any("no 'info' block" in w for w in warnings)
+    assert any("Plain" in w and "plain URL" in w for w in warnings)
+    assert not any("no schema" in w for w in warnings)  # said once, not twice
+
+
+def test_an_unrelated_json_object_is_still_refused() -> None:
+    with pytest.raises(ImportFailed, match="not a Postman collection"):
+        import_postman_collection({"item": [], "paths": {}})

@@ -64,8 +64,9 @@ def import_postman_text(text: str, source: str = "input") -> tuple[Collection, I
 def import_postman_collection(data: Any, source: str = "input") -> tuple[Collection, ImportReport]:
     """Build a collection from parsed Postman JSON; raise ImportFailed for anything unusable."""
     report = ImportReport()
-    root = _collection_root(data, source)
-    _check_schema(root, source, report)  # v2.0 and v2.1 differ only in ways both paths read
+    root, bare = _collection_root(data, source, report)
+    if not bare:  # a bare collection has no header to check (and was warned about)
+        _check_schema(root, source, report)  # v2.0 and v2.1 differ only in ways both paths read
     try:
         collection = _Importer(report).run(root)
     except RecursionError:
@@ -98,14 +99,32 @@ def describe_json(data: Any) -> str:
     return f"a JSON object without 'info' and 'item' (top-level keys: {keys})"
 
 
-def _collection_root(data: Any, source: str) -> dict[str, Any]:
+# The top-level keys of a collection written without its "info" header.
+_BARE_KEYS = frozenset({"name", "item", "variable", "auth", "event", "description", "id"})
+
+
+def _collection_root(
+    data: Any, source: str, report: ImportReport
+) -> tuple[dict[str, Any], bool]:
+    """The collection's root object, and whether it came without an "info" header."""
     if isinstance(data, dict) and isinstance(data.get("collection"), dict) and "info" not in data:
         data = data["collection"]  # the Postman API wraps it: {"collection": {...}}
+    if (
+        isinstance(data, dict)
+        and "info" not in data
+        and isinstance(data.get("item"), list)
+        and set(data) <= _BARE_KEYS
+    ):
+        # Written by hand or by tools without the header (Postman's command-line runner reads
+        # these): the name comes from the top level, the rest is Collection v2.1.
+        report.warn("", "no 'info' block: read as Collection v2.1, named from the top level")
+        name = data.get("name") if isinstance(data.get("name"), str) else ""
+        return {**data, "info": {"name": name or "Imported collection"}}, True
     if isinstance(data, dict) and "info" in data and "item" in data:
         as_dict(data["info"], "", "info")  # a collection with a broken header: say so
     if not isinstance(data, dict) or not isinstance(data.get("info"), dict):
         raise ImportFailed(f"{source}: not a Postman collection: this is {describe_json(data)}")
-    return data
+    return data, False
 
 
 def _check_schema(root: dict[str, Any], source: str, report: ImportReport) -> None:
@@ -269,11 +288,11 @@ class _Importer:
     ) -> Request:
         where = _join(path)
         raw = item.get("request")
-        data = (
-            {"url": raw, "method": "GET"}
-            if isinstance(raw, str)
-            else as_dict(raw, where, "request")
-        )
+        if isinstance(raw, str):
+            self.report.warn(where, "the request is a plain URL: imported as a GET of it")
+            data: dict[str, Any] = {"url": raw, "method": "GET"}
+        else:
+            data = as_dict(raw, where, "request")
         request = Request(name=name)
         method = as_text(data.get("method"), "GET").strip().upper() or "GET"
         if not _METHOD.fullmatch(method):
