@@ -22,6 +22,7 @@ from tui.core.session import SandboxHandle, Session
 from tui.core.workspace import Workspace
 from tui.dialogs.basic import ChoiceDialog
 from tui.dialogs.help import HelpScreen
+from tui.key_order import KeyOrder
 from tui.palette import ActionCommands, EnvironmentCommands, RequestCommands
 from tui.screens.main import MainScreen
 
@@ -34,6 +35,10 @@ class CarmanApp(App[None]):
     ]
     CSS = """
     Screen { background: $background; }
+    /* Over a dialog, notifications go to the top and stay one line tall: they never cover
+       the field being typed in (a dialog's fields sit in its middle and lower part). */
+    ModalScreen ToastRack { dock: top; align: right top; margin-bottom: 0; }
+    ModalScreen Toast { padding: 0 1; margin-top: 0; }
     """
 
     def __init__(self, session: Session, **kwargs: Any) -> None:
@@ -42,6 +47,7 @@ class CarmanApp(App[None]):
         self.workspace: Workspace = session.workspace
         self.tokens: TokenManager = session.tokens
         self.active_logins: set[LoginFlow] = set()  # login flows whose listener is up
+        self.key_order = KeyOrder(self, self.on_event)
 
     @property
     def sandbox(self) -> SandboxHandle | None:
@@ -61,15 +67,22 @@ class CarmanApp(App[None]):
         self.push_screen(MainScreen(self.workspace.config.keymap))
 
     async def on_event(self, event: events.Event) -> None:
-        # The key after a prefix (ctrl+w) belongs to the prefix, whatever has focus: handled
-        # here, where keys arrive one at a time and in order.
+        # Keys arrive here one at a time and in order: the place to keep bursts in order.
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            if self.key_order.take(event):
+                return  # a screen just opened has no focus yet: it gets the key once it does
             screen = self.screen
             if isinstance(screen, MainScreen) and screen.pending_prefix is not None:
+                # The key after a prefix (ctrl+w) belongs to the prefix, whatever has focus.
                 event.stop()
                 await screen.finish_key_sequence(event.key, event.character)
                 return
         await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Textual calls App._on_key after this one, unless the default is prevented.
+        if await self.key_order.redirect(event):
+            event.prevent_default()  # meant for a screen that a key before it covered or closed
 
     def on_unmount(self) -> None:
         # A login still waiting must free its port whenever and however the app ends.

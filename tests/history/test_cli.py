@@ -198,3 +198,21 @@ def test_the_real_command(recorded: list[int], xdg: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == [3, 2]
+
+
+def test_long_urls_are_cut_to_the_terminal_width(
+    store: object, make_exchange: object, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    long_url = "https://api.smartcar.com/v2.0/vehicles/" + "x" * 150 + "/odometer"
+    entry_id = store.record(make_exchange(url=long_url, request_name="Odometer"))  # type: ignore[attr-defined]
+    monkeypatch.setenv("COLUMNS", "80")
+    code, out, _ = _run(capsys)
+    assert code == 0
+    assert all(len(line) <= 80 for line in out.splitlines()), out
+    row = out.splitlines()[1]
+    assert "…" in row and row.split()[0] == str(entry_id)
+    # The whole URL is one step away.
+    code, out, _ = _run(capsys, "--json")
+    assert long_url in out
+    code, out, _ = _run(capsys, "show", str(entry_id))
+    assert long_url in out

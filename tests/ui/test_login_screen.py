@@ -100,3 +100,17 @@ async def test_denied_login_is_reported_in_words(sandbox_app) -> None:  # type: 
         assert not isinstance(app.screen, LoginScreen)
         assert "token: none" in str(app.screen.query_one("#status-header").render())
     assert TokenStore().keys() == []
+
+
+async def test_esc_while_waiting_says_cancelled_not_failed(sandbox_app) -> None:  # type: ignore[no-untyped-def]
+    app, _ = sandbox_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen))
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert "Login cancelled" in messages
+        assert not [n for n in app._notifications if n.severity == "error"]

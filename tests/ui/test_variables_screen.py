@@ -76,3 +76,24 @@ async def test_variables_by_layer_edit_and_reveal(xdg: Path, http_server: str) -
         await pilot.press("y")
         await wait_for(pilot, lambda: not any(c[0] == "vehicle_id" for c in _cells(screen)))
         assert "vehicle_id" not in SessionStore().load("local")[0]
+
+
+async def test_an_unknown_layer_is_refused_and_asked_again(xdg: Path, http_server: str) -> None:
+    app = CarmanApp(open_session(workspace=make_workspace(http_server)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await wait_for(pilot, lambda: isinstance(app.screen, VariablesScreen))
+        screen = app.screen
+        await pilot.press("a", *"colour", "enter", *"blue", "enter")
+        dialog = app.screen
+        assert isinstance(dialog, FormDialog)
+        dialog.query_one("#field-layer", Input).value = "enviroment"  # a typo
+        await pilot.press("ctrl+s")
+        assert app.screen is dialog  # still asking
+        error = str(dialog.query_one("#dialog-error").render())
+        assert "Unknown layer 'enviroment'" in error and "environment" in error
+        assert not any(c[0] == "colour" for c in _cells(screen))
+        dialog.query_one("#field-layer", Input).value = "environment"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: ("colour", "blue", "environment") in _cells(screen))

@@ -12,6 +12,7 @@ import argparse
 import base64
 import json
 import os
+import shutil
 import sys
 from typing import Any
 
@@ -27,7 +28,7 @@ from tui.core.history.store import HistoryStore
 
 EXIT_DATABASE = 1
 DEFAULT_LIMIT = 50
-URL_COLUMN = 70  # wider URLs are printed whole and simply push the name column out
+URL_COLUMN = 70  # wider URLs are cut (…); --json and `history show` print them whole
 
 
 def _positive(text: str) -> int:
@@ -144,14 +145,23 @@ def _list(store: HistoryStore, search: str, limit: int, *, as_json: bool) -> int
             (str(s.id), when, s.method, _status(s), _duration(s.total_ms), s.url, s.request_name)
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    widths[5] = min(widths[5], URL_COLUMN)
+    # Each line fits the terminal: the URL is cut first (with …), then the request name.
+    # The whole URL: --json, or `carman history show ID`.
+    columns = shutil.get_terminal_size((120, 24)).columns
+    fixed = sum(widths[:5]) + 2 * 6
+    widths[5] = max(12, min(widths[5], URL_COLUMN, columns - fixed - min(widths[6], 20)))
     for row in table:
         cells = [
-            cell.rjust(widths[i]) if i in (0, 4) else cell.ljust(widths[i])
+            cell.rjust(widths[i]) if i in (0, 4) else _cut(cell, widths[i]).ljust(widths[i])
             for i, cell in enumerate(row[:-1])
         ]
-        print("  ".join([*cells, row[-1]]).rstrip())
+        line = "  ".join([*cells, row[-1]]).rstrip()
+        print(_cut(line, columns))
     return EXIT_OK
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(0, width - 1)] + "…"
 
 
 # ---- show ---------------------------------------------------------------------------------

@@ -37,8 +37,8 @@ DIALOG_CSS = """
 class ConfirmDialog(ModalScreen[bool]):
     DEFAULT_CSS = DIALOG_CSS.replace("{name}", "ConfirmDialog")
     BINDINGS = [
-        Binding("escape,n", "dismiss(False)", "No"),
-        Binding("y", "dismiss(True)", "Yes"),
+        Binding("escape,n", "dismiss(False)", "No", priority=True),
+        Binding("y", "dismiss(True)", "Yes", priority=True),
     ]
 
     def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No") -> None:
@@ -78,8 +78,13 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
 
     DEFAULT_CSS = DIALOG_CSS.replace("{name}", "FormDialog")
     BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "dismiss(None)", "Cancel", priority=True),
         Binding("ctrl+s", "accept", "OK", priority=True),
+        # Moving between fields happens in the order keys were typed (a name, enter, a
+        # value... typed in one burst lands field by field).
+        Binding("enter", "next_field", "Next", show=False, priority=True),
+        Binding("tab", "next_field(False)", "Next field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
     ]
 
     def __init__(
@@ -114,7 +119,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
                 yield Button("OK", id="ok", variant="primary")
 
     def on_mount(self) -> None:
-        self.query(Input).first().focus()
+        self.set_focus(self.query(Input).first())
 
     def values(self) -> dict[str, str]:
         return {f.name: self.query_one(f"#field-{f.name}", Input).value for f in self._fields}
@@ -127,13 +132,28 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
             return
         self.dismiss(values)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def _move(self, step: int) -> int | None:
+        """Focus the field ``step`` away; its index, or None past either end."""
         inputs = list(self.query(Input))
-        index = inputs.index(event.input)
-        if index + 1 < len(inputs):
-            inputs[index + 1].focus()
-        else:
+        focused = self.focused
+        index = inputs.index(focused) if isinstance(focused, Input) and focused in inputs else -1
+        target = index + step
+        if 0 <= target < len(inputs):
+            self.set_focus(inputs[target])
+            return target
+        return None
+
+    def action_next_field(self, accept_at_the_end: bool = True) -> None:
+        """Enter: the next field, and on the last one, OK (a focused button presses itself)."""
+        focused = self.focused
+        if isinstance(focused, Button):
+            focused.press()
+            return
+        if self._move(1) is None and accept_at_the_end:
             self.action_accept()
+
+    def action_previous_field(self) -> None:
+        self._move(-1)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "ok":
@@ -151,7 +171,10 @@ class ChoiceDialog(ModalScreen[str | None]):
     ChoiceDialog OptionList { height: auto; max-height: 20; }
     """
     )
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel", priority=True),
+        Binding("enter", "choose", "Choose", show=False, priority=True),
+    ]
 
     def __init__(
         self,
@@ -180,10 +203,16 @@ class ChoiceDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
-        option_list.focus()
+        self.set_focus(option_list)
         for index, (key, _) in enumerate(self._options):
             if key == self._current:
                 option_list.highlighted = index
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def action_choose(self) -> None:
+        """Enter chooses at once (not through a message), so the keys after it go on."""
+        option_list = self.query_one(OptionList)
+        if option_list.highlighted is not None:
+            self.dismiss(option_list.get_option_at_index(option_list.highlighted).id)

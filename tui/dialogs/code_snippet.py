@@ -98,7 +98,7 @@ class CodeSnippetDialog(ModalScreen[None]):
                     )
         targets.highlighted = next(i for i, t in enumerate(TARGETS) if t.id == self.target_id)
         self._render_snippet()
-        targets.focus()
+        self.set_focus(targets)
 
     # -- state -----------------------------------------------------------------------------
     @property

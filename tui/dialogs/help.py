@@ -32,7 +32,7 @@ class HelpScreen(ModalScreen[None]):
         border: round $primary; background: $panel; padding: 0 1;
     }
     """
-    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,f1,q", "dismiss", "Close", priority=True)]
 
     def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()

@@ -52,7 +52,7 @@ class LoginScreen(ModalScreen[LoginResult | None]):
     """
     )
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", priority=True),
         Binding("ctrl+y", "copy_url", "Copy URL", priority=True),
         Binding("ctrl+a", "approve_sandbox", "Approve in sandbox", priority=True),
     ]
@@ -172,6 +172,8 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         try:
             result = await self.flow.wait()
         except (LoginError, CarmanError) as exc:
+            if self.finished:
+                return  # the user cancelled: that is not a failure
             self._failed(str(exc))
             return
         self._succeeded(result)
@@ -201,6 +203,7 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         self.finished = True
         self.flow.cancel()
         self.flow.stop()
+        self.app.notify("Login cancelled", timeout=3)
         self.dismiss(None)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -95,7 +95,7 @@ class ThemePicker(ModalScreen[str | None]):
     def on_mount(self) -> None:
         options = self.query_one("#theme-list", OptionList)
         options.highlighted = self._names.index(self._original)
-        options.focus()
+        self.set_focus(options)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_index != event.option_list.highlighted:

@@ -67,7 +67,7 @@ class VehiclePicker(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
-        option_list.focus()
+        self.set_focus(option_list)
         if self.current in self.ids:
             option_list.highlighted = self.ids.index(self.current)
         self.fetch()

@@ -97,12 +97,14 @@ class HistoryTable(DataTable[Text]):
     """The entries. Its letter keys act only while it has the focus (typing filters)."""
 
     BINDINGS = [
-        Binding("r", "screen.replay", "Replay (today's variables)"),
-        Binding("R", "screen.replay(True)", "Replay as sent"),
-        Binding("s", "screen.save_as", "Save as request"),
-        Binding("x,delete", "screen.delete", "Delete"),
-        Binding("C", "screen.clear_all", "Clear all"),
-        Binding("slash", "screen.focus_filter", "Filter"),
+        # Priority: handled in the order typed (they act only while the table has focus).
+        Binding("enter", "screen.open", "Open", priority=True),
+        Binding("r", "screen.replay", "Replay (today's variables)", priority=True),
+        Binding("R", "screen.replay(True)", "Replay as sent", priority=True),
+        Binding("s", "screen.save_as", "Save as request", priority=True),
+        Binding("x,delete", "screen.delete", "Delete", priority=True),
+        Binding("C", "screen.clear_all", "Clear all", priority=True),
+        Binding("slash", "screen.focus_filter", "Filter", priority=True),
     ]
 
 
@@ -113,7 +115,7 @@ class HistoryScreen(Screen[None]):
     HistoryScreen #history-status { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS = [
-        Binding("escape", "back", "Back"),
+        Binding("escape", "back", "Back", priority=True),
         Binding("down", "focus_table", "Results", show=False),
     ]
 

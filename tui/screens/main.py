@@ -31,7 +31,7 @@ from tui.core.send import NeedsLogin
 from tui.core.smartcar.vehicles import cache_for, current_vehicle, short_id
 from tui.dialogs.basic import Field, FormDialog
 from tui.flows.tree_actions import TreeActions
-from tui.widgets.collection_tree import CollectionTree, RequestTree
+from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.key_hint import KeyHint
 from tui.widgets.request_editor import RequestEditor
 from tui.widgets.response_viewer import ResponseViewer
@@ -42,10 +42,15 @@ if TYPE_CHECKING:
 
 
 class MainScreen(Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
     DEFAULT_CSS = """
     MainScreen #panes { height: 1fr; }
     MainScreen #right { width: 1fr; }
     MainScreen RequestEditor { height: 45%; min-height: 8; }
+    /* Small terminals (60x20): the tree gives way so the URL and the tables stay usable. */
+    MainScreen.-narrow CollectionTree { width: 18; min-width: 12; }
+    MainScreen.-short RequestEditor { height: 60%; }
     MainScreen.-maximized CollectionTree, MainScreen.-maximized RequestEditor { display: none; }
     MainScreen.-maximized ResponseViewer { height: 1fr; }
     """
@@ -185,9 +190,9 @@ class MainScreen(Screen[None]):
         else:
             viewer.name_request(f"{owner.name} · not the open request")
 
-    def on_request_tree_action(self, event: RequestTree.Action) -> None:
-        event.stop()
-        TreeActions(self).run(event.name, event.ref)
+    def action_tree_action(self, name: str) -> None:
+        """A tree key (n, N, c, r, d, x, K, J, m, /) on the node under the tree's cursor."""
+        TreeActions(self).run(name, self.query_one(CollectionTree).tree.cursor_ref)
 
     def on_request_editor_changed(self, event: RequestEditor.Changed) -> None:
         self.query_one(CollectionTree).refresh_request(event.request)

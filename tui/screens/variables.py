@@ -32,6 +32,19 @@ LAYER_STYLE = {
 }
 
 
+LAYERS = ("session", "environment", "collection")
+
+
+def _check_variable(values: dict[str, str]) -> str | None:
+    """The variable dialog's answer, refused (and asked again) when it cannot be used."""
+    if not values["name"].strip():
+        return "A variable needs a name"
+    layer = values["layer"].strip().lower() or "session"
+    if layer not in LAYERS:
+        return f"Unknown layer {values['layer'].strip()!r}: use {', '.join(LAYERS)}"
+    return None
+
+
 class VariablesScreen(Screen[None]):
     DEFAULT_CSS = """
     VariablesScreen #vars-title { height: 1; padding: 0 1; background: $primary 30%; }
@@ -39,11 +52,12 @@ class VariablesScreen(Screen[None]):
     VariablesScreen DataTable { height: 1fr; }
     """
     BINDINGS = [
-        Binding("escape,q", "app.pop_screen", "Back"),
-        Binding("a", "add", "Add"),
-        Binding("enter,e", "edit", "Edit"),
-        Binding("delete,x", "delete", "Delete"),
-        Binding("v", "reveal", "Reveal/hide secrets"),
+        # Priority: run in the order typed, so the keys right after "a" reach its dialog.
+        Binding("escape,q", "app.pop_screen", "Back", priority=True),
+        Binding("a", "add", "Add", priority=True),
+        Binding("enter,e", "edit", "Edit", priority=True),
+        Binding("delete,x", "delete", "Delete", priority=True),
+        Binding("v", "reveal", "Reveal/hide secrets", priority=True),
     ]
 
     def __init__(self) -> None:
@@ -72,7 +86,7 @@ class VariablesScreen(Screen[None]):
         table.add_columns("Name", "Value", "Layer", "Source")
         self._unsubscribe = self.carman.workspace.variables.subscribe(lambda *_: self.refill())
         self.refill()
-        table.focus()
+        self.set_focus(table)
 
     def on_unmount(self) -> None:
         self._unsubscribe()
@@ -150,9 +164,11 @@ class VariablesScreen(Screen[None]):
                 values["layer"].strip().lower() or "session",
             )
 
-        self.app.push_screen(FormDialog("Variable", fields), saved)
+        self.app.push_screen(FormDialog("Variable", fields, validate=_check_variable), saved)
 
     def set_variable(self, name: str, value: str, layer: str) -> None:
+        if layer not in LAYERS:
+            raise ValueError(f"unknown layer {layer!r}")  # the dialog refuses it first
         workspace = self.carman.workspace
         try:
             if layer == "environment":

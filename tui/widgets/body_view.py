@@ -52,7 +52,29 @@ class BodyView(ScrollView, can_focus=True):
         Binding("end,G", "scroll_end", "Bottom", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("pagedown,space", "page_down", "Page down", show=False),
+        # The response's tools, run by its viewer at once (priority): "/" and the search text
+        # typed right after it in one burst land in the search field, in order.
+        *(
+            Binding(key, f"tool('{name}')", label, show=False, priority=True)
+            for key, name, label in (
+                ("slash", "search", "Search"),
+                ("n", "next", "Next match"),
+                ("N", "previous", "Previous match"),
+                ("f", "filter", "JSONPath filter"),
+                ("w", "wrap", "Wrap"),
+                ("y", "copy", "Copy the body"),
+                ("s", "save", "Save the body"),
+                ("v", "reveal", "Reveal secrets"),
+            )
+        ),
     ]
+
+    # Set by the response viewer: runs a tool by name ("search", "filter", "copy", ...).
+    tools: Callable[[str], None] | None = None
+
+    def action_tool(self, name: str) -> None:
+        if self.tools is not None:
+            self.tools(name)
 
     class SearchChanged(Message):
         def __init__(self, matches: int, current: int) -> None:

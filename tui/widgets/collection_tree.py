@@ -28,28 +28,28 @@ class NodeRef:
 
 
 class RequestTree(Tree[NodeRef]):
+    # Priority (they act only while the tree has focus) and run by the screen at once: handled
+    # in the order typed, so the name typed right after "n" lands in the dialog "n" opens.
     BINDINGS = [
-        Binding("n", "tree_action('new_request')", "New request", show=False),
-        Binding("N", "tree_action('new_folder')", "New folder", show=False),
-        Binding("c", "tree_action('new_collection')", "New collection", show=False),
-        Binding("r", "tree_action('rename')", "Rename", show=False),
-        Binding("d", "tree_action('duplicate')", "Duplicate", show=False),
-        Binding("delete,x", "tree_action('delete')", "Delete", show=False),
-        Binding("K", "tree_action('move_up')", "Move up", show=False),
-        Binding("J", "tree_action('move_down')", "Move down", show=False),
-        Binding("m", "tree_action('move_to')", "Move to folder", show=False),
-        Binding("slash", "tree_action('filter')", "Filter", show=False),
+        Binding(key, f"screen.tree_action('{name}')", label, show=False, priority=True)
+        for key, name, label in (
+            ("n", "new_request", "New request"),
+            ("N", "new_folder", "New folder"),
+            ("c", "new_collection", "New collection"),
+            ("r", "rename", "Rename"),
+            ("d", "duplicate", "Duplicate"),
+            ("delete,x", "delete", "Delete"),
+            ("K", "move_up", "Move up"),
+            ("J", "move_down", "Move down"),
+            ("m", "move_to", "Move to folder"),
+            ("slash", "filter", "Filter"),
+        )
     ]
 
-    class Action(Message):
-        def __init__(self, name: str, ref: NodeRef | None) -> None:
-            super().__init__()
-            self.name = name
-            self.ref = ref
-
-    def action_tree_action(self, name: str) -> None:
+    @property
+    def cursor_ref(self) -> NodeRef | None:
         node = self.cursor_node
-        self.post_message(self.Action(name, node.data if node else None))
+        return node.data if node is not None else None
 
 
 class CollectionTree(Vertical):
@@ -179,7 +179,7 @@ class CollectionTree(Vertical):
     def show_filter(self) -> None:
         field = self.query_one("#tree-filter", Input)
         field.add_class("-visible")
-        field.focus()
+        self.screen.set_focus(field)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "tree-filter":
@@ -192,4 +192,4 @@ class CollectionTree(Vertical):
             event.stop()
             if not event.value:
                 event.input.remove_class("-visible")
-            self.tree.focus()
+            self.screen.set_focus(self.tree)

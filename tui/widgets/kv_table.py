@@ -22,13 +22,14 @@ class KeyValueTable(DataTable[Text]):
     DEFAULT_CSS = """
     KeyValueTable { height: 1fr; background: transparent; }
     """
+    # Priority (they act only while the table has focus): handled in the order typed.
     BINDINGS = [
-        Binding("a,insert", "add_row", "Add"),
-        Binding("enter", "edit_row", "Edit"),
-        Binding("space", "toggle_row", "Toggle"),
-        Binding("delete,x", "delete_row", "Delete"),
-        Binding("K", "move(-1)", "Move up", show=False),
-        Binding("J", "move(1)", "Move down", show=False),
+        Binding("a,insert", "add_row", "Add", priority=True),
+        Binding("enter", "edit_row", "Edit", priority=True),
+        Binding("space", "toggle_row", "Toggle", priority=True),
+        Binding("delete,x", "delete_row", "Delete", priority=True),
+        Binding("K", "move(-1)", "Move up", show=False, priority=True),
+        Binding("J", "move(1)", "Move down", show=False, priority=True),
     ]
 
     class Changed(Message):
@@ -51,10 +52,12 @@ class KeyValueTable(DataTable[Text]):
         self.owner: object | None = None
 
     def on_mount(self) -> None:
+        self._render_rows()
+
+    def _add_columns(self) -> None:
         self.add_column("", key="on", width=3)
         self.add_column("Name", key="name")
         self.add_column("Value", key="value")
-        self._render_rows()
 
     def set_rows(self, rows: list[KeyValue], owner: object | None = None) -> None:
         self.rows_model = rows
@@ -64,7 +67,10 @@ class KeyValueTable(DataTable[Text]):
 
     def _render_rows(self) -> None:
         cursor = self.cursor_row
-        self.clear()
+        # Columns again each time: their widths follow these rows, not the widest rows of an
+        # earlier request (so the values stay in view on a narrow screen).
+        self.clear(columns=True)
+        self._add_columns()
         for row in self.rows_model:
             dim = "" if row.enabled else "dim strike"
             value = mask_value(row.value) if is_secret_name(row.name) else row.value
@@ -76,7 +82,7 @@ class KeyValueTable(DataTable[Text]):
                 Text(value, style=dim),
             )
         if not self.rows_model:
-            self.add_row(Text(""), Text(f"no {self.noun}s — press a to add", style="dim"), Text(""))
+            self.add_row(Text(""), Text(""), Text(f"no {self.noun}s — press a to add", style="dim"))
         if self.rows_model:
             self.move_cursor(row=min(cursor, len(self.rows_model) - 1))
 

@@ -452,7 +452,7 @@ class RequestEditor(Vertical):
         self.query_one(TabbedContent).active = "tab-body"
         area = self.query_one("#body-text", TextArea)
         area.cursor_location = (max(0, line - 1), max(0, column - 1))
-        area.focus()
+        self.screen.set_focus(area)
 
     @property
     def url_input(self) -> Input:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
@@ -60,16 +59,6 @@ class ResponseViewer(Vertical, can_focus=False):
     ResponseViewer TabPane { padding: 0; }
     ResponseViewer #timing { padding: 0 1; }
     """
-    BINDINGS = [
-        Binding("slash", "start_search", "Search", show=False),
-        Binding("n", "next_match(1)", "Next match", show=False),
-        Binding("N", "next_match(-1)", "Previous match", show=False),
-        Binding("f", "start_filter", "JSONPath filter", show=False),
-        Binding("w", "toggle_wrap", "Wrap", show=False),
-        Binding("y", "copy_body", "Copy body", show=False),
-        Binding("s", "save_body", "Save body", show=False),
-        Binding("v", "toggle_reveal", "Reveal secrets", show=False),
-    ]
 
     class CopyRequested(Message):
         def __init__(self, text: str, what: str) -> None:
@@ -149,6 +138,21 @@ class ResponseViewer(Vertical, can_focus=False):
     def on_mount(self) -> None:
         table = self.query_one("#headers-table", DataTable)
         table.add_columns("Header", "Value")
+        for view in self.query(BodyView):
+            view.tools = self.run_tool  # the body's keys (/ n N f w y s v) run here
+
+    def run_tool(self, name: str) -> None:
+        tools = {
+            "search": self.action_start_search,
+            "next": lambda: self.action_next_match(1),
+            "previous": lambda: self.action_next_match(-1),
+            "filter": self.action_start_filter,
+            "wrap": self.action_toggle_wrap,
+            "copy": self.action_copy_body,
+            "save": self.action_save_body,
+            "reveal": self.action_toggle_reveal,
+        }
+        tools[name]()
 
     def on_unmount(self) -> None:
         self._body.close()  # the body's temporary files go with the view
@@ -337,7 +341,7 @@ class ResponseViewer(Vertical, can_focus=False):
         field = self.query_one("#body-tool-input", Input)
         field.placeholder = placeholder
         field.value = ""
-        field.focus()
+        self.screen.set_focus(field)
 
     def _clear_tool(self) -> None:
         self._tool = ""
@@ -393,7 +397,7 @@ class ResponseViewer(Vertical, can_focus=False):
             event.stop()
             if self._tool == "search":
                 self.body_view.next_match(1)
-            self.body_view.focus()
+            self.screen.set_focus(self.body_view)
 
     def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
         focused = self.app.focused
@@ -402,7 +406,7 @@ class ResponseViewer(Vertical, can_focus=False):
             if self._tool == "filter":
                 self.apply_filter("")
             self._clear_tool()
-            self.body_view.focus()
+            self.screen.set_focus(self.body_view)
 
     def action_next_match(self, step: int) -> None:
         self.body_view.next_match(step)
