@@ -77,6 +77,10 @@ class CarmanApp(App[None]):
                 event.stop()
                 await screen.finish_key_sequence(event.key, event.character)
                 return
+            await super().on_event(event)
+            if event.is_forwarded:  # handed to the focused widget (no priority key took it)
+                self.key_order.sent(event, self.focused or self.screen)
+            return
         await super().on_event(event)
 
     async def _on_key(self, event: events.Key) -> None:

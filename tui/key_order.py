@@ -1,19 +1,25 @@
-"""Keys that arrive in a burst reach what they were meant for, in the order they were typed.
+"""Keys that arrive in a burst are handled one after the other, in the order they were typed.
 
-Over SSH a person's keys often arrive together: ``a`` (add a variable) and the name typed right
-after it reach carman in one read. Textual hands each key to the focused widget and goes on to
-the next at once, so two things can go wrong, and both are mended here:
+Over SSH a person's keys often arrive together: ``a`` (add a variable), the name, enter, the
+value, enter reach carman in one read — and so does everything typed while carman was busy.
+Textual hands each key to the focused widget and goes on to the next at once; the widgets then
+work through their keys in their own time. So a key can reach a widget before the key before
+it has had its effect: the name lands in the table because the dialog that ``a`` opens has not
+focused its field yet, the value lands in the name field because enter has not moved on yet.
 
-- the keys after ``a`` reach the table before ``a`` has opened its dialog; the table's screen is
-  no longer on top when it gets them, so Textual drops them. They come back to the app
-  unhandled, and ``redirect`` gives them to the screen that is on top now;
-- the dialog focuses its first field a moment after it opens; until then keys would go to the
-  dialog itself, where they are lost. ``take`` holds them, in order, until the screen on top has
-  a focused widget (or, for a screen with nothing to focus, a short while has passed).
+So while the widget that would get a key (or one of the widgets above it) is still busy with
+earlier keys and what they caused, or the screen on top has just opened and not focused
+anything yet, keys are held here and given back one at a time, each once the one before it has
+been dealt with. When nothing is pending (normal typing) a key goes through at once.
+
+A key can still reach a screen after a key before it covered or closed that screen; Textual
+then drops it, it comes back to the app unhandled, and ``redirect`` gives it to the screen
+that is on top now.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 import weakref
 from collections import OrderedDict
@@ -21,9 +27,14 @@ from collections.abc import Awaitable, Callable
 
 from textual import events
 from textual.app import App
+from textual.dom import DOMNode
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 
-HOLD_AT_MOST_S = 0.5  # a screen with nothing to focus gets its keys after this
+POLL_S = 0.002
+WAIT_FOR_FOCUS_S = 0.5  # a screen with nothing to focus gets its keys after this
+WAIT_PER_KEY_S = 0.25  # a widget that never goes idle (a busy timer) does not stall keys
 REMEMBERED = 256  # keys in flight whose screen is remembered (a burst is far shorter)
 
 Deliver = Callable[[events.Key], Awaitable[None]]
@@ -34,48 +45,83 @@ class KeyOrder:
         self.app = app
         self.deliver = deliver  # handles a key as if it had just arrived
         self._held: list[events.Key] = []
-        self._since = 0.0
         self._meant_for: OrderedDict[int, Screen[object]] = OrderedDict()
         # Screens that have had a focused widget (or waited long enough): a screen that simply
         # has nothing focused now (its focused pane was hidden) gets its keys at once.
         self._settled: weakref.WeakSet[Screen[object]] = weakref.WeakSet()
+        self._giving_back = False  # a held key on its way: it must not be held again
+        # Keys handed to a widget and not yet dealt with by it (id -> when), and the widgets
+        # whose "message handled" signal is watched.
+        self._in_flight: dict[int, float] = {}
+        self._watched: weakref.WeakSet[MessagePump] = weakref.WeakSet()
 
-    # -- a screen that has no focus yet ------------------------------------------------------
+    # -- keys in flight ------------------------------------------------------------------------
+    def sent(self, event: events.Key, target: MessagePump) -> None:
+        """Textual handed ``event`` to ``target``; it is in flight until ``target`` is done."""
+        self._in_flight[id(event)] = time.monotonic()
+        if target not in self._watched and target.is_running:
+            target.message_signal.subscribe(self.app, self._handled, immediate=True)
+            self._watched.add(target)
+
+    def _handled(self, message: Message) -> None:
+        if isinstance(message, events.Key):
+            self._in_flight.pop(id(message), None)
+
+    def _keys_in_flight(self) -> bool:
+        # A key whose widget went away is never reported done: forget it after a while.
+        stale = time.monotonic() - WAIT_PER_KEY_S
+        for key, since in list(self._in_flight.items()):
+            if since < stale:
+                del self._in_flight[key]
+        return bool(self._in_flight)
+
+    # -- holding -------------------------------------------------------------------------------
     def take(self, event: events.Key) -> bool:
-        """Hold ``event`` while the screen on top has no focus yet, or while keys are held;
-        True when it was held (the caller must not handle it now)."""
-        if self._held:
-            self._held.append(event)
-            return True
-        if not self.app.screen_stack or self._ready(self.app.screen):
+        """Hold ``event`` while keys are held already, the screen on top has not focused
+        anything yet, or the widgets that would get it are still busy; True when it was held
+        (the caller must not handle it now)."""
+        if self._giving_back or (not self._held and self._free()):
             self._remember(event)
             return False
         self._held.append(event)
-        self._since = time.monotonic()
-        self.app.call_after_refresh(self._release)
+        if len(self._held) == 1:
+            self.app.call_later(self._release)
         return True
 
-    def _ready(self, screen: Screen[object]) -> bool:
+    def _free(self) -> bool:
+        if not self.app.screen_stack:
+            return True
+        screen = self.app.screen
         if screen.focused is not None:
             self._settled.add(screen)
-        return screen in self._settled
+        if screen not in self._settled:
+            return False  # just opened: its field is about to be focused
+        return not self._keys_in_flight() and not _busy(screen.focused or screen)
 
     async def _release(self) -> None:
-        screen = self.app.screen if self.app.screen_stack else None
-        waited = time.monotonic() - self._since >= HOLD_AT_MOST_S
-        if screen is not None and not self._ready(screen) and not waited:
-            self.app.call_after_refresh(self._release)
-            return
-        if screen is not None:
-            self._settled.add(screen)
-        # Given back from the app's own task: no key typed later can overtake these.
-        held, self._held = self._held, []
-        for event in held:
-            await self.deliver(events.Key(event.key, event.character))
+        """Give the held keys back one at a time, each once the way is free (or it has waited
+        long enough). Runs in the app's task: sleeping here lets the widgets catch up while no
+        later key can overtake the held ones."""
+        while self._held:
+            waited = 0.0
+            screen = self.app.screen if self.app.screen_stack else None
+            limit = WAIT_PER_KEY_S if screen in self._settled else WAIT_FOR_FOCUS_S
+            while not self._free() and waited < limit:
+                await asyncio.sleep(POLL_S)
+                waited += POLL_S
+            if self.app.screen_stack:
+                self._settled.add(self.app.screen)
+            event = self._held.pop(0)
+            self._giving_back = True
+            try:
+                await self.deliver(events.Key(event.key, event.character))
+            finally:
+                self._giving_back = False
 
     # -- a screen covered before its keys were handled ----------------------------------------
     def _remember(self, event: events.Key) -> None:
-        self._meant_for[id(event)] = self.app.screen
+        if self.app.screen_stack:
+            self._meant_for[id(event)] = self.app.screen
         while len(self._meant_for) > REMEMBERED:
             self._meant_for.popitem(last=False)
 
@@ -86,5 +132,29 @@ class KeyOrder:
         meant_for = self._meant_for.pop(id(event), None)
         if meant_for is None or not self.app.screen_stack or meant_for is self.app.screen:
             return False
-        await self.deliver(events.Key(event.key, event.character))
+        key = events.Key(event.key, event.character)
+        if not self.take(key):
+            await self.deliver(key)
         return True
+
+
+def _busy(node: DOMNode) -> bool:
+    """``node`` or a node above it, up to its screen, still has a key or what a key caused (a
+    submitted field, a selected option: widget messages) waiting. Timers, repaints and other
+    events come and go all the time and say nothing about the keys."""
+    current: DOMNode | None = node
+    while current is not None:
+        # asyncio.Queue keeps its items in a deque; peeking is the only way to see them.
+        waiting = getattr(current._message_queue, "_queue", ())
+        if any(_after_a_key(message) for message in waiting):
+            return True
+        if isinstance(current, Screen):
+            return False
+        current = current.parent
+    return False
+
+
+def _after_a_key(message: object) -> bool:
+    return isinstance(message, events.Key) or (
+        isinstance(message, Message) and not isinstance(message, events.Event)
+    )

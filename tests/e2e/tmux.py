@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,10 @@ class Tmux:
         """All keys in one ``send-keys``: they arrive together, as over SSH."""
         self._tmux("send-keys", "-t", self.name, *keys)
 
+    def hex(self, *codes: str) -> None:
+        """Raw bytes, as a terminal would send them (e.g. the Linux console's F1)."""
+        self._tmux("send-keys", "-t", self.name, "-H", *codes)
+
     def type(self, text: str) -> None:
         self._tmux("send-keys", "-t", self.name, "-l", text)
 
@@ -84,6 +89,16 @@ class Tmux:
                 return screen
             time.sleep(0.1)
         raise AssertionError(f"{needle!r} never appeared; the screen was:\n{screen}")
+
+    def wait_until(self, predicate: Callable[[str], bool], timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        screen = ""
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if predicate(screen):
+                return screen
+            time.sleep(0.1)
+        raise AssertionError(f"the screen never matched; it was:\n{screen}")
 
     def settle(self, quiet: float = 1.0, timeout: float = 30.0) -> str:
         """Wait until the screen stops changing for ``quiet`` seconds (the keys are handled)."""

@@ -180,8 +180,7 @@ async def test_a_body_above_the_limit_is_paged_from_disk(xdg: Path, big_server: 
         # Scroll to the very end.
         app.screen.set_focus(view)
         await pilot.press("end")
-        await pilot.pause()
-        assert view.visible_text().rstrip().endswith("}")
+        await wait_for(pilot, lambda: view.visible_text().rstrip().endswith("}"))
 
         # Search finds a string that only the last page holds.
         await pilot.press("home", "slash")

@@ -51,7 +51,6 @@ class MainScreen(Screen[None]):
     /* Small terminals (60x20): the tree gives way so the URL and the tables stay usable. */
     MainScreen.-narrow CollectionTree { width: 18; min-width: 12; }
     MainScreen.-short RequestEditor { height: 60%; }
-    MainScreen.-maximized CollectionTree, MainScreen.-maximized RequestEditor { display: none; }
     MainScreen.-maximized ResponseViewer { height: 1fr; }
     """
 
@@ -66,6 +65,7 @@ class MainScreen(Screen[None]):
         self._sending: tuple[Worker[None], Request] | None = None
         self._shown_for: Request | None = None
         self._focus_before_maximize: Widget | None = None
+        self._tree_shown_before_maximize = True
         self._header_timer: Timer | None = None
         self._unsubscribe: list[Callable[[], None]] = []
         self.pending_prefix: str | None = None  # a prefix key waiting for its second key
@@ -340,12 +340,12 @@ class MainScreen(Screen[None]):
     # Focus moves at once (Screen.set_focus), not after a refresh as Widget.focus() does: the
     # next key of a burst must already reach the newly focused widget.
     def action_focus_url(self) -> None:
-        self.remove_class("-maximized")
+        self._restore_from_maximized()
         self.set_focus(self.query_one(RequestEditor).url_input)
 
     def action_focus_pane(self, pane: str) -> None:
         if pane == "tree":
-            self.remove_class("-maximized")
+            self._restore_from_maximized()
             tree = self.query_one(CollectionTree)
             tree.display = True
             self.set_focus(tree.tree)
@@ -357,17 +357,31 @@ class MainScreen(Screen[None]):
     def action_toggle_tree(self) -> None:
         # Toggling the widget itself restyles one subtree, not the whole screen.
         tree = self.query_one(CollectionTree)
+        if self.has_class("-maximized"):
+            self._tree_shown_before_maximize = not self._tree_shown_before_maximize
+            return  # it comes back (or not) with the editor
         tree.display = not tree.display
 
     def action_toggle_maximize(self) -> None:
+        if self.has_class("-maximized"):
+            self._restore_from_maximized()
+            return
+        tree, editor = self.query_one(CollectionTree), self.query_one(RequestEditor)
+        self._focus_before_maximize = self.focused
+        self._tree_shown_before_maximize = bool(tree.display)
+        # Inline, like the tree's own toggle (a class would lose to an inline display).
+        tree.display = editor.display = False
+        self.add_class("-maximized")
+        self.set_focus(self.query_one(ResponseViewer).body_view)
+
+    def _restore_from_maximized(self) -> None:
         if not self.has_class("-maximized"):
-            self._focus_before_maximize = self.focused
-            self.add_class("-maximized")
-            self.set_focus(self.query_one(ResponseViewer).body_view)
             return
         self.remove_class("-maximized")
+        self.query_one(CollectionTree).display = self._tree_shown_before_maximize
+        self.query_one(RequestEditor).display = True
         previous, self._focus_before_maximize = self._focus_before_maximize, None
-        if previous is not None and previous.is_attached:
+        if previous is not None and previous.is_attached and previous.display:
             self.set_focus(previous)
 
     def action_resize_editor(self, step: int) -> None:
