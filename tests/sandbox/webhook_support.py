@@ -115,8 +115,12 @@ class CallbackServer:
         return 200, b"{}"
 
     def release(self) -> None:
-        """Answer every stalled request (and every later one at once)."""
+        """Answer every stalled request (and every later one at once, until ``hold``)."""
         self._release.set()
+
+    def hold(self) -> None:
+        """Stall requests again (those ``stall_next`` or ``verify_answer`` pick)."""
+        self._release.clear()
 
     def wait_for(
         self, check: Callable[[list[Received]], Any], timeout: float = 15.0
@@ -159,3 +163,50 @@ def serve(amt: str) -> Iterator[CallbackServer]:
 def signal_map(payload: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """A delivery's signals by code."""
     return {s["code"]: s for s in payload["data"]["signals"]}
+
+
+class Hooks:
+    """The sandbox's webhooks as a test drives them: v3 calls, the admin namespace, waiting."""
+
+    def __init__(self, sandbox: Any, http: Any, callback: CallbackServer) -> None:
+        from sandbox_v3_support import V3
+
+        self.sandbox = sandbox
+        self.http = http
+        self.callback = callback
+        self.v3 = V3(sandbox, http)
+
+    def define(self, **fields: Any) -> str:
+        """A webhook on the test's callback (unless ``callback_uri`` says otherwise), once its
+        VERIFY is over; its id."""
+        fields.setdefault("callback_uri", self.callback.url)
+        webhook_id = str(self.sandbox.define_webhook(**fields)["id"])
+        self.settle()
+        return webhook_id
+
+    def settle(self) -> None:
+        assert self.sandbox.webhooks.wait_idle(20), "the webhook engine did not settle"
+
+    def verification(self, webhook_id: str) -> dict[str, Any]:
+        return dict(self.sandbox.webhooks.view(webhook_id)["verification"])
+
+    def subscribe(self, webhook_id: str, user_id: str, vehicle_id: str) -> Any:
+        body = {
+            "data": {
+                "attributes": {"webhookId": webhook_id, "userId": user_id, "vehicleId": vehicle_id}
+            }
+        }
+        return self.http.post("/v3/subscriptions", json=body, headers=self.v3.headers())
+
+    def subscribed(self, webhook_id: str, user_id: str, vehicle_id: str) -> None:
+        answer = self.subscribe(webhook_id, user_id, vehicle_id)
+        assert answer.status_code == 202, answer.text
+
+    def log(self, webhook_id: str) -> list[dict[str, Any]]:
+        answer = self.http.get(f"/_sandbox/webhooks/{webhook_id}/deliveries")
+        assert answer.status_code == 200, answer.text
+        return list(answer.json()["deliveries"])
+
+    def advance(self, seconds: float) -> None:
+        answer = self.http.post("/_sandbox/clock", json={"advance": seconds})
+        assert answer.status_code == 200, answer.text
