@@ -72,6 +72,7 @@ def test_verify_first_then_signed_deliveries(hooks: Hooks, callback: CallbackSer
     hooks.subscribed(webhook_id, fleet.user_id, fleet.vehicle_ids[0])
     (first,) = callback.wait_events("VEHICLE_STATE")
     assert assert_signed(first, DEFAULT_AMT)["triggers"] == [{"type": "FIRST_DELIVERY"}]
+    hooks.settle()
     log = hooks.log(webhook_id)
     assert [(e["eventType"], e["outcome"], e["status"]) for e in log] == [
         ("VERIFY", "verified", 200),

@@ -72,7 +72,10 @@ class CallbackServer:
 
         self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._http.daemon_threads = True
-        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        # A short poll: shutting the server down waits for one.
+        self._thread = threading.Thread(
+            target=self._http.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -206,6 +209,14 @@ class Hooks:
         answer = self.http.get(f"/_sandbox/webhooks/{webhook_id}/deliveries")
         assert answer.status_code == 200, answer.text
         return list(answer.json()["deliveries"])
+
+    def wait_log(
+        self, webhook_id: str, check: Callable[[list[dict[str, Any]]], bool]
+    ) -> list[dict[str, Any]]:
+        """Wait until the delivery log satisfies ``check``; the log then."""
+        entries = self.sandbox.webhooks.log.wait(webhook_id, check, 20)
+        assert entries is not None, self.sandbox.webhooks.deliveries(webhook_id)
+        return list(entries)
 
     def advance(self, seconds: float) -> None:
         answer = self.http.post("/_sandbox/clock", json={"advance": seconds})
