@@ -2,9 +2,9 @@
 
 Listens to the vehicle events (``Context.vehicle_events``: signals a command or an admin change
 touched, and Connect approvals, for auto-subscribe) and to the sandbox clock's moves. A
-dispatcher thread does the timed work (``planning``), a ``Sender`` the HTTP. On a request's
-thread runs only the cheap part of a trigger (reading the changed signals, building the
-event); no request ever waits for a callback.
+dispatcher thread does the timed work (``planning``); the ``Outbox`` sends, retries and logs
+(``jobs`` make what it sends). On a request's thread runs only the cheap part of a trigger
+(reading the changed signals, building the event); no request ever waits for a callback.
 
 Life of a webhook (shared/smartcar-v3.md §7):
 
@@ -34,8 +34,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import heapq
-import itertools
 import logging
 import threading
 import time
@@ -43,8 +41,6 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from tui.core.smartcar import webhook_events as events
-from tui.core.smartcar import webhook_signing
-from tui.sandbox.clock import iso
 from tui.sandbox.v3 import connections
 from tui.sandbox.webhooks import (
     definitions,
@@ -56,12 +52,12 @@ from tui.sandbox.webhooks import (
     settings,
     snapshot,
     subscriptions,
-    transport,
     vehicle_errors,
-    verification,
 )
+from tui.sandbox.webhooks.delivery_log import DeliveryLog
+from tui.sandbox.webhooks.outbox import Outbox
 from tui.sandbox.webhooks.problems import NotFound, Refused
-from tui.sandbox.webhooks.sender import Job, Sender
+from tui.sandbox.webhooks.sender import Job
 from tui.sandbox.webhooks.settings import DeliverySettings
 
 if TYPE_CHECKING:
@@ -72,7 +68,6 @@ log = logging.getLogger(__name__)
 Data = dict[str, dict[str, Any]]
 Record = dict[str, Any]
 MAX_WAIT = 5.0  # the dispatcher looks at the clock at least this often (real seconds)
-USER_AGENT = f"{events.user_agent()} (carman sandbox)"
 
 
 class WebhookEngine:
@@ -87,20 +82,19 @@ class WebhookEngine:
         self.client_id = client_id  # the application the sandbox runs for owns new webhooks
         self.amt = amt  # signing key when the owning client has none of its own
         self._settings = delivery or DeliverySettings()
-        self.log = delivery_log.DeliveryLog()
         self._cond = threading.Condition()
         # Held around every state write off a request thread, and by stop(): once stop
         # returns, no thread of this engine writes the state file a restarted sandbox may own.
         self._gate = threading.RLock()
-        self._sender = Sender(
-            self._attempt,
-            self._notify,
-            workers=self._settings.workers,
-            queue_size=max(self._settings.queue_size, self._settings.workers),
+        self._outbox = Outbox(
+            ctx,
+            amt,
+            lambda: self.settings,
+            gate=self._gate,
+            stopped=lambda: self._stopped,
+            on_verified=self.wake,
+            on_progress=self._notify,
         )
-        self._retries: list[tuple[float, int, Job]] = []  # heap by due time (sandbox clock)
-        self._sequence = itertools.count()
-        self._verifying: set[str] = set()  # nonces whose VERIFY is queued or in flight
         self._baselines: dict[tuple[str, str], Any] = {}  # (subscription, code) → last value
         self._dirty = False
         self._ticking = False
@@ -116,10 +110,15 @@ class WebhookEngine:
             # No thread and no work at all for a sandbox without webhooks.
             self._active = bool(data["webhook_definitions"])
         if self._active:
-            self._verify_unverified()
+            self._resume()
             self.wake()
 
     # ------------------------------------------------------------------ settings
+
+    @property
+    def log(self) -> DeliveryLog:
+        """What was sent and answered (``delivery_log``); ``log.wait`` waits on it."""
+        return self._outbox.log
 
     @property
     def settings(self) -> DeliverySettings:
@@ -269,7 +268,7 @@ class WebhookEngine:
                 record = self._webhook(data, webhook_id)
                 record["verification"] = definitions.pending_verification()
                 job = self._verify_job(record)
-            return self._submit(job)
+            return self._outbox.submit(job)
         if vehicle_id is None:
             raise Refused("vehicleId", "vehicleId is required for this event.")
         webhook, subscription = self._receiving(webhook_id, vehicle_id, user_id)
@@ -281,7 +280,7 @@ class WebhookEngine:
             made = jobs.vehicle_error_job(self._ctx, webhook, subscription, [request], mode)
         if made is None:
             raise NotFound("vehicleId", f"Vehicle {vehicle_id} is no longer subscribed.")
-        return self._submit(made)
+        return self._outbox.submit(made)
 
     def send_test(self, webhook_id: str, vehicle_id: str | None = None) -> str:
         """The Dashboard's "send test payload": VEHICLE_STATE with ``meta.mode`` TEST for a
@@ -369,7 +368,7 @@ class WebhookEngine:
             self._cond.notify_all()
         for remove in self._removers:
             remove()
-        self._sender.stop()
+        self._outbox.stop()
         if self._dispatcher is not None:
             self._dispatcher.join(timeout=2)
 
@@ -404,12 +403,18 @@ class WebhookEngine:
             if subscriptions.find(data, webhook["id"], user_id, vehicle_id) is None:
                 subscriptions.create(data, webhook, connection, now)
 
-    def _verify_unverified(self) -> None:
-        """At start: a webhook whose verification did not succeed is verified again."""
+    def _resume(self) -> None:
+        """At start: a webhook whose verification did not succeed is verified again; schedule
+        slots that passed while the sandbox was stopped are skipped, not delivered in a burst
+        (carman's choice)."""
+        now = self._ctx.clock.now()
         with self._writing() as data:
             for record in data["webhook_definitions"].values():
                 if record["verification"]["status"] != definitions.VERIFIED:
                     record["verification"] = definitions.pending_verification()
+                next_at = record.get("schedule_next_at")
+                if record.get("schedule_minutes") and next_at is not None and next_at <= now:
+                    planning.advance_schedule(record, now, catch_up=0)
 
     def _amt(self, client_id: str) -> str:
         with self._ctx.state.reading() as data:
@@ -476,7 +481,7 @@ class WebhookEngine:
                 self._ctx, webhook, subscription, triggers, events.LIVE, read
             )
             if job is not None:
-                self._submit(job)
+                self._outbox.submit(job)
 
     def _saw(self, subscription_id: str, entry: dict[str, Any]) -> bool:
         """Remember a trigger signal's value for the subscription; whether it is new."""
@@ -511,7 +516,7 @@ class WebhookEngine:
         for webhook, subscription in self._watched(vehicle_id):
             job = jobs.vehicle_error_job(self._ctx, webhook, subscription, [request])
             if job is not None:
-                self._submit(job)
+                self._outbox.submit(job)
 
     # ------------------------------------------------------------------ internals: dispatcher
 
@@ -540,13 +545,11 @@ class WebhookEngine:
 
     def _seconds_to_due(self) -> float | None:
         """Real seconds until the next schedule slot or retry (caller holds ``_cond``)."""
-        due = [self._retries[0][0]] if self._retries else []
-        if self._next_due is not None:
-            due.append(self._next_due)
+        due = [t for t in (self._outbox.next_retry_at(), self._next_due) if t is not None]
         return min(due) - self._ctx.clock.now() if due else None
 
     def _busy(self) -> bool:
-        if self._dirty or self._ticking or self._sender.outstanding:
+        if self._dirty or self._ticking or self._outbox.outstanding:
             return True
         wait = self._seconds_to_due()
         return wait is not None and wait <= 0 and not self._stopped
@@ -558,24 +561,22 @@ class WebhookEngine:
     def _round(self) -> float | None:
         """Due retries, VERIFYs, FIRST_DELIVERYs and schedule slots; the next slot's time."""
         now = self._ctx.clock.now()
-        due: list[Job] = []
-        with self._cond:
-            while self._retries and self._retries[0][0] <= now:
-                due.append(heapq.heappop(self._retries)[2])
-        for job in due:
-            self._submit(job)
+        for job in self._outbox.due(now):
+            self._outbox.submit(job)
         with self._gate:
             if self._stopped:
                 return None
-            with self._cond:
-                queued = set(self._verifying)
             with self._ctx.state.reading() as data:
-                if not planning.needs_round(data, now, queued):
+                if not planning.needs_round(data, now, self._outbox.verifying()):
                     return planning.next_slot(data)
             with self._ctx.state.changing() as data:
+                # Under the state lock: a VERIFY asked for meanwhile is either in the state
+                # with its nonce claimed, or not yet in the state at all.
+                queued = self._outbox.verifying()
                 plan = planning.plan_round(data, now, self.settings.catch_up, queued)
-            for webhook in plan.verify:
-                self._submit(self._verify_job(webhook))
+                verifies = [self._verify_job(webhook) for webhook in plan.verify]
+            for job in verifies:
+                self._outbox.submit(job)
             for webhook, subscription in plan.firsts:
                 self._first_delivery(webhook, subscription)
             for webhook, slots, skipped in plan.scheduled:
@@ -583,9 +584,10 @@ class WebhookEngine:
         return plan.next_due
 
     def _verify_job(self, webhook: Record) -> Job:
+        """VERIFY for the webhook's pending verification, its nonce claimed (the caller holds
+        the state lock, so the dispatcher never sends a second one)."""
         job = jobs.verify_job(webhook)
-        with self._cond:
-            self._verifying.add(str(job.nonce))
+        self._outbox.claim(str(job.nonce))
         return job
 
     def _first_delivery(self, webhook: Record, subscription: Record) -> None:
@@ -598,12 +600,12 @@ class WebhookEngine:
         first = [payloads.first_delivery_trigger()]
         job = jobs.vehicle_state_job(self._ctx, webhook, subscription, first, events.LIVE, read)
         if job is not None:
-            self._submit(job)
+            self._outbox.submit(job)
         requests = jobs.errors_on_arrival(self._ctx, webhook, vehicle)
         if requests:
             error_job = jobs.vehicle_error_job(self._ctx, webhook, subscription, requests)
             if error_job is not None:
-                self._submit(error_job)
+                self._outbox.submit(error_job)
 
     def _scheduled(self, webhook: Record, slots: int, skipped: int) -> None:
         with self._ctx.state.reading() as data:
@@ -617,7 +619,7 @@ class WebhookEngine:
             for _ in range(slots):
                 job = jobs.vehicle_state_job(self._ctx, webhook, subscription, trigger)
                 if job is not None:
-                    self._submit(job)
+                    self._outbox.submit(job)
             if skipped:
                 note = Job(
                     webhook["id"],
@@ -626,138 +628,10 @@ class WebhookEngine:
                     vehicle_id=subscription["vehicle_id"],
                 )
                 catch_up = self.settings.catch_up
-                self._record(
+                self._outbox.record(
                     note,
                     None,
                     delivery_log.DROPPED,
                     f"{skipped} scheduled deliveries skipped: the clock passed more than "
                     f"{catch_up} slots at once",
                 )
-
-    # ------------------------------------------------------------------ internals: sending
-
-    def _submit(self, job: Job) -> str:
-        """Hand a job to the sender; its eventId (logged as dropped when refused)."""
-        if not self._sender.submit(job):
-            self._end_verification(job)
-            self._record(job, None, delivery_log.DROPPED, "the sender's queue is full or stopped")
-        self._notify()
-        return str(job.event["eventId"])
-
-    def _why_not(self, job: Job) -> tuple[Record | None, str | None]:
-        """The webhook to deliver to, or why the job is dropped instead."""
-        with self._ctx.state.reading() as data:
-            stored = data["webhook_definitions"].get(job.webhook_id)
-            webhook = copy.deepcopy(stored) if stored is not None else None
-            subscription = data["webhook_subscriptions"].get(job.subscription_id or "")
-            ended = job.subscription_id is not None and (
-                subscription is None or not subscriptions.is_alive(data, subscription)
-            )
-        if webhook is None:
-            return None, "the webhook was deleted"
-        if job.is_verify:
-            if webhook["verification"]["nonce"] != job.nonce:
-                return None, "a newer VERIFY replaced this one"
-        elif not definitions.deliverable(webhook):
-            return None, "the webhook is disabled or not verified"
-        elif ended:
-            return None, "the subscription ended"
-        return webhook, None
-
-    def _attempt(self, job: Job) -> None:
-        """One attempt of a job, on a sender thread."""
-        webhook, dropped = self._why_not(job)
-        if webhook is None:
-            self._end_verification(job)
-            self._record(job, None, delivery_log.DROPPED, dropped)
-            return
-        on_error = job.target == "error"
-        url = definitions.error_target(webhook) if on_error else webhook["callback_uri"]
-        delivery_id = payloads.new_id()
-        delivered_at = round(self._ctx.clock.now() * 1000)
-        body = payloads.encode(payloads.stamp(job.event, delivery_id, delivered_at))
-        amt = self._amt(webhook["client_id"])
-        headers = {
-            "Content-Type": "application/json",
-            events.SIGNATURE_HEADER: webhook_signing.sign_body(amt, body),
-            "User-Agent": USER_AGENT,
-        }
-        current = self.settings
-        timeout = current.verify_timeout if job.is_verify else current.timeout
-        job.notes.update(url=url, deliveryId=delivery_id, deliveredAt=delivered_at)
-        answer = transport.post(url, body, headers, timeout)
-        if job.is_verify:
-            self._verified(job, answer, amt)
-        elif answer.ok:
-            self._record(job, answer.status, delivery_log.DELIVERED, None)
-        else:
-            self._retry_or_give_up(job, answer, current.retry_delays)
-
-    def _retry_or_give_up(
-        self, job: Job, answer: transport.Answer, delays: tuple[float, ...]
-    ) -> None:
-        error = answer.error or f"the callback answered HTTP {answer.status} (2xx needed)"
-        if job.attempt > len(delays):
-            self._record(job, answer.status, delivery_log.GAVE_UP, error)
-            return
-        due = self._ctx.clock.now() + delays[job.attempt - 1]
-        job.notes["nextAttemptAt"] = iso(due)
-        self._record(job, answer.status, delivery_log.FAILED, error)
-        retry = Job(
-            job.webhook_id,
-            job.event,
-            job.target,
-            job.attempt + 1,
-            job.subscription_id,
-            job.vehicle_id,
-        )
-        with self._cond:
-            heapq.heappush(self._retries, (due, next(self._sequence), retry))
-            self._cond.notify_all()
-
-    def _verified(self, job: Job, answer: transport.Answer, amt: str) -> None:
-        passed, reason = verification.judge(amt, job.challenge or "", answer)
-        with self._gate:
-            if not self._stopped:
-                with self._ctx.state.changing() as data:
-                    record = data["webhook_definitions"].get(job.webhook_id)
-                    if record is not None and record["verification"]["nonce"] == job.nonce:
-                        record["verification"] = {
-                            "status": definitions.VERIFIED if passed else definitions.FAILED,
-                            "reason": reason,
-                            "at": self._ctx.clock.now(),
-                            "nonce": job.nonce,
-                        }
-        self._end_verification(job)
-        outcome = delivery_log.VERIFIED if passed else delivery_log.VERIFICATION_FAILED
-        self._record(job, answer.status, outcome, None if passed else reason)
-        if passed:
-            self.wake()  # subscriptions waiting for their FIRST_DELIVERY
-
-    def _end_verification(self, job: Job) -> None:
-        if job.nonce is not None:
-            with self._cond:
-                self._verifying.discard(job.nonce)
-
-    def _record(self, job: Job, status: int | None, outcome: str, error: str | None) -> None:
-        event = job.event
-        self.log.add(
-            job.webhook_id,
-            {
-                "eventId": event.get("eventId"),
-                "eventType": event.get("eventType"),
-                "deliveryId": job.notes.get("deliveryId"),
-                "attempt": job.attempt,
-                "url": job.notes.get("url"),
-                "mode": (event.get("meta") or {}).get("mode"),
-                "vehicleId": job.vehicle_id,
-                "subscriptionId": job.subscription_id,
-                "status": status,
-                "outcome": outcome,
-                "error": error,
-                "deliveredAt": job.notes.get("deliveredAt"),
-                "at": iso(self._ctx.clock.now()),
-                "nextAttemptAt": job.notes.get("nextAttemptAt"),
-                "triggers": event.get("triggers"),
-            },
-        )
