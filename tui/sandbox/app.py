@@ -94,6 +94,7 @@ def _index(ctx: Context, request: Request) -> Response:
             "api_url": f"{base}/v2.0",
             "v3_url": f"{base}/v3",
             "management_url": f"{base}/v2.0/management/connections",
+            "v3_management_url": f"{base}/v3/webhooks",
             "webhook_ids": list(config.WEBHOOK_IDS),
         },
     )

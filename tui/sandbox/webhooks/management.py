@@ -342,10 +342,11 @@ def _lookup_subscription(data: Data, client_id: str, subscription_id: str) -> di
             f"The subscription id {subscription_id!r} is not a uuid.", "subscriptionId"
         )
     record = data["webhook_subscriptions"].get(subscription_id)
-    mine = record is not None and record["client_id"] == client_id
-    if not mine or not subscriptions.is_alive(data, record):  # type: ignore[arg-type]
+    if record is None or record["client_id"] != client_id or not subscriptions.is_alive(
+        data, record
+    ):
         raise errors.not_found(f"No subscription {subscription_id} exists for this application.")
-    return record
+    return dict(record)
 
 
 def _get_subscription(
