@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from tui.core.smartcar import webhook_events as events
 from tui.sandbox.webhooks import definitions, payloads, planning
+from tui.sandbox.webhooks.sender import Job, Sender
 from tui.sandbox.webhooks.settings import DeliverySettings, SettingsInput, check
 
 
@@ -109,3 +112,23 @@ def test_delivery_settings() -> None:
         with pytest.raises(SettingsInput) as problem:
             check(DeliverySettings(), **{name: value})
         assert problem.value.name == name
+
+
+def test_the_sender_queue_is_bounded() -> None:
+    started, release = threading.Event(), threading.Event()
+    done: list[str] = []
+
+    def run(job: Job) -> None:
+        started.set()
+        assert release.wait(30)
+        done.append(job.webhook_id)
+
+    sender = Sender(run, lambda: None, workers=1, queue_size=1)
+    assert sender.submit(Job("first", {}))
+    assert started.wait(30)  # the worker holds the first job
+    assert sender.submit(Job("second", {}))  # waits in the queue
+    assert not sender.submit(Job("third", {}))  # the queue is full: refused, never blocking
+    assert sender.outstanding == 2
+    release.set()
+    sender.stop()
+    assert "third" not in done
