@@ -194,3 +194,16 @@ def run_sdk(sandbox: Sandbox) -> Callable[..., dict[str, Any]]:
         return json.loads(result.stdout)
 
     return run
+
+
+# ------------------------------------------------------------------ v3 webhooks
+
+
+@pytest.fixture
+def callback(sandbox: Sandbox) -> Iterator[Any]:
+    """A webhook receiver on 127.0.0.1 that answers VERIFY with the sandbox's AMT
+    (``webhook_support.CallbackServer``); the sandbox's sender gets short timeouts."""
+    from webhook_support import serve
+
+    sandbox.webhooks.configure(timeout=3, verify_timeout=3)
+    yield from serve(sandbox.amt)

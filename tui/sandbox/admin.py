@@ -15,7 +15,9 @@ Only loopback callers are served. Endpoints (JSON bodies):
   "legacy_bearer": bool}`` (any subset) → the settings now in force
 * ``POST /_sandbox/vehicle_state`` ``{"vehicle_id", "plugged", "charge_state", "speed_kph",
   "asleep", "locked", "open_door"}`` (any subset besides the id) → the vehicle's live state;
-  e.g. ``{"speed_kph": 40}`` makes v3 lock answer 409 IN_MOTION
+  e.g. ``{"speed_kph": 40}`` makes v3 lock answer 409 IN_MOTION (and fires webhook triggers)
+* ``/_sandbox/webhooks[/...]``, ``/_sandbox/webhook_settings``, ``/_sandbox/vehicle_error``:
+  v3 webhooks, their delivery and vehicle errors (``tui.sandbox.webhooks.admin``)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from tui.sandbox.context import Context
 from tui.sandbox.errors import ApiError, not_found_path, validation
 from tui.sandbox.messages import Request, Response, json_response
 from tui.sandbox.v3.settings import SettingsError
+from tui.sandbox.webhooks import admin as webhook_admin
 
 
 def is_loopback(host: str) -> bool:
@@ -189,17 +192,24 @@ _ROUTES: dict[str, tuple[tuple[str, ...], Handler]] = {
     "rate_limit": (("POST",), _rate_limit),
     "v3_settings": (("GET", "POST"), _v3_settings),
     "vehicle_state": (("POST",), _vehicle_state),
+    "webhook_settings": (("GET", "POST"), webhook_admin.handle_settings),
+    "vehicle_error": (("POST",), webhook_admin.handle_vehicle_error),
 }
 
 
-def handle(ctx: Context, request: Request, name: str) -> Response:
+def handle(ctx: Context, request: Request, path: list[str] | str) -> Response:
+    """``path``: the segments after ``/_sandbox`` (or the one name)."""
+    if isinstance(path, str):
+        path = [path]
     if not is_loopback(request.client_host):
         raise ApiError(
             "PERMISSION",
             description="The sandbox's admin endpoints only answer "
             "callers on this machine (loopback).",
         )
-    route = _ROUTES.get(name)
-    if route is None or request.method not in route[0]:
+    if path[0] == "webhooks":
+        return webhook_admin.handle_webhooks(ctx, request, path[1:], _body(request))
+    route = _ROUTES.get(path[0])
+    if len(path) != 1 or route is None or request.method not in route[0]:
         raise not_found_path()
     return route[1](ctx, request, _body(request))

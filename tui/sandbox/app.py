@@ -49,8 +49,8 @@ def _route(ctx: Context, request: Request, segments: list[str]) -> Response:
             return connect.handle_reauthenticate(ctx, request)
     if head == "oauth2" and rest == ["token"]:
         return app_tokens.handle_token(ctx, request)
-    if head == "_sandbox" and len(rest) == 1:
-        return admin.handle(ctx, request, rest[0])
+    if head == "_sandbox" and rest:
+        return admin.handle(ctx, request, rest)
     if head == "v3":
         return v3_routes.handle(ctx, request, rest)
     if head == legacy_v1.VERSION:
@@ -94,6 +94,7 @@ def _index(ctx: Context, request: Request) -> Response:
             "api_url": f"{base}/v2.0",
             "v3_url": f"{base}/v3",
             "management_url": f"{base}/v2.0/management/connections",
+            "v3_management_url": f"{base}/v3/webhooks",
             "webhook_ids": list(config.WEBHOOK_IDS),
         },
     )

@@ -2,6 +2,12 @@
 
 The command-line entry point wires ``add_arguments`` and ``run``; ``python -m tui.sandbox``
 does the same on its own.
+
+``--webhook URL`` (repeatable) defines a v3 webhook delivering there; ``--webhook-signals``,
+``--webhook-triggers``, ``--webhook-every`` and ``--webhook-timeout`` shape every webhook of
+the command line. They auto-subscribe (every vehicle connected now or later is subscribed), so
+a login is enough to see deliveries. A webhook is found again by its URL on the next start:
+its settings are updated and it is verified again, rather than defined twice.
 """
 
 from __future__ import annotations
@@ -18,8 +24,10 @@ from tui.core.paths import sandbox_dir
 from tui.sandbox import clients, config
 from tui.sandbox.admin import is_loopback
 from tui.sandbox.running import find_running
-from tui.sandbox.runtime import start_sandbox
+from tui.sandbox.runtime import Sandbox, start_sandbox
 from tui.sandbox.v3.settings import ENVELOPES, TIMESTAMPS, UNITS, V3Settings
+from tui.sandbox.webhooks import definitions
+from tui.sandbox.webhooks.settings import DeliverySettings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,7 +71,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also accept this redirect URI for the test client (repeatable; kept in the "
         "sandbox state)",
     )
+    parser.add_argument(
+        "--amt",
+        default=None,
+        metavar="TOKEN",
+        help=f"application management token: v2.0 management API key and the HMAC key of "
+        f"webhook signatures (default {config.DEFAULT_AMT})",
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    hooks = parser.add_argument_group(
+        "API v3 webhooks", "deliveries to your receiver (VERIFY first, signed with the AMT)"
+    )
+    hooks.add_argument(
+        "--webhook",
+        action="append",
+        default=[],
+        metavar="URL",
+        dest="webhooks",
+        help="define a webhook delivering to URL (repeatable; auto-subscribes every vehicle)",
+    )
+    hooks.add_argument(
+        "--webhook-signals",
+        default=None,
+        metavar="CODE,CODE",
+        help="data signals every delivery carries (default "
+        f"{','.join(definitions.DEFAULT_DATA)})",
+    )
+    hooks.add_argument(
+        "--webhook-triggers",
+        default=None,
+        metavar="CODE,CODE",
+        help="signals whose change fires a delivery (default "
+        f"{','.join(definitions.DEFAULT_TRIGGERS)}; empty for none)",
+    )
+    hooks.add_argument(
+        "--webhook-every",
+        type=int,
+        default=None,
+        metavar="MINUTES",
+        help="also deliver every MINUTES of the sandbox clock",
+    )
+    hooks.add_argument(
+        "--webhook-timeout",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long a callback may take to answer (default 15)",
+    )
     v3 = parser.add_argument_group(
         "API v3 switches", "where Smartcar's documents disagree, answer the other way"
     )
@@ -108,8 +162,69 @@ def v3_settings(args: argparse.Namespace) -> V3Settings:
     )
 
 
+def webhook_fields(args: argparse.Namespace) -> dict[str, object]:
+    """The definition every ``--webhook`` gets (admin spelling), checked; ValueError naming
+    the option at fault."""
+    fields: dict[str, object] = {"autoSubscribe": True}
+    try:
+        for option, name, value in (
+            ("--webhook-signals", "data", args.webhook_signals),
+            ("--webhook-triggers", "triggers", args.webhook_triggers),
+        ):
+            if value is not None:
+                fields[name] = definitions.check_codes(option, value)
+        for url in args.webhooks:
+            definitions.check_uri("--webhook", url)
+    except definitions.DefinitionError as problem:
+        raise ValueError(str(problem)) from None
+    minutes = args.webhook_every
+    if minutes is not None:
+        if not 1 <= minutes <= definitions.MAX_SCHEDULE_MINUTES:
+            limit = definitions.MAX_SCHEDULE_MINUTES
+            raise ValueError(f"--webhook-every must be between 1 and {limit} minutes.")
+        fields["scheduleMinutes"] = minutes
+    return fields
+
+
+def _delivery_settings(args: argparse.Namespace) -> DeliverySettings:
+    timeout = args.webhook_timeout
+    if timeout is None:
+        return DeliverySettings()
+    if timeout <= 0:
+        raise ValueError("--webhook-timeout must be a positive number of seconds.")
+    return DeliverySettings(timeout=timeout, verify_timeout=timeout)
+
+
+def define_webhooks(sandbox: Sandbox, urls: list[str], fields: dict[str, object]) -> list[str]:
+    """Define (or update and verify again) a webhook per URL; their ids."""
+    ids = []
+    for url in urls:
+        existing = sandbox.webhooks.find_by_callback(url)
+        if existing is None:
+            ids.append(str(sandbox.webhooks.define({**fields, "callbackUri": url})["id"]))
+        else:
+            sandbox.webhooks.update(existing, fields)
+            sandbox.webhooks.verify(existing)
+            ids.append(existing)
+    return ids
+
+
 def _raise_interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def _webhook_lines(sandbox: Sandbox, ids: list[str]) -> list[str]:
+    lines = []
+    for number, view in enumerate(sandbox.webhooks.views()):
+        label = "  Webhooks      " if number == 0 else "                "
+        mark = " (from --webhook)" if view["id"] in ids else ""
+        lines.append(f"{label}{view['id']} → {view['callbackUri']}{mark}")
+    if lines:
+        lines.append(
+            f"                VERIFY and deliveries: {sandbox.base_url}/_sandbox/webhooks/<id>"
+            "/deliveries"
+        )
+    return lines
 
 
 def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -123,6 +238,15 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         if problem:
             print(f"carman sandbox: --redirect-uri {uri!r}: {problem}.", file=err)
             return 2
+    if args.amt is not None and not args.amt.strip():
+        print("carman sandbox: --amt must not be empty.", file=err)
+        return 2
+    try:
+        fields = webhook_fields(args)
+        delivery = _delivery_settings(args)
+    except ValueError as problem:
+        print(f"carman sandbox: {problem}", file=err)
+        return 2
     directory = sandbox_dir()
     running = find_running(directory)
     if running is not None:
@@ -143,6 +267,8 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
             verbose=args.verbose,
             announce=True,
             v3=v3_settings(args),
+            amt=args.amt,
+            webhook_settings=delivery,
         )
     except OSError as error:
         reason = error.strerror or str(error)
@@ -160,6 +286,7 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         )
     for uri in getattr(args, "redirect_uris", None) or []:
         sandbox.register_redirect_uri(uri)
+    webhook_ids = define_webhooks(sandbox, args.webhooks, fields)
     seed_note = f"  (seed {args.seed})" if args.seed is not None else ""
     redirect_uris = sandbox.redirect_uris()
     lines = [
@@ -169,7 +296,10 @@ def run(args: argparse.Namespace, out: TextIO | None = None) -> int:
         f"  API URL       {sandbox.api_url}/v2.0  (v3: {sandbox.api_url}/v3)",
         f"  Client id     {sandbox.client_id}",
         f"  Client secret {sandbox.client_secret}",
-        f"  AMT           {sandbox.amt}  (management API and webhook unsubscribe)",
+        f"  AMT           {sandbox.amt}  (v2.0 management API, webhook signatures)",
+        f"  Management    {sandbox.api_url}/v3/webhooks, /v3/subscriptions  "
+        "(v3 application token)",
+        *_webhook_lines(sandbox, webhook_ids),
         f"  Redirect URIs {redirect_uris[0] if redirect_uris else '(none)'}",
         *(f"                {uri}" for uri in redirect_uris[1:]),
         f"                add one: curl -X POST {sandbox.base_url}/_sandbox/redirect_uris "

@@ -22,16 +22,19 @@ def register_client(ctx: Context, client_id: str, client_secret: str) -> None:
         client["secret"] = client_secret
 
 
-def ensure_client(ctx: Context, client_id: str, client_secret: str) -> None:
-    """Register the client the sandbox runs for; it owns the management token (AMT)."""
+def ensure_client(
+    ctx: Context, client_id: str, client_secret: str, amt: str = config.DEFAULT_AMT
+) -> None:
+    """Register the client the sandbox runs for; it owns the management token (AMT), the key
+    of the v2.0 management API and of webhook signatures."""
     register_client(ctx, client_id, client_secret)
     with ctx.state.changing() as data:
         client = data["clients"][client_id]
         # One AMT per sandbox: it belongs to the client the sandbox was started for.
         for other_id, other in data["clients"].items():
-            if other_id != client_id and other.get("amt") == config.DEFAULT_AMT:
+            if other_id != client_id and other.get("amt") is not None:
                 other["amt"] = None
-        client["amt"] = config.DEFAULT_AMT
+        client["amt"] = amt
 
 
 def check_redirect_uri(uri: str) -> str | None:

@@ -364,6 +364,8 @@ def _issue_code(ctx: Context, session: dict[str, Any], vehicle_ids: list[str]) -
             "vehicle_ids": list(dict.fromkeys([*vehicle_ids, *previous["vehicle_ids"]])),
         }
     _end(ctx, session)
+    # Auto-subscribing webhooks take the new connections (tui.sandbox.webhooks.engine).
+    ctx.vehicle_events.connected(session["client_id"], session["user_id"], tuple(vehicle_ids))
     params = {
         "code": code,
         "user_id": session["user_id"],

@@ -20,6 +20,7 @@ from typing import Any
 from tui.core.paths import sandbox_dir
 from tui.sandbox import config
 from tui.sandbox.runtime import Sandbox, start_sandbox
+from tui.sandbox.webhooks import definitions
 
 
 class SandboxUnavailable(RuntimeError):
@@ -165,6 +166,11 @@ class RunningSandbox:
     def configure_v3(self, **changes: object) -> dict[str, Any]:
         """Change v3 switches of the running sandbox; the settings now in force."""
         return _call(self.base_url, "POST", "/_sandbox/v3_settings", dict(changes))
+
+    def define_webhook(self, callback_uri: str, **fields: object) -> dict[str, Any]:
+        """Define a v3 webhook in the running sandbox (as ``Sandbox.define_webhook``)."""
+        spelled = definitions.from_python(callback_uri=callback_uri, **fields)
+        return _call(self.base_url, "POST", "/_sandbox/webhooks", spelled)
 
     def stop(self) -> None:
         """Nothing to do: the sandbox belongs to another process."""

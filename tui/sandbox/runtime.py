@@ -21,6 +21,9 @@ from tui.sandbox.state import State
 from tui.sandbox.v3.settings import SettingsHolder, V3Settings
 from tui.sandbox.values import ValueSource
 from tui.sandbox.vehicle_state import VehicleEvents
+from tui.sandbox.webhooks import definitions
+from tui.sandbox.webhooks.engine import WebhookEngine
+from tui.sandbox.webhooks.settings import DeliverySettings
 
 
 def url_host(host: str) -> str:
@@ -42,6 +45,7 @@ class Sandbox:
         client_id: str,
         client_secret: str,
         running_file: Path | None,
+        amt: str = config.DEFAULT_AMT,
     ) -> None:
         self._server = server
         self._ctx = ctx
@@ -55,7 +59,7 @@ class Sandbox:
         self.api_url = self.base_url
         self.client_id = client_id
         self.client_secret = client_secret
-        self.amt = config.DEFAULT_AMT
+        self.amt = amt  # the HMAC key of webhook signatures and VERIFY, too
         self.webhook_ids = tuple(config.WEBHOOK_IDS)
         self.state_dir = ctx.state.directory
         self.seed = ctx.seed
@@ -108,8 +112,42 @@ class Sandbox:
 
     @property
     def vehicle_events(self) -> VehicleEvents:
-        """Observers of command-made state changes (the future webhook sender's hook)."""
+        """Observers of command-made state changes and Connect approvals (webhooks listen)."""
         return self._ctx.vehicle_events
+
+    @property
+    def webhooks(self) -> WebhookEngine:
+        """The v3 webhook engine: definitions, subscriptions, deliveries, the delivery log,
+        ``wait_idle`` and ``configure`` (see ``tui.sandbox.webhooks.engine``)."""
+        assert self._ctx.webhooks is not None  # start_sandbox always makes one
+        return self._ctx.webhooks
+
+    def define_webhook(self, callback_uri: str, **fields: object) -> dict[str, object]:
+        """Define a v3 webhook delivering to ``callback_uri``; its admin view (with ``id``).
+
+        ``fields``: ``name``, ``error_callback_uri``, ``enabled``, ``data`` and ``triggers``
+        (signal codes), ``schedule_minutes``, ``auto_subscribe``. VERIFY follows at once on
+        the engine's thread. Raises ``DefinitionError`` (a ValueError) naming a bad field.
+        """
+        spelled = definitions.from_python(callback_uri=callback_uri, **fields)
+        return self.webhooks.define(spelled)
+
+    def set_vehicle_error(
+        self,
+        vehicle_id: str,
+        error_type: str,
+        code: str | None,
+        signals: list[str] | None = None,
+    ) -> list[dict[str, object]]:
+        """Raise an error on a vehicle's signals (VEHICLE_ERROR, state ERROR, to its webhooks);
+        ``signals=None`` means every non-static signal. The vehicle's active errors."""
+        return self.webhooks.raise_vehicle_error(vehicle_id, error_type, code, signals)
+
+    def resolve_vehicle_error(
+        self, vehicle_id: str, error_type: str, code: str | None
+    ) -> list[dict[str, object]]:
+        """Clear an error ``set_vehicle_error`` raised (VEHICLE_ERROR, state RESOLVED)."""
+        return self.webhooks.resolve_vehicle_error(vehicle_id, error_type, code)
 
     def stop(self) -> None:
         if self._stopped:
@@ -127,6 +165,8 @@ class Sandbox:
         self._server.server_close()
         self._server.close_connections()
         self._thread.join(timeout=5)
+        if self._ctx.webhooks is not None:
+            self._ctx.webhooks.stop()
         if self._running_file is not None:
             remove_running_file(self._running_file)
 
@@ -183,12 +223,16 @@ def start_sandbox(
     verbose: bool = False,
     announce: bool = False,
     v3: V3Settings | None = None,
+    amt: str | None = None,
+    webhook_settings: DeliverySettings | None = None,
 ) -> Sandbox:
     """Start a sandbox on a background thread (an ephemeral port by default).
 
     ``announce`` writes ``running.json`` into the state directory so other carman processes
     find it (the standalone ``carman sandbox`` does this). ``v3`` sets the v3 switches (see
-    ``tui.sandbox.v3.settings``). Raises OSError when the address cannot be bound.
+    ``tui.sandbox.v3.settings``); ``amt`` the application management token (the key of
+    webhook signatures); ``webhook_settings`` the sender's timeouts and retry delays (see
+    ``tui.sandbox.webhooks.engine``). Raises OSError when the address cannot be bound.
     """
     directory = Path(state_dir) if state_dir is not None else sandbox_dir()
     ctx = Context(
@@ -201,9 +245,11 @@ def start_sandbox(
     )
     client_id = client_id or config.DEFAULT_CLIENT_ID
     client_secret = client_secret or config.DEFAULT_CLIENT_SECRET
-    clients.ensure_client(ctx, client_id, client_secret)
+    amt = amt or config.DEFAULT_AMT
+    clients.ensure_client(ctx, client_id, client_secret, amt)
     server = SandboxHTTPServer((host, port), ctx)
-    sandbox = Sandbox(server, ctx, client_id, client_secret, None)
+    ctx.webhooks = WebhookEngine(ctx, client_id, amt, webhook_settings)
+    sandbox = Sandbox(server, ctx, client_id, client_secret, None, amt)
     if announce:
         sandbox._running_file = write_running_file(sandbox)
     return sandbox

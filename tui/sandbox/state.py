@@ -1,9 +1,10 @@
 """Everything the sandbox remembers, kept as JSON in its state directory.
 
-Clients, users, vehicles, grants, codes, tokens and v3 connections survive a restart, so a
-token issued before a restart stays valid. One lock guards the whole state; every change is
-written atomically before the lock is released. Connect sessions (the pages between authorize
-and redirect) and call counters live in memory only.
+Clients, users, vehicles, grants, codes, tokens, v3 connections, webhooks and their
+subscriptions survive a restart, so a token issued before a restart stays valid. One lock
+guards the whole state; every change is written atomically before the lock is released.
+Connect sessions (the pages between authorize and redirect), call counters and the webhook
+delivery log live in memory only.
 """
 
 from __future__ import annotations
@@ -34,10 +35,12 @@ _SECTIONS = (
     "access_tokens",
     "refresh_tokens",
     "approvals",
-    "webhooks",
+    "webhooks",  # v2.0 subscriptions: vehicle id → the WEBHOOK_IDS it is subscribed to
     "app_tokens",  # v3 application tokens (client credentials)
     "connections",  # v3 connections: one per (application, user, vehicle) approved
     "external_ids",  # v3: the external_id an application gave a user at Connect
+    "webhook_definitions",  # v3 webhooks (tui.sandbox.webhooks.definitions)
+    "webhook_subscriptions",  # v3 subscriptions of vehicles to them
 )
 
 Data = dict[str, dict[str, Any]]

@@ -18,8 +18,9 @@ Two kinds of state:
   v3 ``odometer-traveleddistance`` equals the last v2.0 ``/odometer``: v2.0 polls the vehicle,
   v3 reads the latest data. Everything else is random per call.
 
-Commands that change the state announce which v3 signals changed through ``VehicleEvents``:
-the place a webhook sender will listen (nothing delivers webhooks yet).
+Commands (v2.0 and v3) and carman's admin changes announce which v3 signals changed through
+``VehicleEvents``, and Connect announces new connections there: the webhook engine
+(``tui.sandbox.webhooks``) listens to both.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ CHARGE_STATES = ("CHARGING", "NOT_CHARGING", "FULLY_CHARGED")
 Record = dict[str, Any]
 # listener(vehicle_id, codes of the v3 signals that changed)
 Listener = Callable[[str, tuple[str, ...]], None]
+# connection listener(client_id, user_id, vehicle ids Connect just approved)
+ConnectionListener = Callable[[str, str, tuple[str, ...]], None]
 
 # Signals a change of each kind touches (what a webhook trigger on them would see).
 LOCK_SIGNALS = ("closure-islocked", "closure-doors", "closure-fronttrunk", "closure-reartrunk")
@@ -67,6 +70,16 @@ PLUG_SIGNALS = (
     *PORT_SIGNALS,
 )
 
+# carman's admin change (``admin_change``) → the v3 signals it changes.
+ADMIN_SIGNALS: dict[str, tuple[str, ...]] = {
+    "plugged": PLUG_SIGNALS,
+    "charge_state": CHARGE_SIGNALS,
+    "locked": LOCK_SIGNALS,
+    "open_door": ("closure-doors",),
+    "speed_kph": ("motion-currentspeed",),
+    "asleep": ("connectivitystatus-isasleep", "connectivitystatus-isonline"),
+}
+
 # v2.0 command endpoint key → the v3 signals its effect changes.
 V2_COMMAND_SIGNALS: dict[str, tuple[str, ...]] = {
     "POST /security": LOCK_SIGNALS,
@@ -79,6 +92,7 @@ V2_COMMAND_SIGNALS: dict[str, tuple[str, ...]] = {
 
 class VehicleEvents:
     """Observers of state changes: ``subscribe(listener)``; commands call ``changed``.
+    Observers of new connections: ``on_connection(listener)``; Connect calls ``connected``.
 
     A listener runs on the request's thread after the change is stored; one that raises is
     logged and skipped, never failing the command.
@@ -86,7 +100,29 @@ class VehicleEvents:
 
     def __init__(self) -> None:
         self._listeners: list[Listener] = []
+        self._connection_listeners: list[ConnectionListener] = []
         self._lock = threading.Lock()
+
+    def on_connection(self, listener: ConnectionListener) -> Callable[[], None]:
+        """Add a listener of Connect approvals; returns a function that removes it again."""
+        with self._lock:
+            self._connection_listeners.append(listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                if listener in self._connection_listeners:
+                    self._connection_listeners.remove(listener)
+
+        return unsubscribe
+
+    def connected(self, client_id: str, user_id: str, vehicle_ids: tuple[str, ...]) -> None:
+        with self._lock:
+            listeners = list(self._connection_listeners)
+        for listener in listeners:
+            try:
+                listener(client_id, user_id, vehicle_ids)
+            except Exception:
+                log.exception("carman sandbox: a connection listener failed")
 
     def subscribe(self, listener: Listener) -> Callable[[], None]:
         """Add a listener; returns a function that removes it again."""
@@ -313,4 +349,7 @@ def admin_change(ctx: Context, vehicle_id: str, changes: dict[str, Any]) -> Reco
                 state[name] = value
         return admin_view(record)
 
-    return change(ctx, vehicle_id, apply)
+    view = change(ctx, vehicle_id, apply)
+    touched = tuple(dict.fromkeys(c for name in changes for c in ADMIN_SIGNALS.get(name, ())))
+    ctx.vehicle_events.changed(vehicle_id, touched)
+    return view

@@ -678,6 +678,18 @@ V3_ERRORS: tuple[ErrorSpec, ...] = (
         None,
         "Signal codes are <group>-<name> in lower case, e.g. odometer-traveleddistance.",
     ),
+    # The Management API answers 409 to subscribing a vehicle twice (shared/smartcar-v3.md
+    # §7.2) without documenting the body: this type and code are carman's (UNCONFIRMED).
+    ErrorSpec(
+        "CONFLICT",
+        "SUBSCRIPTION_EXISTS",
+        409,
+        None,
+        "The vehicle is already subscribed to this webhook.",
+        None,
+        "List subscriptions with filter[webhookId] and filter[vehicleId] to find it; delete it "
+        "first to subscribe again.",
+    ),
 )
 
 V3_BY_KEY: dict[tuple[str, str | None], ErrorSpec] = {(e.type, e.code): e for e in V3_ERRORS}

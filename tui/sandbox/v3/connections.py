@@ -14,6 +14,8 @@ Choices (the reference leaves them open):
   → 204, removing all of the user's connections for the application, its external id and its
   remembered Connect approval (the next Connect asks again). The user id itself stays: it
   belongs to the sign-in identity, which logs in again with the same id.
+* Removing a connection (or a user's connections) deletes their webhook subscriptions
+  (``tui.sandbox.webhooks.subscriptions``): nothing more is delivered for them.
 * After a removal: ``GET``/``DELETE`` of the connection → 404 ``RESOURCE_NOT_FOUND``; signals
   and commands with that ``sc-user-id`` → 403 ``AUTHENTICATION``/``ACCESS_DENIED``; removing an
   unknown user (no connection to the application) → 404.
@@ -142,8 +144,12 @@ def record_approval(
 
 
 def _remove(data: Data, record: dict[str, Any]) -> None:
-    """Drop a connection and take its vehicle out of the user's grants (v2.0 tokens too)."""
+    """Drop a connection, its webhook subscriptions, and take its vehicle out of the user's
+    grants (v2.0 tokens too)."""
     data["connections"].pop(record["id"], None)
+    for subscription_id, subscription in list(data["webhook_subscriptions"].items()):
+        if subscription["connection_id"] == record["id"]:
+            del data["webhook_subscriptions"][subscription_id]
     for grant in data["grants"].values():
         if (
             grant["client_id"] == record["client_id"]

@@ -1,7 +1,9 @@
-"""Dispatch of ``/v3/...``: the Vehicle API v3 and its connections, in the v3 error envelope.
+"""Dispatch of ``/v3/...``: the Vehicle API v3 and its connections, and the Management API v3
+(webhooks, subscriptions), in the v3 error envelope.
 
-The sandbox serves every Smartcar host on one origin, so ``vehicle.api.smartcar.com/v3`` is
-``<sandbox>/v3`` and the token endpoint of ``iam.smartcar.com`` is ``<sandbox>/oauth2/token``.
+The sandbox serves every Smartcar host on one origin, so ``vehicle.api.smartcar.com/v3`` and
+``management.api.smartcar.com/v3`` are both ``<sandbox>/v3``, and the token endpoint of
+``iam.smartcar.com`` is ``<sandbox>/oauth2/token``.
 An unknown path or method is 404 ``RESOURCE_NOT_FOUND``/``PATH`` before any token is checked,
 as in v2.0.
 """
@@ -13,6 +15,7 @@ from tui.sandbox.context import Context
 from tui.sandbox.errors import ApiError
 from tui.sandbox.messages import Request, Response
 from tui.sandbox.v3 import access, commands, connections, errors, schedules, signals
+from tui.sandbox.webhooks import management
 
 
 def handle(ctx: Context, request: Request, segments: list[str]) -> Response:
@@ -45,6 +48,8 @@ def _route(ctx: Context, request: Request, segments: list[str]) -> Response:
             if method == "GET":
                 return connections.get_connection(ctx, request, client_id, rest[0])
             return connections.delete_connection(ctx, request, client_id, rest[0])
+    if head in ("webhooks", "subscriptions"):
+        return management.handle(ctx, request, head, rest)
     if head == "users" and len(rest) == 1 and method == "DELETE":
         client_id = access.caller(ctx, request, allow_legacy=False).client_id
         return connections.delete_user(ctx, request, client_id, rest[0])

@@ -12,6 +12,9 @@ A signal's own ``status`` says what went wrong without failing the list, checked
    permission: a new Connect with a wider scope fixes it.
 3. The forced error of a special login email (not for static attributes such as the VIN): the
    vehicle is asleep, unreachable, ... for what it does have.
+4. An error raised by carman's admin call (``POST /_sandbox/vehicle_error``), on the signals
+   it names (every non-static signal when it names none) until it is resolved; webhooks
+   announce it with VEHICLE_ERROR (``tui.sandbox.webhooks``).
 
 v2.0 agrees where the permission was asked for (501). Where it was never asked for, v2.0 says
 403 PERMISSION even for what the vehicle lacks (shared/smartcar-api.md §5.3: "403 PERMISSION if
@@ -44,6 +47,7 @@ from tui.sandbox.forced_errors import forced_error
 from tui.sandbox.messages import Request, Response, json_response
 from tui.sandbox.v3 import access, errors, resources, signal_values
 from tui.sandbox.v3.settings import V3Settings
+from tui.sandbox.webhooks import subscriptions
 
 Record = dict[str, Any]
 _INCAPABLE_LEVELS = ("incompatible", "dinosaur")
@@ -96,6 +100,9 @@ def _problem(spec: SignalSpec, vehicle: Record, permissions: tuple[str, ...]) ->
     forced = vehicle.get("forced_error")
     if forced and not spec.attribute:  # static attributes never fail
         return Problem(forced[0], forced[1], forced=True)
+    for active in vehicle.get("signal_errors") or ():  # raised by carman's admin call
+        if not spec.attribute and (active["signals"] is None or spec.code in active["signals"]):
+            return Problem(active["type"], active["code"])
     return None
 
 
@@ -134,10 +141,16 @@ def signal_resource(
     vehicle: Record,
     permissions: tuple[str, ...],
     unit_system: str,
+    *,
+    settings: V3Settings | None = None,
+    draws: str = "v3",
 ) -> dict[str, Any]:
-    settings = ctx.v3.current
+    """One signal resource. ``settings`` overrides the sandbox's v3 switches (webhooks use
+    their own units and times); ``draws`` names the random sequence, so webhook deliveries made
+    on a background thread leave a seeded sandbox's REST answers as they were."""
+    settings = settings or ctx.v3.current
     now = ctx.clock.now()
-    rng = ctx.values.next_rng(vehicle["id"], f"v3 {spec.code}")
+    rng = ctx.values.next_rng(vehicle["id"], f"{draws} {spec.code}")
     problem = _problem(spec, vehicle, permissions)
     attributes: dict[str, Any] = {"code": spec.code, "name": spec.name, "group": spec.group}
     meta: dict[str, Any] = {"retrievedAt": resources.timestamp(settings, now)}
@@ -166,9 +179,15 @@ def signal_resource(
 
 
 def _subscribed(ctx: Context, vehicle_id: str) -> bool:
-    """Whether something fills the vehicle's signal store (a webhook subscription)."""
+    """Whether something fills the vehicle's signal store: a v2.0 webhook subscription or a
+    v3 subscription whose connection still lives."""
     with ctx.state.reading() as data:
-        return bool(data["webhooks"].get(vehicle_id))
+        if data["webhooks"].get(vehicle_id):
+            return True
+        return any(
+            record["vehicle_id"] == vehicle_id and subscriptions.is_alive(data, record)
+            for record in data["webhook_subscriptions"].values()
+        )
 
 
 def _reach(
