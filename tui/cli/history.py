@@ -145,9 +145,10 @@ def _list(store: HistoryStore, search: str, limit: int, *, as_json: bool) -> int
             (str(s.id), when, s.method, _status(s), _duration(s.total_ms), s.url, s.request_name)
         )
     widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    # Each line fits the terminal: the URL is cut first (with …), then the request name.
-    # The whole URL: --json, or `carman history show ID`.
-    columns = shutil.get_terminal_size((120, 24)).columns
+    # On a terminal each line fits it: the URL is cut first (with …), then the request name.
+    # The whole URL: --json, or `carman history show ID`; piped output is never cut.
+    on_a_terminal = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
+    columns = shutil.get_terminal_size((10_000, 24)).columns if on_a_terminal else 10_000
     fixed = sum(widths[:5]) + 2 * 6
     widths[5] = max(12, min(widths[5], URL_COLUMN, columns - fixed - min(widths[6], 20)))
     for row in table:
