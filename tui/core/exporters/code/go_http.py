@@ -110,4 +110,3 @@ def _fresh_declarations(setup: list[str]) -> list[str]:
                 seen.add(name)
         out.append(line)
     return out
-
