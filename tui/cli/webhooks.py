@@ -167,10 +167,11 @@ def _listen(args: argparse.Namespace) -> int:
         receiver.start()
     except ReceiverError as exc:
         return fail(str(exc))
-    _banner(receiver, workspace, settings.public_url)
+    # Before the banner: whoever waits for it may stop us with SIGTERM right after.
     previous = signal.signal(signal.SIGTERM, _stop_on_sigterm)
     counts = {"received": 0, "valid": 0}
     try:
+        _banner(receiver, workspace, settings.public_url)
         while True:
             _drain(arrived, errors, workspace, settings, counts, args.json, timeout=0.5)
     except KeyboardInterrupt:

@@ -137,7 +137,7 @@ class DeliveryWriter:
                     try:
                         added = store.add_masked(masked, truncated)
                         event, retry = added.event, added.retry
-                    except HistoryError as exc:
+                    except Exception as exc:  # not stored, but still announced
                         self._report(exc)
                 self._announce(Received(masked, event, retry))
             except Exception as exc:  # a bug must never stop later deliveries being stored
