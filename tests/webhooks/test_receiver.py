@@ -250,6 +250,31 @@ def test_an_oversized_body_is_refused_unread(receiver: WebhookReceiver, arrivals
     assert received.record.body_size == 50 * 1024 * 1024 and received.record.body == b""
 
 
+def test_a_sender_that_asks_first_is_refused_before_it_sends_too_much(
+    receiver: WebhookReceiver, arrivals: Arrivals
+) -> None:
+    head = (
+        "POST /webhooks HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        f"Content-Length: {5 * 1024 * 1024}\r\n\r\n"
+    ).encode()
+    answer = raw_exchange(receiver.port, head, shutdown_write=False)
+    assert status_of(answer) == 413 and b"100 Continue" not in answer
+    (received,) = arrivals.wait_for(1)
+    assert "over the 1048576 byte limit" in received.record.problem
+    # A sender that fits is told to go on, then heard.
+    body = compact(vehicle_state())
+    head = (
+        f"POST /webhooks HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+        f"SC-Signature: {sign(AMT, body)}\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=30) as sock:
+        sock.sendall(head)
+        assert sock.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        sock.sendall(body)
+        assert b" 200 OK" in sock.recv(1000)
+    assert arrivals.wait_for(2)[1].trusted
+
+
 def test_a_body_cut_short_is_a_400(receiver: WebhookReceiver, arrivals: Arrivals) -> None:
     body = compact(vehicle_state())
     head = (

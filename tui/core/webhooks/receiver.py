@@ -139,7 +139,9 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = SOCKET_TIMEOUT  # applied to the socket by StreamRequestHandler.setup
     server_version = "carman"
     sys_version = ""
-    protocol_version = "HTTP/1.0"  # one request per connection: nothing lingers
+    # HTTP/1.1 so that a sender waiting on "Expect: 100-continue" is told to go on; every
+    # answer still closes the connection (one request per connection: nothing lingers).
+    protocol_version = "HTTP/1.1"
     _answered = False
 
     def log_message(self, format: str, *args: object) -> None:
@@ -253,9 +255,23 @@ class _Handler(BaseHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         # http.server's own refusals (bad request line, header too long, too many headers,
         # unknown method): answered and recorded like every other request.
+        problem = message or self.responses.get(code, ("error",))[0]
+        self._refuse(int(code), f"malformed request: {problem}")
+
+    def handle_expect_100(self) -> bool:
+        # A sender asking before it sends a body too big is told no before it sends it.
+        length = (self.headers.get("Content-Length") or "").strip()
+        cap = self.server.receiver.max_request_bytes
+        if length.isascii() and length.isdigit() and (len(length) > 16 or int(length) > cap):
+            shown = length if len(length) <= 16 else f"{length[:16]}…"
+            self._refuse(413, f"body of {shown} bytes is over the {cap} byte limit")
+            return False
+        return super().handle_expect_100()
+
+    def _refuse(self, status: int, problem: str) -> None:
+        """Answer and record without reading a body."""
         if self._answered:
             return
-        problem = message or self.responses.get(code, ("error",))[0]
         self.close_connection = True
         if getattr(self, "request_version", "HTTP/0.9") == "HTTP/0.9":
             # http.server writes no status line for HTTP/0.9: junk gets a real HTTP answer.
@@ -266,20 +282,25 @@ class _Handler(BaseHTTPRequestHandler):
             headers=list(self.headers.items()) if getattr(self, "headers", None) else [],
             remote=self.client_address[0] if self.client_address else "",
             received_at=time.time(),
-            refused=(int(code), f"malformed request: {problem}"),
+            refused=(status, problem),
         )
         receiver = self.server.receiver
         self._finish(decide(incoming, receiver.keys, receiver.path))
+
+    def version_string(self) -> str:
+        return self.server_version
 
     def _finish(self, decision: Decision) -> None:
         self._answered = True
         answer = decision.answer_bytes
         decision.record.answer = answer
+        self.close_connection = True
         try:
             self.send_response(decision.status)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(answer)))
             self.send_header("Cache-Control", "no-store")
+            self.send_header("Connection", "close")
             for name, value in decision.extra_headers:
                 self.send_header(name, value)
             self.end_headers()
