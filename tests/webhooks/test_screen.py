@@ -70,6 +70,9 @@ async def test_deliveries_show_up_live_and_open_with_signals_json_and_plot(xdg: 
         ]
         row = table.get_row_at(0)
         assert str(row[4]) == "✗" and str(row[6]) == "401"
+        # The narrow problem column is said in full for the highlighted line.
+        status = screen.query_one("#wh-status")
+        await wait_for(pilot, lambda: "401: SC-Signature does not match" in str(status.render()))
 
         await pilot.press("p")  # the next numeric signal
         await wait_for(pilot, lambda: plot.code == "odometer-traveleddistance")
@@ -99,10 +102,13 @@ async def test_deliveries_show_up_live_and_open_with_signals_json_and_plot(xdg: 
         await wait_for(pilot, lambda: isinstance(app.screen, WebhooksScreen))
         # A new one while the screen is open again lands on top, and on the plot (which still
         # shows the odometer chosen with p).
+        chosen = screen._current()
+        assert chosen is not None and table.cursor_row == 1
         newest = vehicle_state(soc=65, odometer=12400.0)
         await _deliver(receiver.local_url, compact(newest))
         await wait_for(pilot, lambda: table.row_count == 5)
         assert screen.summaries[0].event_id == newest["eventId"]
+        assert screen._current() == chosen  # the cursor stayed on the event it was on
         assert plot.code == "odometer-traveleddistance"
         await wait_for(pilot, lambda: list(plot.sparkline.data or [])[-1:] == [12400.0])
         assert len(plot.sparkline.data or []) == 4

@@ -272,7 +272,7 @@ def _print_received(
             line += f"  — {record.problem}"
     else:
         line = (
-            f"{record.event_type or '(not an event)'}  {record.signature.mark} "
+            f"{record.event_type or '(no event)'}  {record.signature.mark} "
             f"{record.signature.value}  {record.status}  (not stored)"
         )
         if record.problem:

@@ -133,6 +133,7 @@ class WebhooksScreen(Screen[None]):
         self.plot_code = ""
         self._refresh_timer: Timer | None = None
         self._reach_decided = False
+        self._counts = Text("")
 
     @property
     def carman(self) -> CarmanApp:
@@ -161,7 +162,7 @@ class WebhooksScreen(Screen[None]):
             ("Vehicle", 18),
             ("User", 8),
             ("Sig", 3),
-            ("↻", 2),
+            ("Ret", 3),
             ("Ans", 3),
         )
         for label, width in columns:
@@ -260,13 +261,14 @@ class WebhooksScreen(Screen[None]):
 
     def _fill(self, found: list[WebhookEventSummary], total: int, text: str) -> None:
         table = self.query_one(DataTable)
-        current = self._current()
+        current, was_at = self._current(), table.cursor_row
         self.summaries = found
         table.clear()
         for summary in found:
             table.add_row(*summary_row(summary), key=str(summary.id))
-        if current is not None:
-            # The cursor stays on the event it was on while new ones arrive above it.
+        if current is not None and was_at > 0:
+            # Moved down to an event: the cursor stays on it while new ones arrive above it.
+            # At the top it stays at the top, on the newest.
             row = next((i for i, s in enumerate(found) if s.id == current.id), None)
             if row is not None:
                 table.move_cursor(row=row, animate=False)
@@ -278,10 +280,25 @@ class WebhooksScreen(Screen[None]):
             self._reach_decided = True
             self.query_one("#wh-reach").set_class(total > 0, "-hidden")
         keys = "enter opens · / filter · p plots · y copies URL · h how to reach"
-        self._show_status(Text(f"{shown}  ·  {keys}"))
+        self._counts = Text(f"{shown}  ·  {keys}")
+        self._show_highlighted()
 
     def _show_status(self, text: Text) -> None:
         self.query_one("#wh-status", Static).update(text)
+
+    def _show_highlighted(self) -> None:
+        """The highlighted event's problem in full (the column is narrow), else the counts."""
+        summary = self._current()
+        if summary is None or not summary.problem:
+            self._show_status(self._counts)
+            return
+        line = Text(f"#{summary.id} → {summary.status}: ", style="bold")
+        line.append(summary.problem, style="red" if summary.status >= 400 else "")
+        self._show_status(line)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "wh-table":
+            self._show_highlighted()
 
     def _current(self) -> WebhookEventSummary | None:
         if not self.summaries:

@@ -110,7 +110,7 @@ class WebhookEventSummary:
     @property
     def kind(self) -> str:
         """The event type, or what the request was when it was not an event."""
-        return self.event_type or "(not an event)"
+        return self.event_type or "(no event)"
 
 
 @dataclass(frozen=True)
