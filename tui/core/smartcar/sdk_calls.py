@@ -246,7 +246,8 @@ def _path_match(pattern: str, path: str, offset: int) -> dict[str, tuple[int, in
     if found is None:
         return None
     return {
-        name: (offset + found.start(name), offset + found.end(name)) for name in found.groupdict()
+        name: (offset + found.start(name), offset + found.end(name))
+        for name in found.groupdict()
     }
 
 

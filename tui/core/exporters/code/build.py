@@ -221,7 +221,8 @@ def build_code_request(
     )  # fmt: skip
     if unused:
         code.notes.append(
-            "Not a secret of this request (nothing was written inline for it): " + ", ".join(unused)
+            "Not a secret of this request (nothing was written inline for it): "
+            + ", ".join(unused)
         )
     code.inlined = frozenset(store.inlined)
     code.known_secrets = frozenset(known - store.inlined)

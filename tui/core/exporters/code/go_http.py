@@ -110,3 +110,4 @@ def _fresh_declarations(setup: list[str]) -> list[str]:
                 seen.add(name)
         out.append(line)
     return out
+
