@@ -190,3 +190,26 @@ async def test_the_key_is_in_the_help_and_a_busy_port_is_said(xdg: Path) -> None
             await wait_for(pilot, lambda: isinstance(app.screen, WebhooksScreen))
             where = str(app.screen.query_one("#wh-where").render())
             assert "Not listening" in where and "is in use" in where
+
+
+async def test_switching_environment_switches_the_token_deliveries_are_checked_with(
+    xdg: Path,
+) -> None:
+    from tui.core.model import Environment
+    from tui.core.secrets import SecretsStore
+
+    app = _app()
+    # Another environment whose management token is in the secrets file, as a user keeps it.
+    app.workspace.environments["other"] = Environment(name="other", variables={})
+    SecretsStore().set_variable("other", "amt", "the-other-token")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, WebhooksScreen))
+        receiver = app.webhook_hub.receiver
+        assert (receiver.keys.environment, receiver.keys.amt) == ("local", AMT)
+        app.switch_environment("other")
+        assert (receiver.keys.environment, receiver.keys.amt) == ("other", "the-other-token")
+        assert "env other" in str(app.screen.query_one("#wh-where").render())
+        body = compact(vehicle_state())
+        assert await _deliver(receiver.local_url, body) == 401  # the old token no longer
+        assert await _deliver(receiver.local_url, body, "the-other-token") == 200
