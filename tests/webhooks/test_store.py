@@ -135,11 +135,15 @@ def test_a_real_v3_file_is_migrated_on_first_open(xdg: object, backend: str) -> 
 def test_search_finds_deliveries_by_any_part(xdg: object, backend: str) -> None:
     _skip_without_fts(backend)
     with DeliveryStore(backend=backend) as store:
+        # Fixed ids: random ones could hold "404" and match the status search below.
         tesla = vehicle_state(
-            vehicle={"id": "v-t", "make": "TESLA", "model": "Model 3", "year": 2021}
+            event_id="event-t",
+            delivery_id="delivery-t",
+            vehicle={"id": "v-t", "make": "TESLA", "model": "Model 3", "year": 2021},
         )
         first = store.add(_record(tesla)).event.id
-        second = store.add(_record(vehicle_state(soc=12))).event.id
+        polestar = vehicle_state(soc=12, event_id="event-p", delivery_id="delivery-p")
+        second = store.add(_record(polestar)).event.id
         junk = store.add(
             _record({}, signature=Signature.UNSIGNED, status=404, problem="/x is not the path")
         ).event.id
