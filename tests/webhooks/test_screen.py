@@ -213,3 +213,19 @@ async def test_switching_environment_switches_the_token_deliveries_are_checked_w
         body = compact(vehicle_state())
         assert await _deliver(receiver.local_url, body) == 401  # the old token no longer
         assert await _deliver(receiver.local_url, body, "the-other-token") == 200
+
+
+async def test_a_management_token_added_while_it_runs_is_used_at_once(xdg: Path) -> None:
+    app = _app()
+    app.workspace.variables.delete("amt", layer="environment")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, WebhooksScreen))
+        receiver = app.webhook_hub.receiver
+        assert receiver.keys.amt is None
+        warnings = app.screen.query_one("#wh-warnings")
+        assert "No management token (amt)" in str(warnings.render())
+        app.workspace.set_session({"amt": AMT})  # as the variables screen adds it
+        assert receiver.keys.amt == AMT
+        assert "No management token" not in str(warnings.render())
+        assert await _deliver(receiver.local_url, compact(vehicle_state())) == 200

@@ -223,7 +223,7 @@ def test_how_smartcar_reaches_the_receiver() -> None:
     assert "ssh -R 443:localhost:8001 you@your-host" in text
     assert "not TLS" in text and "caddy reverse-proxy" in text
     assert "cloudflared tunnel --url http://localhost:8001" in text and "ngrok http 8001" in text
-    assert "the one carman runs on" in text  # over SSH, it all happens on the remote host
+    assert "where carman runs, not on your laptop" in text  # over SSH: on the remote host
     assert real.callback_url == local and "public_url" in text
     public = reach(local, sandbox=False, public_url="https://hooks.example.com/webhooks")
     assert public.callback_url == "https://hooks.example.com/webhooks"

@@ -50,6 +50,7 @@ class WebhookHub:
         self.error = ""  # why the receiver is not listening
         self.listeners: list[ArrivalListener] = []
         self.environment_listeners: list[Callable[[], None]] = []
+        self._unsubscribe: Callable[[], None] | None = None
 
     @property
     def running(self) -> bool:
@@ -73,7 +74,14 @@ class WebhookHub:
             self.error = str(exc)
             return False
         self.receiver, self.error = receiver, ""
+        if self._unsubscribe is None:
+            # An amt added or changed while it runs (variables screen) is used at once.
+            self._unsubscribe = app.workspace.variables.subscribe(self._variable_changed)
         return True
+
+    def _variable_changed(self, layer: str, name: str) -> None:
+        if name in ("amt", "*"):
+            self.follow_environment()
 
     def follow_environment(self) -> None:
         """Check deliveries with the current environment's management token."""
@@ -83,6 +91,9 @@ class WebhookHub:
             listener()
 
     def stop(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+            self._unsubscribe = None
         if self.receiver is not None:
             self.receiver.stop(timeout=2)
 

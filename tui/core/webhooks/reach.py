@@ -38,17 +38,18 @@ def reach(local_url: str, *, sandbox: bool, public_url: str = "", ssh: bool | No
             True,
         )
     remote = over_ssh() if ssh is None else ssh
-    where = "on this machine (the one carman runs on, not your laptop)" if remote else "here"
+    # Over SSH the forward starts where carman runs: the remote host, not the laptop.
+    where = "run on this host, where carman runs, not on your laptop" if remote else "run here"
+    target = public_url or f"https://<your-host>{path}"
     lines = [
-        "Smartcar posts only to a public HTTPS URL. Register "
-        + (f"{public_url}" if public_url else f"https://<your-host>{path}")
-        + " as the webhook's callback URI in the Smartcar Dashboard, and forward it here:",
+        f"Smartcar posts only to a public HTTPS URL. Register {target} as the webhook's "
+        "callback URI in the Smartcar Dashboard and forward it to this receiver:",
         f"• ssh -R 443:localhost:{port} you@your-host   ({where})",
         "  ssh forwards bytes, not TLS: Smartcar speaks HTTPS to your-host:443, and this "
         "receiver speaks plain HTTP. Terminate TLS on your-host instead: forward a local port "
         f"there (ssh -R {port}:localhost:{port} you@your-host) and run a proxy with a "
         f"certificate, e.g. caddy reverse-proxy --from your-host.example.com --to localhost:{port}",
-        f"• or a tunnel program {where}: cloudflared tunnel --url http://localhost:{port}   "
+        f"• or a tunnel program ({where}): cloudflared tunnel --url http://localhost:{port}   "
         f"or   ngrok http {port}; register the https URL it prints + {path}",
     ]
     if not public_url:
