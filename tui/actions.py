@@ -52,6 +52,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("forget_tokens", "", "app.forget_tokens", "Forget all stored tokens", "Auth"),
     ActionSpec("history", "ctrl+r", "app.history", "Open the request history", "Views", "History"),
     ActionSpec("variables", "ctrl+e", "app.variables", "Show and edit variables", "Views", "Vars"),
+    # ctrl+t: free in every terminal, tmux and the Linux console, and bound by no Textual input
+    # (ctrl+k would steal "delete to end of line" from them, and VS Code's terminal keeps it).
+    ActionSpec("webhooks", "ctrl+t", "app.webhooks", "Receive and inspect webhooks", "Views"),
     ActionSpec("environment", "f2", "app.pick_environment", "Switch environment", "Views"),
     ActionSpec("vehicle", "f3", "app.pick_vehicle", "Pick a vehicle (sets vehicle_id)", "Views"),
     ActionSpec("units", "f4", "app.toggle_units", "Switch metric / imperial units", "Views"),

@@ -6,7 +6,7 @@ actions only open screens or dialogs that live in their own modules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events
@@ -25,6 +25,9 @@ from tui.dialogs.help import HelpScreen
 from tui.key_order import KeyOrder
 from tui.palette import ActionCommands, EnvironmentCommands, RequestCommands
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from tui.flows.webhooks import WebhookHub, WebhookNews
 
 
 class CarmanApp(App[None]):
@@ -48,6 +51,7 @@ class CarmanApp(App[None]):
         self.tokens: TokenManager = session.tokens
         self.active_logins: set[LoginFlow] = set()  # login flows whose listener is up
         self.key_order = KeyOrder(self, self.on_event)
+        self.webhook_hub: WebhookHub | None = None  # the webhook receiver, once opened
 
     @property
     def sandbox(self) -> SandboxHandle | None:
@@ -94,6 +98,8 @@ class CarmanApp(App[None]):
             flow.cancel()
             flow.stop()
         self.active_logins.clear()
+        if self.webhook_hub is not None:
+            self.webhook_hub.stop()
 
     def _install_themes(self) -> None:
         from tui.theming import install_themes
@@ -185,6 +191,8 @@ class CarmanApp(App[None]):
             self.notify(str(exc), severity="error")
             return
         self.notify(f"Environment: {name}")
+        if self.webhook_hub is not None:
+            self.webhook_hub.follow_environment()  # check deliveries with this env's token
 
     # -- actions ---------------------------------------------------------------------------
     def action_show_help(self) -> None:
@@ -230,6 +238,16 @@ class CarmanApp(App[None]):
         from tui.screens.history import HistoryScreen
 
         self.push_screen(HistoryScreen())
+
+    def action_webhooks(self) -> None:
+        from tui.screens.webhooks import open_webhooks
+
+        open_webhooks(self)
+
+    def on_webhook_news(self, message: WebhookNews) -> None:
+        # Posted by the receiver's writer thread; the hub captures and updates the screen.
+        if self.webhook_hub is not None:
+            self.webhook_hub.news(message)
 
     def action_variables(self) -> None:
         from tui.screens.variables import VariablesScreen

@@ -71,6 +71,11 @@ def test_every_documented_key_has_its_effect(tmp_path: Path) -> None:
         tmux.wait_for("type to filter")
         _close(tmux, "type to filter")
 
+        press("C-t", doc="ctrl+t")
+        tmux.wait_for("Webhooks")
+        tmux.wait_for("8001")  # where the receiver listens
+        _close(tmux, "8001")
+
         press("F2", doc="f2")
         tmux.wait_for("sandbox  ✓ (current)")
         _close(tmux, "(current)")

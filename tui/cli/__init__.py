@@ -21,6 +21,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     "history": ("tui.cli.history", "list or show past requests"),
     "import": ("tui.cli.importing", "import a Postman collection or environment, or curl"),
     "export": ("tui.cli.exporting", "export a collection to Postman v2.1, or a request as code"),
+    "webhooks": ("tui.cli.webhooks", "receive Smartcar webhooks, or list and show stored ones"),
     "sandbox": ("tui.sandbox.cli", "run the offline Smartcar sandbox in the foreground"),
 }
 

@@ -23,6 +23,9 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 FTS_TABLE = "entries_fts"
 LIKE_TABLE = "entries_search"
 SEARCH_COLUMNS = ("url", "method", "status", "name", "body")
+# Webhook deliveries (v4): their own search index, of the same kind as the entries'.
+WEBHOOK_FTS_TABLE = "webhook_fts"
+WEBHOOK_LIKE_TABLE = "webhook_search"
 
 
 @cache
@@ -164,6 +167,86 @@ def _v3_templates(conn: sqlite3.Connection, backend: str) -> None:
         conn.execute(f"ALTER TABLE entry_data ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
 
 
+def create_webhook_fts_table(conn: sqlite3.Connection) -> None:
+    conn.execute(f"CREATE VIRTUAL TABLE {WEBHOOK_FTS_TABLE} USING fts5(text, tokenize='trigram')")
+
+
+def _v4_webhooks(conn: sqlite3.Connection, backend: str) -> None:
+    # One row per event (Smartcar's eventId): retries of it are more deliveries of the same
+    # row, so the list shows one line with a retry count. A request without an eventId (junk,
+    # a wrong path) is an event of its own. Deliveries of one eventId are grouped only with
+    # the same signature state: a forged copy never joins, or vouches for, a signed event.
+    conn.execute(
+        """
+        CREATE TABLE webhook_events (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            environment TEXT NOT NULL DEFAULT '',
+            event_id TEXT NOT NULL DEFAULT '',
+            event_type TEXT NOT NULL DEFAULT '',
+            signature TEXT NOT NULL,  -- valid / invalid / unsigned / unchecked
+            first_received_at REAL NOT NULL,
+            last_received_at REAL NOT NULL,
+            deliveries INTEGER NOT NULL DEFAULT 1,
+            status INTEGER NOT NULL,  -- carman's answer to the latest delivery
+            problem TEXT NOT NULL DEFAULT '',
+            vehicle_id TEXT NOT NULL DEFAULT '',
+            vehicle_make TEXT NOT NULL DEFAULT '',
+            vehicle_model TEXT NOT NULL DEFAULT '',
+            vehicle_year INTEGER,
+            user_id TEXT NOT NULL DEFAULT '',
+            webhook_id TEXT NOT NULL DEFAULT '',
+            webhook_name TEXT NOT NULL DEFAULT '',
+            mode TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    conn.execute(
+        "CREATE UNIQUE INDEX webhook_events_retries"
+        " ON webhook_events (environment, event_id, signature) WHERE event_id != ''"
+    )
+    # Every HTTP request the receiver answered, headers and body as received (secrets masked).
+    conn.execute(
+        """
+        CREATE TABLE webhook_deliveries (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            event INTEGER NOT NULL,
+            received_at REAL NOT NULL,
+            delivery_id TEXT NOT NULL DEFAULT '',
+            remote TEXT NOT NULL DEFAULT '',
+            method TEXT NOT NULL DEFAULT '',
+            target TEXT NOT NULL DEFAULT '',
+            status INTEGER NOT NULL,
+            signature TEXT NOT NULL,
+            problem TEXT NOT NULL DEFAULT '',
+            headers TEXT NOT NULL,
+            body BLOB NOT NULL,
+            body_size INTEGER NOT NULL,
+            body_truncated INTEGER NOT NULL DEFAULT 0,
+            answer BLOB NOT NULL
+        )
+        """
+    )
+    conn.execute("CREATE INDEX webhook_deliveries_event ON webhook_deliveries (event)")
+    # An existing database keeps the kind of index its entries have.
+    chosen = search_backend(conn) or backend
+    if chosen == "fts5":
+        create_webhook_fts_table(conn)
+        unindex = f"DELETE FROM {WEBHOOK_FTS_TABLE} WHERE rowid = old.id;"
+    else:
+        conn.execute(
+            f"CREATE TABLE {WEBHOOK_LIKE_TABLE} (id INTEGER PRIMARY KEY, text TEXT NOT NULL)"
+        )
+        unindex = f"DELETE FROM {WEBHOOK_LIKE_TABLE} WHERE id = old.id;"
+    conn.execute(
+        f"""
+        CREATE TRIGGER webhook_events_delete AFTER DELETE ON webhook_events BEGIN
+            DELETE FROM webhook_deliveries WHERE event = old.id;
+            {unindex}
+        END
+        """
+    )
+
+
 @dataclass(frozen=True)
 class Migration:
     version: int
@@ -175,10 +258,24 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "entries, entry data and running totals", _v1_tables),
     Migration(2, "search index (FTS5 trigram, or a LIKE table without FTS5)", _v2_search),
     Migration(3, "request templates: what each request was, beside what was sent", _v3_templates),
+    Migration(4, "webhook events and deliveries, and their search index", _v4_webhooks),
 )
 LATEST_VERSION = MIGRATIONS[-1].version
-OUR_TABLES = frozenset({"entries", "entry_data", "stats", "schema_migrations", "sqlite_sequence"})
-OUR_TRIGGERS = frozenset({"entries_insert", "entries_delete", "entries_unindex"})
+OUR_TABLES = frozenset(
+    {
+        "entries",
+        "entry_data",
+        "stats",
+        "schema_migrations",
+        "sqlite_sequence",
+        "webhook_events",
+        "webhook_deliveries",
+    }
+)
+OUR_TRIGGERS = frozenset(
+    {"entries_insert", "entries_delete", "entries_unindex", "webhook_events_delete"}
+)
+OUR_INDEXES = frozenset({"webhook_events_retries", "webhook_deliveries_event"})
 
 
 def _newer_error(path: Path, found: int) -> HistoryError:
@@ -222,7 +319,12 @@ def _strangers(conn: sqlite3.Connection) -> set[str]:
 
 def _is_ours(name: str) -> bool:
     """Tables, triggers and FTS shadow tables that carman's migrations create."""
-    return name in OUR_TABLES or name in OUR_TRIGGERS or name.startswith((FTS_TABLE, LIKE_TABLE))
+    return (
+        name in OUR_TABLES
+        or name in OUR_TRIGGERS
+        or name in OUR_INDEXES
+        or name.startswith((FTS_TABLE, LIKE_TABLE, WEBHOOK_FTS_TABLE, WEBHOOK_LIKE_TABLE))
+    )
 
 
 def preflight(path: Path) -> None:

@@ -157,7 +157,7 @@ class Outbox:
         amt = self._amt_of(webhook["client_id"])
         headers = {
             "Content-Type": "application/json",
-            events.SIGNATURE_HEADER: webhook_signing.sign_body(amt, body),
+            events.SIGNATURE_HEADER: webhook_signing.sign(amt, body),
             "User-Agent": USER_AGENT,
         }
         current = self._settings()
