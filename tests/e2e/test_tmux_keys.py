@@ -72,9 +72,8 @@ def test_every_documented_key_has_its_effect(tmp_path: Path) -> None:
         _close(tmux, "type to filter")
 
         press("C-t", doc="ctrl+t")
-        tmux.wait_for("Webhooks")
-        tmux.wait_for("8001")  # where the receiver listens
-        _close(tmux, "8001")
+        tmux.wait_for("Listening at http://127.0.0.1:8001/webhooks")  # the receiver is up
+        _close(tmux, "Listening at")
 
         press("F2", doc="f2")
         tmux.wait_for("sandbox  ✓ (current)")
