@@ -9,12 +9,17 @@ import urllib.request
 from pathlib import Path
 
 from tests.e2e.tmux import Tmux, carman_env
+from tests.net import free_port
 from tui.actions import ACTIONS, alternatives
 
 SANDBOX_PORT_FILE = Path("data/carman/sandbox/in-process-port")
 
 
 def _start(tmp_path: Path) -> Tmux:
+    # The webhook receiver on a port of its own: tests run side by side.
+    config = tmp_path / "config" / "carman"
+    config.mkdir(parents=True, exist_ok=True)
+    (config / "config.toml").write_text(f"[webhooks]\nport = {free_port()}\n")
     tmux = Tmux(carman_env(tmp_path))
     tmux.start(["--sandbox"], cwd=tmp_path)
     tmux.wait_for("env: sandbox", timeout=60)
@@ -72,7 +77,7 @@ def test_every_documented_key_has_its_effect(tmp_path: Path) -> None:
         _close(tmux, "type to filter")
 
         press("C-t", doc="ctrl+t")
-        tmux.wait_for("Listening at http://127.0.0.1:8001/webhooks")  # the receiver is up
+        tmux.wait_for("Listening at http://127.0.0.1:")  # the receiver is up
         _close(tmux, "Listening at")
 
         press("F2", doc="f2")
