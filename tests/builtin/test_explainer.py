@@ -410,7 +410,7 @@ def test_every_table_row_is_explained() -> None:
 
 
 def test_a_request_with_bearer_amt_is_recognised(smartcar: Collection) -> None:
-    unsubscribe = saved(smartcar, "Webhooks", "Unsubscribe")
+    unsubscribe = saved(smartcar, "v2.0 (deprecated)", "Webhooks", "Unsubscribe")
     assert unsubscribe.auth == Auth(kind=AuthKind.BEARER, token="{{amt}}")
     text = advice(explain(response(401, v2("AUTHENTICATION", None)), request=unsubscribe))
     assert "{{amt}}" in text
