@@ -54,6 +54,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("variables", "ctrl+e", "app.variables", "Show and edit variables", "Views", "Vars"),
     ActionSpec("environment", "f2", "app.pick_environment", "Switch environment", "Views"),
     ActionSpec("vehicle", "f3", "app.pick_vehicle", "Pick a vehicle (sets vehicle_id)", "Views"),
+    ActionSpec("signal", "", "pick_signal", "Pick a v3 signal (sets signal_code)", "Views"),
     ActionSpec("units", "f4", "app.toggle_units", "Switch metric / imperial units", "Views"),
     ActionSpec("theme", "", "app.pick_theme", "Change the theme", "Views"),
     ActionSpec(

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tui.core.model import Collection, Request
+from tui.core.model import AuthModel, Collection, Request
 from tui.core.oauth.manager import TokenManager
 from tui.core.oauth.token_store import StoredToken
 from tui.core.session import point_at_sandbox
@@ -243,6 +243,9 @@ async def test_webhook_management_requests_succeed(workspace: Workspace, sandbox
 async def test_vehicle_picker_against_the_sandbox(workspace: Workspace, sandbox: Sandbox) -> None:
     from tui.core.smartcar import vehicles
 
+    # The v2.0 picker (per-vehicle tokens); the v3 one, from connections, is in tests/v3.
+    assert workspace.environment is not None
+    workspace.environment.auth_model = AuthModel.CONNECT
     await log_in(workspace, sandbox, "TESLA", "3-vehicles@smartcar.com")
     ids = vehicles.vehicle_ids(workspace)
     assert len(ids) == 3 and ids[0] == workspace.variables.get("vehicle_id")

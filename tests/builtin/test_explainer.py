@@ -124,7 +124,7 @@ def test_403_permission_without_granted_permissions(smartcar: Collection) -> Non
     assert result.title == "PERMISSION — the token lacks a permission"
     text = advice(result)
     assert "needs the permission read_odometer (Total distance travelled)" in text
-    assert "Smartcar API/Vehicle/Permissions" in text  # how to check
+    assert "Smartcar API/v2.0 (deprecated)/Vehicle/Permissions" in text  # how to check
     assert result.resolution.startswith("Send the owner through Smartcar Connect again")
 
 
