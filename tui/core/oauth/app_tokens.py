@@ -115,7 +115,17 @@ class AppTokens:
             latest = self.manager.store.get(*key, kind=APP_TOKENS)
             if latest is not None and not self._due(latest) and latest.access_token != stale:
                 return latest.access_token
-            return (await self._fetch(key, settings)).access_token
+            try:
+                return (await self._fetch(key, settings)).access_token
+            except CarmanError:
+                # The token endpoint is unreachable or unhappy, but the token we have is not
+                # expired yet (only due): use it for now rather than block the send.
+                alive = self.manager.store.get(*key, kind=APP_TOKENS)
+                if stale is None and alive is not None and alive.seconds_left(
+                    self.manager.clock()
+                ) > 0:
+                    return alive.access_token
+                raise
 
     async def _fetch(self, key: Key, settings: AppAuthSettings) -> StoredToken:
         manager = self.manager

@@ -165,7 +165,7 @@ def _advice(
     if incapable:
         vehicle = f"This vehicle ({vehicle_label})" if vehicle_label else "This vehicle"
         lines.append(
-            f"{vehicle} cannot supply {', '.join(incapable)}: it lacks the hardware or the "
+            f"{vehicle} cannot supply {_names(incapable)}: it lacks the hardware or the "
             "data. No permission, login or retry changes that."
         )
     missing = sorted(
@@ -193,3 +193,10 @@ def _advice(
             "fill in once Smartcar has read the vehicle."
         )
     return lines
+
+
+def _names(codes: list[str], limit: int = 5) -> str:
+    """``a, b, c and 12 more`` (the details list every one)."""
+    if len(codes) <= limit:
+        return ", ".join(codes)
+    return f"{', '.join(codes[:limit])} and {len(codes) - limit} more"
