@@ -198,6 +198,23 @@ async def scene_error(pilot: Pilot[Any]) -> None:
     await quiet(pilot)
 
 
+async def scene_signals(pilot: Pilot[Any]) -> None:
+    """Smartcar v3: the petrol Audi's signals as a table, the failed ones explained."""
+    await login(pilot)
+    await send(pilot, "Connections", "List connections")
+    app: CarmanApp = pilot.app  # type: ignore[assignment]
+    from textual.widgets import TabbedContent
+
+    from tui.core.smartcar.vehicles import list_vehicles, select_vehicle
+
+    vehicles = await list_vehicles(app.workspace)
+    audi = next(v for v in vehicles if v.make == "AUDI")
+    select_vehicle(app.workspace, audi.id, audi.user_id)
+    viewer = await send(pilot, "Vehicle", "All signals")
+    viewer.query_one(TabbedContent).active = "tab-signals"
+    await quiet(pilot)
+
+
 async def scene_history(pilot: Pilot[Any]) -> None:
     await login(pilot)
     await send(pilot, "User", "All Vehicles")
@@ -254,6 +271,7 @@ SCENES: dict[str, Scene] = {
     "login-ssh": scene_login_ssh,
     "vehicle-picker": scene_vehicle_picker,
     "smartcar-error": scene_error,
+    "v3-signals": scene_signals,
     "history": scene_history,
     "variables": scene_variables,
     "help": scene_help,
@@ -268,6 +286,7 @@ def scenes_for_snapshots() -> dict[str, Scene]:
         "request": scene_request,
         "json-response": scene_main,
         "smartcar-error": scene_error,
+        "v3-signals": scene_signals,
         "variables": scene_variables,
         "help": scene_help,
         "history": scene_history,

@@ -14,6 +14,7 @@ from tui.core.oauth.authorize import build_authorize_url
 from tui.core.oauth.manager import TokenManager
 from tui.core.smartcar import vehicles
 from tui.core.smartcar.explainer import explain, explain_body
+from tui.core.smartcar.signal_errors import failed_signals
 from tui.core.smartcar.signal_rows import signal_rows
 from tui.sandbox import Sandbox
 
@@ -52,13 +53,22 @@ async def test_per_signal_failures_in_a_200_say_which_and_why(
         for d in exchange.response.json()["data"]
         if d["attributes"]["status"]["value"] != "SUCCESS"
     ]
-    assert result.title.startswith(f"{len(failed)} signals failed: charge-amperage (")
-    assert "COMPATIBILITY/VEHICLE_NOT_CAPABLE: this vehicle cannot supply it" in result.title
-    assert len(result.details) == len(failed)
-    lines = {line.split(":")[0]: line for line in result.details}
-    assert "PERMISSION" in lines["location-preciselocation"]
-    assert "the connection lacks read_location" in lines["location-preciselocation"]
-    assert "odometer-traveleddistance" not in lines  # granted and served: not a failure
+    # Many failures: grouped by kind in the title, the first few in the details.
+    assert result.title.startswith(f"{len(failed)} signals failed: ")
+    assert (
+        "COMPATIBILITY/VEHICLE_NOT_CAPABLE (this vehicle cannot supply them: charge-amperage, "
+        in result.title
+    )
+    assert "PERMISSION (the connection lacks " in result.title
+    assert len(result.details) == 4 and result.details[-1] == f"… and {len(failed) - 3} more"
+    assert result.details[0] == (
+        "charge-amperage: COMPATIBILITY/VEHICLE_NOT_CAPABLE — this vehicle cannot supply it"
+    )
+    by_code = {f.code: f for f in failed_signals(exchange.response.json()) or []}
+    assert len(by_code) == len(failed)
+    assert "odometer-traveleddistance" not in by_code  # granted and served: not a failure
+    location = by_code["location-preciselocation"]
+    assert (location.key, location.reason()) == ("PERMISSION", "the connection lacks read_location")
     advice = "\n".join(result.advice)
     assert "This vehicle (2016 AUDI A4) cannot supply charge-amperage" in advice
     assert "not granted" in advice and "read_location" in advice and "ctrl+o" in advice
@@ -254,10 +264,8 @@ def test_signal_rows() -> None:
     )
     assert (vin.value, vin.unit) == ("5YJ3E1EA7KF000001", "")
     assert vin.age == "13d"  # static: retrievedAt (ISO text) as oemUpdatedAt is 0
-    assert (
-        location.value == '{"latitude":37.4,"longitude":-122.1,"heading":45.5}'
-        and location.age == ""
-    )
+    # Other bodies compactly as JSON, cut to fit a cell.
+    assert location.value == '{"latitude":37.4,"longitude":-1…' and location.age == ""
     assert (locked.status, locked.ok, locked.value) == ("ERROR PERMISSION", False, "")
     assert signal_rows({"data": [{"type": "vehicle"}]}, now) is None
     assert signal_rows({"data": [], "links": {"self": "/vehicles/x/signals"}}, now) == []

@@ -110,7 +110,8 @@ async def test_picker_over_connections_header_signals_tab_and_explanations(sandb
         failed = [row.code for row in table.failed()]
         assert "charge-voltage" in failed and "odometer-traveleddistance" not in failed
         text = _explained(viewer)
-        assert f"{len(failed)} signals failed: charge-amperage (COMPATIBILITY" in text
+        assert f"{len(failed)} signals failed: " in text
+        assert "COMPATIBILITY/VEHICLE_NOT_CAPABLE (this vehicle cannot supply them" in text
         assert "2016 AUDI A4" in text  # the picked vehicle's label reaches the advice
         tabs.active = "tab-signals"
         await pilot.pause()

@@ -1,7 +1,8 @@
-"""A v3 signals answer as a table: code, value, unit, status, age (one row per signal).
+"""A v3 signals answer as a table: code, status, value, unit, age (one row per signal).
 
 The rows come from ``tui.core.smartcar.signal_rows``; this widget only shows them, failed
-signals in the error colour, and sorts by a column when its header is clicked.
+signals in the error colour. The status comes second so that it stays in view in a narrow
+response pane (the value column can be wide).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from textual.widgets import DataTable
 
 from tui.core.smartcar.signal_rows import SignalRow
 
-COLUMNS = ("Code", "Value", "Unit", "Status", "Age")
+COLUMNS = ("Code", "Status", "Value", "Unit", "Age")
 
 
 class SignalsTable(DataTable[Text]):
@@ -41,9 +42,9 @@ class SignalsTable(DataTable[Text]):
                 status_style = "yellow"
             self.add_row(
                 Text(row.code, style="bold"),
+                Text(row.status, style=status_style),
                 Text(row.value),
                 Text(row.unit, style="dim"),
-                Text(row.status, style=status_style),
                 Text(row.age, style="dim"),
             )
 

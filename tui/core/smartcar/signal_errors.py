@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from tui.core.smartcar.explainer import Explanation
 
 SIGNALS_DOCS = "https://smartcar.com/docs/api-reference/get-signals"
-# How many failed signals the title names before "…" (the details list them all).
+# How many failed signals the title names one by one; more are grouped by their reason.
 TITLE_NAMES = 3
+# Detail lines at most (one per failed signal; the Signals tab of the response has every one).
+DETAIL_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -135,15 +137,17 @@ def explain_signals(
         else None
     )
     count = len(failed)
-    named = ", ".join(f"{f.code} ({f.key}: {f.reason(granted)})" for f in failed[:TITLE_NAMES])
-    more = ", …" if count > TITLE_NAMES else ""
-    title = f"{count} signal{'s' if count != 1 else ''} failed: {named}{more}"
+    title = f"{count} signal{'s' if count != 1 else ''} failed: {_summary(failed, granted)}"
     http = f"HTTP {status}" if status else "the answer"
     description = (
         f"The call itself succeeded ({http}); these signals came back without a value, each "
-        "with its own status:"
+        "with its own status (the Signals tab lists them all):"
     )
-    details = tuple(f"{f.code}: {f.key} — {f.reason(granted)}" for f in failed)
+    lines = [f"{f.code}: {f.key} — {f.reason(granted)}" for f in failed]
+    if len(lines) > DETAIL_LINES:
+        left = len(lines) - DETAIL_LINES + 1
+        lines = [*lines[: DETAIL_LINES - 1], f"… and {left} more"]
+    details = tuple(lines)
     return Explanation(
         title=title,
         type="SIGNALS",
@@ -155,6 +159,28 @@ def explain_signals(
         shape="v3-signals",
         details=details,
     )
+
+
+def _summary(failed: list[FailedSignal], granted: frozenset[str] | None) -> str:
+    """A few failures one by one ("charge-voltage (COMPATIBILITY/VEHICLE_NOT_CAPABLE: this
+    vehicle cannot supply it)"); many grouped by kind ("31 COMPATIBILITY/VEHICLE_NOT_CAPABLE
+    (this vehicle cannot supply them: charge-amperage, charge-voltage, …)")."""
+    if len(failed) <= TITLE_NAMES:
+        return ", ".join(f"{f.code} ({f.key}: {f.reason(granted)})" for f in failed)
+    groups: dict[str, list[FailedSignal]] = {}
+    for item in failed:
+        groups.setdefault(item.key, []).append(item)
+    parts = []
+    for key, items in groups.items():
+        reason = items[0].reason(granted) if len({i.reason(granted) for i in items}) == 1 else ""
+        reason = reason.replace("supply it", "supply them")
+        lacking = sorted({i.permission for i in items if i.permission})
+        if key == "PERMISSION" and lacking and (granted is None or not granted & set(lacking)):
+            listed = ", ".join(lacking[:3]) + (", …" if len(lacking) > 3 else "")
+            reason = f"the connection lacks {listed}"
+        codes = ", ".join(i.code for i in items[:2]) + (", …" if len(items) > 2 else "")
+        parts.append(f"{len(items)} {key} ({reason + ': ' if reason else ''}{codes})")
+    return "; ".join(parts)
 
 
 def _advice(

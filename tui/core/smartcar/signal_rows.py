@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-MAX_VALUE = 60  # characters of a compact JSON value shown in a cell
+MAX_VALUE = 32  # characters of a compact JSON value shown in a cell
 
 
 @dataclass(frozen=True)
