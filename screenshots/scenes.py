@@ -142,10 +142,11 @@ async def send(pilot: Pilot[Any], *path: str) -> ResponseViewer:
 
 
 async def scene_main(pilot: Pilot[Any]) -> None:
-    """Logged in, All Vehicles filled vehicle_id, Odometer answered."""
+    """Logged in, List connections filled vehicle_id and user_id, the odometer signal answered
+    (Smartcar v3, with the application token carman fetched by itself)."""
     await login(pilot)
-    await send(pilot, "User", "All Vehicles")
-    await send(pilot, "Vehicle", "Odometer")
+    await send(pilot, "Connections", "List connections")
+    await send(pilot, "Vehicle", "Signal")
     await quiet(pilot)
 
 
@@ -174,7 +175,7 @@ def _fixed_state_login(login_method: Callable[..., Any]) -> Callable[..., Any]:
 
 async def scene_vehicle_picker(pilot: Pilot[Any]) -> None:
     await login(pilot)
-    await send(pilot, "User", "All Vehicles")
+    await send(pilot, "Connections", "List connections")
     await pilot.press("f3")
     app = pilot.app
     await settle(pilot, lambda: isinstance(app.screen, VehiclePicker))
@@ -232,7 +233,7 @@ async def scene_history(pilot: Pilot[Any]) -> None:
 
 async def scene_variables(pilot: Pilot[Any]) -> None:
     await login(pilot)
-    await send(pilot, "User", "All Vehicles")
+    await send(pilot, "Connections", "List connections")
     await pilot.press("ctrl+e")
     await quiet(pilot)
 
