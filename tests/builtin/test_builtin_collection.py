@@ -384,7 +384,7 @@ def test_auth_of_the_non_vehicle_requests(smartcar: Collection) -> None:
         assert auth.kind == AuthKind.NONE
         params = {p.name: p.value for p in request.params if p.enabled}
         assert params["response_type"] == response_type
-        assert params["application_id"] == "{{client_id}}"
+        assert params["application_id"] == "{{application_id}}"
 
 
 def test_batch_body(smartcar: Collection) -> None:
@@ -450,6 +450,7 @@ def test_environments_use_api_authentication(env_name: str) -> None:
     assert env.app_auth.token_url == "{{iam_url}}/oauth2/token"
     assert env.app_auth.client_id == "{{api_client_id}}"
     assert env.variables["api_client_id"] == "{{client_id}}"
+    assert env.variables["application_id"] == "{{client_id}}"
     for name in ("iam_url", "vehicle_url", "management_url", "signal_code"):
         assert env.variables.get(name), (env_name, name)
     # Connect keeps the code: one login gives the user id and v2.0's per-vehicle tokens.

@@ -149,3 +149,31 @@ async def test_an_unreachable_token_endpoint_keeps_a_token_that_is_only_due(
     with pytest.raises(CarmanError) as caught:
         await manager.app_token()
     assert "refused" in str(caught.value) or "reach" in str(caught.value)
+
+
+async def test_history_and_curl_never_hold_the_application_token(
+    manager: TokenManager, sandbox: Sandbox
+) -> None:
+    """A v3 send recorded in history, and copied as curl: the token is masked in both."""
+    from tui.core.exporters.curl import curl_from_prepared
+    from tui.core.session import Session
+
+    workspace = manager.workspace
+    session = Session(workspace, manager)
+    recorder = session.open_history()
+    await log_in(manager, sandbox)
+    exchange, _ = await send(workspace, "Vehicle", "Signal")
+    token = manager.app.cached()
+    assert token is not None and exchange.response.status == 200
+    assert recorder.flush(timeout=30)
+    recorder.close()
+    database = paths.data_dir() / "history.sqlite3"
+    written = b"".join(p.read_bytes() for p in database.parent.glob("history.sqlite3*"))
+    assert token.access_token.encode() not in written
+    assert b"/signals/odometer-traveleddistance" in written  # it was recorded
+    collection, request = request_at(workspace, "Vehicle", "Signal")
+    command = curl_from_prepared(
+        workspace.prepare(collection, request), secrets=workspace.secret_values()
+    )
+    assert "Authorization: Bearer {{app_token}}" in command
+    assert token.access_token not in command
