@@ -86,3 +86,15 @@ def test_login_token_and_send_v3_and_v2(xdg: Path) -> None:
     # Still the one application token fetched at login.
     again = json.loads(paths.tokens_file().read_text())
     assert next(iter(again["app_tokens"]["sandbox"].values()))["access_token"] == app_token
+    # Copy as code reads the application token from the environment; inlined on request.
+    code = carman(
+        "export", "code", "Smartcar API/Vehicle/Signal", "--lang", "curl", "--env", "sandbox"
+    )
+    assert code.returncode == 0, code.stderr
+    assert "SMARTCAR_APP_TOKEN" in code.stdout and app_token not in code.stdout
+    inlined = carman(
+        "export", "code", "Smartcar API/Vehicle/Signal", "--lang", "curl", "--env", "sandbox",
+        "--inline-secret", "app_token",
+    )  # fmt: skip
+    assert inlined.returncode == 0, inlined.stderr
+    assert app_token in inlined.stdout
