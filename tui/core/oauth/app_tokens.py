@@ -61,7 +61,7 @@ class AppTokens:
             raise CarmanError("No environment is selected: choose one with --env NAME.")
         if env.auth_model != AuthModel.API:
             raise CarmanError(
-                f"Environment {env.name!r} uses auth_model = \"{env.auth_model.value}\" "
+                f'Environment {env.name!r} uses auth_model = "{env.auth_model.value}" '
                 "(per-vehicle tokens): it has no application token."
             )
         raw = env.app_auth
@@ -79,8 +79,7 @@ class AppTokens:
         absent = [name for name, value in dataclasses.asdict(resolved).items() if not value]
         if absent:
             raise CarmanError(
-                f"Environment {env.name!r}: the application token's {', '.join(absent)} "
-                "is empty."
+                f"Environment {env.name!r}: the application token's {', '.join(absent)} is empty."
             )
         return resolved
 
@@ -121,9 +120,11 @@ class AppTokens:
                 # The token endpoint is unreachable or unhappy, but the token we have is not
                 # expired yet (only due): use it for now rather than block the send.
                 alive = self.manager.store.get(*key, kind=APP_TOKENS)
-                if stale is None and alive is not None and alive.seconds_left(
-                    self.manager.clock()
-                ) > 0:
+                if (
+                    stale is None
+                    and alive is not None
+                    and alive.seconds_left(self.manager.clock()) > 0
+                ):
                     return alive.access_token
                 raise
 
@@ -166,4 +167,3 @@ class AppTokens:
         removed = self.manager.store.delete(*self.key(settings), kind=APP_TOKENS)
         self.manager._changed()
         return removed
-
