@@ -52,8 +52,8 @@ EXPECTED: dict[str, list[str]] = {
     "Webhooks": [
         "List webhooks",
         "Get webhook",
-        "List subscriptions",
         "Subscribe vehicle",
+        "List subscriptions",
         "Get subscription",
         "Unsubscribe",
     ],

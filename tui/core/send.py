@@ -273,7 +273,10 @@ class SendPipeline:
             what = "an application token" if kind == AuthKind.APP_TOKEN else "OAuth2"
             raise NeedsLogin(f"This request uses {what} but no login is configured.")
         if kind == AuthKind.APP_TOKEN:
-            return await self.token_source.app_token(stale=stale)
+            app_token = getattr(self.token_source, "app_token", None)
+            if app_token is None:  # a token source that predates application tokens
+                raise NeedsLogin("This request uses an application token but none can be had.")
+            return str(await app_token(stale=stale))
         assert settings is not None
         return await self.token_source.access_token(settings, stale=stale)
 
