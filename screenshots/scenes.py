@@ -142,10 +142,11 @@ async def send(pilot: Pilot[Any], *path: str) -> ResponseViewer:
 
 
 async def scene_main(pilot: Pilot[Any]) -> None:
-    """Logged in, All Vehicles filled vehicle_id, Odometer answered."""
+    """Logged in, List connections filled vehicle_id and user_id, the odometer signal answered
+    (Smartcar v3, with the application token carman fetched by itself)."""
     await login(pilot)
-    await send(pilot, "User", "All Vehicles")
-    await send(pilot, "Vehicle", "Odometer")
+    await send(pilot, "Connections", "List connections")
+    await send(pilot, "Vehicle", "Signal")
     await quiet(pilot)
 
 
@@ -174,7 +175,7 @@ def _fixed_state_login(login_method: Callable[..., Any]) -> Callable[..., Any]:
 
 async def scene_vehicle_picker(pilot: Pilot[Any]) -> None:
     await login(pilot)
-    await send(pilot, "User", "All Vehicles")
+    await send(pilot, "Connections", "List connections")
     await pilot.press("f3")
     app = pilot.app
     await settle(pilot, lambda: isinstance(app.screen, VehiclePicker))
@@ -198,6 +199,23 @@ async def scene_error(pilot: Pilot[Any]) -> None:
     await quiet(pilot)
 
 
+async def scene_signals(pilot: Pilot[Any]) -> None:
+    """Smartcar v3: the petrol Audi's signals as a table, the failed ones explained."""
+    await login(pilot)
+    await send(pilot, "Connections", "List connections")
+    app: CarmanApp = pilot.app  # type: ignore[assignment]
+    from textual.widgets import TabbedContent
+
+    from tui.core.smartcar.vehicles import list_vehicles, select_vehicle
+
+    vehicles = await list_vehicles(app.workspace)
+    audi = next(v for v in vehicles if v.make == "AUDI")
+    select_vehicle(app.workspace, audi.id, audi.user_id)
+    viewer = await send(pilot, "Vehicle", "All signals")
+    viewer.query_one(TabbedContent).active = "tab-signals"
+    await quiet(pilot)
+
+
 async def scene_history(pilot: Pilot[Any]) -> None:
     await login(pilot)
     await send(pilot, "User", "All Vehicles")
@@ -215,7 +233,7 @@ async def scene_history(pilot: Pilot[Any]) -> None:
 
 async def scene_variables(pilot: Pilot[Any]) -> None:
     await login(pilot)
-    await send(pilot, "User", "All Vehicles")
+    await send(pilot, "Connections", "List connections")
     await pilot.press("ctrl+e")
     await quiet(pilot)
 
@@ -254,6 +272,7 @@ SCENES: dict[str, Scene] = {
     "login-ssh": scene_login_ssh,
     "vehicle-picker": scene_vehicle_picker,
     "smartcar-error": scene_error,
+    "v3-signals": scene_signals,
     "history": scene_history,
     "variables": scene_variables,
     "help": scene_help,
@@ -268,6 +287,7 @@ def scenes_for_snapshots() -> dict[str, Scene]:
         "request": scene_request,
         "json-response": scene_main,
         "smartcar-error": scene_error,
+        "v3-signals": scene_signals,
         "variables": scene_variables,
         "help": scene_help,
         "history": scene_history,

@@ -57,6 +57,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("webhooks", "ctrl+t", "app.webhooks", "Receive and inspect webhooks", "Views"),
     ActionSpec("environment", "f2", "app.pick_environment", "Switch environment", "Views"),
     ActionSpec("vehicle", "f3", "app.pick_vehicle", "Pick a vehicle (sets vehicle_id)", "Views"),
+    ActionSpec("signal", "", "pick_signal", "Pick a v3 signal (sets signal_code)", "Views"),
     ActionSpec("units", "f4", "app.toggle_units", "Switch metric / imperial units", "Views"),
     ActionSpec("theme", "", "app.pick_theme", "Change the theme", "Views"),
     ActionSpec(

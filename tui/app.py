@@ -19,7 +19,7 @@ from tui.core.model import Collection, Request
 from tui.core.oauth.flow import LoginFlow
 from tui.core.oauth.manager import TokenManager
 from tui.core.session import SandboxHandle, Session
-from tui.core.workspace import Workspace
+from tui.core.workspace import SANDBOX_ENVIRONMENT, Workspace
 from tui.dialogs.basic import ChoiceDialog
 from tui.dialogs.help import HelpScreen
 from tui.key_order import KeyOrder
@@ -69,6 +69,7 @@ class CarmanApp(App[None]):
         self.set_keymap({k: v for k, v in self.workspace.config.keymap.items() if k == "quit"})
         self._attach_history()
         self.push_screen(MainScreen(self.workspace.config.keymap))
+        self.call_after_refresh(self._serve_sandbox_webhooks)
 
     async def on_event(self, event: events.Event) -> None:
         # Keys arrive here one at a time and in order: the place to keep bursts in order.
@@ -81,9 +82,12 @@ class CarmanApp(App[None]):
                 event.stop()
                 await screen.finish_key_sequence(event.key, event.character)
                 return
+            focused_before = screen.focused
             await super().on_event(event)
             if event.is_forwarded:  # handed to the focused widget (no priority key took it)
                 self.key_order.sent(event, self.focused or self.screen)
+            if event.key == "enter":
+                self.key_order.handled_enter(screen, focused_before)
             return
         await super().on_event(event)
 
@@ -193,6 +197,14 @@ class CarmanApp(App[None]):
         self.notify(f"Environment: {name}")
         if self.webhook_hub is not None:
             self.webhook_hub.follow_environment()  # check deliveries with this env's token
+        self._serve_sandbox_webhooks()
+
+    def _serve_sandbox_webhooks(self) -> None:
+        """The sandbox delivers webhooks to carman with no setup (``WebhookHub.serve_sandbox``)."""
+        if self.sandbox is not None and self.workspace.environment_name == SANDBOX_ENVIRONMENT:
+            from tui.flows.webhooks import hub_of
+
+            hub_of(self).serve_sandbox()
 
     # -- actions ---------------------------------------------------------------------------
     def action_show_help(self) -> None:

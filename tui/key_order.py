@@ -30,11 +30,12 @@ from textual.app import App
 from textual.dom import DOMNode
 from textual.message import Message
 from textual.message_pump import MessagePump
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 POLL_S = 0.002
 WAIT_FOR_FOCUS_S = 0.5  # a screen with nothing to focus gets its keys after this
 WAIT_PER_KEY_S = 0.25  # a widget that never goes idle (a busy timer) does not stall keys
+WAIT_FOR_CLOSE_S = 0.5  # a dialog that got Enter and stays open (a field moved on, say)
 REMEMBERED = 256  # keys in flight whose screen is remembered (a burst is far shorter)
 
 Deliver = Callable[[events.Key], Awaitable[None]]
@@ -50,6 +51,7 @@ class KeyOrder:
         # has nothing focused now (its focused pane was hidden) gets its keys at once.
         self._settled: weakref.WeakSet[Screen[object]] = weakref.WeakSet()
         self._giving_back = False  # a held key on its way: it must not be held again
+        self._closing: tuple[Screen[object], float] | None = None  # a dialog that got Enter
         # Keys handed to a widget and not yet dealt with by it (id -> when), and the widgets
         # whose "message handled" signal is watched.
         self._in_flight: dict[int, float] = {}
@@ -62,6 +64,16 @@ class KeyOrder:
         if target not in self._watched and target.is_running:
             target.message_signal.subscribe(self.app, self._handled, immediate=True)
             self._watched.add(target)
+
+    def handled_enter(self, screen: Screen[object], focused_before: object) -> None:
+        """Enter went to ``screen``. In a dialog's list or field Enter usually chooses, and the
+        dialog closes after a step or two of its own (the palette even waits a moment to show
+        the choice): while it is still up, the next keys wait, as they are meant for the
+        screen below. (When Enter visibly did something already — moved to the next field,
+        closed the dialog — nothing waits.)"""
+        still_up = bool(self.app.screen_stack) and self.app.screen is screen
+        if isinstance(screen, ModalScreen) and still_up and screen.focused is focused_before:
+            self._closing = (screen, time.monotonic())
 
     def _handled(self, message: Message) -> None:
         if isinstance(message, events.Key):
@@ -92,6 +104,11 @@ class KeyOrder:
         if not self.app.screen_stack:
             return True
         screen = self.app.screen
+        if self._closing is not None:
+            closing, since = self._closing
+            if closing is screen and time.monotonic() - since < WAIT_FOR_CLOSE_S:
+                return False
+            self._closing = None
         if screen.focused is not None:
             self._settled.add(screen)
         if screen not in self._settled:
@@ -106,6 +123,8 @@ class KeyOrder:
             waited = 0.0
             screen = self.app.screen if self.app.screen_stack else None
             limit = WAIT_PER_KEY_S if screen in self._settled else WAIT_FOR_FOCUS_S
+            if self._closing is not None:
+                limit = max(limit, WAIT_FOR_CLOSE_S)
             while not self._free() and waited < limit:
                 await asyncio.sleep(POLL_S)
                 waited += POLL_S

@@ -124,7 +124,7 @@ def test_403_permission_without_granted_permissions(smartcar: Collection) -> Non
     assert result.title == "PERMISSION — the token lacks a permission"
     text = advice(result)
     assert "needs the permission read_odometer (Total distance travelled)" in text
-    assert "Smartcar API/Vehicle/Permissions" in text  # how to check
+    assert "Smartcar API/v2.0 (deprecated)/Vehicle/Permissions" in text  # how to check
     assert result.resolution.startswith("Send the owner through Smartcar Connect again")
 
 
@@ -410,7 +410,7 @@ def test_every_table_row_is_explained() -> None:
 
 
 def test_a_request_with_bearer_amt_is_recognised(smartcar: Collection) -> None:
-    unsubscribe = saved(smartcar, "Webhooks", "Unsubscribe")
+    unsubscribe = saved(smartcar, "v2.0 (deprecated)", "Webhooks", "Unsubscribe")
     assert unsubscribe.auth == Auth(kind=AuthKind.BEARER, token="{{amt}}")
     text = advice(explain(response(401, v2("AUTHENTICATION", None)), request=unsubscribe))
     assert "{{amt}}" in text

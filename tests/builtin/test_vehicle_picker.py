@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from tui.core.errors import CarmanError
-from tui.core.model import OAuth2Settings
+from tui.core.model import AuthModel, OAuth2Settings
 from tui.core.send import NeedsLogin, SendPipeline
 from tui.core.smartcar import errors as table
 from tui.core.smartcar import vehicles
@@ -66,6 +66,9 @@ def smartcar_api() -> FakeSmartcar:
 @pytest.fixture
 async def workspace(xdg: Path, smartcar_api: FakeSmartcar):  # type: ignore[no-untyped-def]
     ws = Workspace().load("sandbox")
+    # The v2.0 path (per-vehicle tokens); the v3 one, from connections, is in tests/v3.
+    assert ws.environment is not None
+    ws.environment.auth_model = AuthModel.CONNECT
     ws.pipeline = SendPipeline(transport=httpx.MockTransport(smartcar_api))
     ws.set_token_source(FakeTokens())
     yield ws

@@ -15,20 +15,23 @@ from tests.codegen.cases import environment_for
 from tests.codegen.conftest import request_at, smartcar_of
 from tests.codegen.runners import run, sdk_body
 from tui.core.exporters.code import TARGETS, CodeOptions, build_code_request, generate
+from tui.core.model import AuthModel
 from tui.core.workspace import Workspace
 
+V2 = "v2.0 (deprecated)"
 # (request, answered the same on every read)
 CASES = (
-    ("User/All Vehicles", True),
-    ("Vehicle/VIN", True),
-    ("Vehicle/Odometer", False),
-    ("Commands/Lock", False),
-    ("EV/Set charge limit", False),
-    ("v3/Vehicle", True),
-    ("v3/Odometer signal", False),
-    ("v3/Signals", False),
-    ("Make-specific/Tesla compass", False),  # the SDKs' generic vehicle.request(...)
+    (f"{V2}/User/All Vehicles", True),
+    (f"{V2}/Vehicle/VIN", True),
+    (f"{V2}/Vehicle/Odometer", False),
+    (f"{V2}/Commands/Lock", False),
+    (f"{V2}/EV/Set charge limit", False),
+    ("Vehicle/Vehicle attributes", True),
+    ("Vehicle/Signal", False),
+    ("Vehicle/All signals", False),
+    (f"{V2}/Make-specific/Tesla compass", False),  # the SDKs' generic vehicle.request(...)
 )
+SDK_TARGETS = ("python-sdk", "js-sdk")
 
 
 def shape(value: Any) -> Any:
@@ -46,6 +49,12 @@ async def test_smartcar_requests_through_every_target(
     target: str, smartcar_workspace: Workspace, tmp_path: Path
 ) -> None:
     workspace = smartcar_workspace
+    if target in SDK_TARGETS:
+        # Smartcar's SDKs predate the application token and send no sc-user-id from their
+        # v3 getters (Python cannot send it at all): they call v3 with the per-vehicle token,
+        # as an environment with auth_model = "connect" does.
+        assert workspace.environment is not None
+        workspace.environment.auth_model = AuthModel.CONNECT
     collection = smartcar_of(workspace)
     for path, stable in CASES:
         request = request_at(collection, path)
@@ -57,7 +66,9 @@ async def test_smartcar_requests_through_every_target(
             snippet = generate(code, target)
             where = f"{target} {path} resolve={resolve}\n{snippet.text}"
             env = environment_for(snippet, workspace)
-            assert "SMARTCAR_ACCESS_TOKEN" in env, where
+            # v2.0 requests carry the per-vehicle token, v3 ones the application token.
+            token = "SMARTCAR_ACCESS_TOKEN" if path.startswith(V2) else "SMARTCAR_APP_TOKEN"
+            assert token in env, where
             ran = run(target, snippet.text, tmp_path / f"{path.replace('/', '-')}-{resolve}", env)
             assert ran.status == 200, where
             got = sdk_body(ran.data) if ran.data is not None else json.loads(ran.body)

@@ -1,5 +1,5 @@
-"""SDK snippets for requests the built-in collection does not have yet: v3 with
-``sc-user-id`` (the application-token shape) and a variable where a number goes."""
+"""SDK snippets for v3 with ``sc-user-id`` (the application-token shape) and a variable where a
+number goes."""
 
 from __future__ import annotations
 
@@ -8,18 +8,19 @@ import pytest
 from tests.codegen.conftest import request_at, smartcar_of
 from tests.codegen.runners import run, sdk_body
 from tui.core.exporters.code import CodeOptions, build_code_request, generate
-from tui.core.model import Body, BodyKind, KeyValue
+from tui.core.model import Body, BodyKind
 from tui.core.workspace import Workspace
 
 
 def _v3_signal_with_user(workspace: Workspace):  # type: ignore[no-untyped-def]
     collection = smartcar_of(workspace)
-    original = request_at(collection, "v3/Odometer signal")
+    original = request_at(collection, "Vehicle/Signal")
     request = original.copy()
-    # A copy outside the tree: it carries the auth it would inherit, and goes without
-    # a collection.
+    # A copy outside the tree: it carries the auth it would inherit (the application token),
+    # and goes without a collection. It sends sc-user-id: {{user_id}} as the built-in one does.
     request.auth = collection.effective_auth(original)
-    request.headers.append(KeyValue("sc-user-id", "{{user_id}}"))
+    request.url = request.url.replace("{{signal_code}}", "odometer-traveleddistance")
+    assert any(h.name == "sc-user-id" and h.value == "{{user_id}}" for h in request.headers)
     return None, request
 
 
@@ -42,10 +43,14 @@ async def test_sc_user_id_python_says_plainly_node_sends_it(
     exchange, _ = await workspace.send(collection, request)
     assert exchange.ok and exchange.response is not None
     env = {
-        "SMARTCAR_ACCESS_TOKEN": workspace.variables.get("access_token") or "",
+        # The send fetched the application token: the snippet reads it from the environment.
+        "SMARTCAR_APP_TOKEN": workspace.variables.get("app_token") or "",
         "VEHICLE_ID": workspace.variables.get("vehicle_id") or "",
         "USER_ID": user_id,
+        # The origin is a {{variable}} too, read from the environment like the rest.
+        "VEHICLE_URL": workspace.variables.get("vehicle_url") or "",
     }
+    assert "process.env.VEHICLE_URL" in node.text
     ran = run("js-sdk", node.text, tmp_path / "node", env)
     body = sdk_body(ran.data)
     signal = body.get("data", body)  # the sandbox wraps single resources, as the docs do

@@ -15,7 +15,7 @@ def test_bursts_through_the_tree_change_nothing(tmp_path: Path) -> None:
     try:
         tmux.start(["--sandbox"], cwd=tmp_path)
         tmux.wait_for("env: sandbox", timeout=60)
-        tmux.wait_for("› Connect URL")
+        tmux.wait_for("› Application token")  # the first request: v3's Auth folder
         for _ in range(12):
             tmux.burst(*DOWN)
             tmux.burst(*UP)

@@ -23,7 +23,7 @@ def _start(tmp_path: Path) -> Tmux:
     tmux = Tmux(carman_env(tmp_path))
     tmux.start(["--sandbox"], cwd=tmp_path)
     tmux.wait_for("env: sandbox", timeout=60)
-    tmux.wait_for("Smartcar API › Connect URL")
+    tmux.wait_for("Smartcar API › Application token")
     return tmux
 
 
@@ -85,7 +85,8 @@ def test_every_documented_key_has_its_effect(tmp_path: Path) -> None:
         _close(tmux, "(current)")
 
         press("F3", doc="f3")
-        tmux.wait_for("No vehicles yet")
+        tmux.wait_for("No connections yet")  # the picker, before any login
+        _close(tmux, "No connections yet")
 
         press("F4", doc="f4")
         tmux.wait_for("Units: imperial")
@@ -102,7 +103,7 @@ def test_every_documented_key_has_its_effect(tmp_path: Path) -> None:
         tmux.wait_for("Copied the request as curl")
 
         press("C-g", doc="ctrl+g")
-        tmux.wait_for("Copy as code: Connect URL")
+        tmux.wait_for("Copy as code: Application token")
         _close(tmux, "Copy as code")
 
         press("C-s", doc="ctrl+s")
@@ -118,8 +119,9 @@ def test_every_documented_key_has_its_effect(tmp_path: Path) -> None:
         tmux.wait_for("Cancelled.")
 
         # Panes: ctrl+w, then a letter (sent in one burst, as over SSH).
-        press("C-w", "t", "Down", doc="ctrl+w t")  # the tree has the focus: Down moves in it
-        tmux.wait_for("Smartcar API › Exchange code")
+        # The tree has the focus: Down moves in it (past the Connect folder, to its first request).
+        press("C-w", "t", "Down", "Down", doc="ctrl+w t")
+        tmux.wait_for("Smartcar API › Connect URL (code)")
 
         press("C-w", "r", "/", doc="ctrl+w r")  # the response has it: / opens the search
         tmux.wait_for("search text")
@@ -141,14 +143,15 @@ def test_every_documented_key_has_its_effect(tmp_path: Path) -> None:
         press("C-w", "-", "C-w", "-", doc="ctrl+w minus")
         tmux.wait_until(lambda screen: _row_of(screen, "Response ·") < grown)
 
-        press("C-w", "e", "Q", doc="ctrl+w e")  # the URL has the focus: Q is typed into it
-        tmux.wait_for("Exchange code ●")
-        press("C-l", doc="ctrl+l")
+        # The URL has the focus (all of it selected, as in a browser): Q replaces it.
+        press("C-w", "e", "Q", doc="ctrl+w e")
+        tmux.wait_until(lambda screen: "▼  Q " in screen.splitlines()[2])
+        press("C-w", "t", "C-l", doc="ctrl+l")  # from the tree straight back to the URL
         press("Z")
-        tmux.wait_until(lambda screen: "Z" in screen.splitlines()[2])
+        tmux.wait_until(lambda screen: "▼  Z " in screen.splitlines()[2])
 
         press("C-q", doc="ctrl+q")  # an edited request: carman asks first
-        tmux.wait_for("Quit without saving Exchange code")
+        tmux.wait_for("Quit without saving Connect URL (code)")
         press("y")
         assert tmux.wait_for_exit() == 0
     finally:
@@ -164,10 +167,12 @@ def test_a_burst_into_a_dialog_lands_field_by_field(tmp_path: Path) -> None:
         tmux.wait_for("Layers, lowest first")
         # "a", the name, enter, the value, enter, enter: one read, as a fast typist over SSH.
         tmux.burst("a", *"colour", "Enter", *"blue", "Enter", "Enter")
-        # The dialog is gone and the variables screen lists the new one.
-        screen = tmux.wait_until(lambda screen: "Layers" in screen and "colour" in screen)
-        row = next(line for line in screen.splitlines() if "colour" in line)
-        assert row.split()[:2] == ["colour", "blue"], screen
+        # The dialog closes and the session variable is stored, name and value in their place.
+        session = tmp_path / "data/carman/sessions/sandbox.toml"
+        tmux.wait_until(lambda _: session.exists() and "colour" in session.read_text())
+        assert 'colour = "blue"' in session.read_text()
+        # The dialog (its title is "Variable") is gone; the list behind it is in front again.
+        tmux.wait_until(lambda screen: "Layers" in screen and " Variable " not in screen)
         # Into the tree's dialogs the same way: a new request in a new collection.
         tmux.burst("Escape")
         tmux.wait_for("Smartcar API ›")

@@ -1,4 +1,5 @@
-"""The real ``carman --sandbox`` in tmux at 80x24: log in, All Vehicles, Odometer."""
+"""The real ``carman --sandbox`` in tmux at 80x24: log in, All Vehicles, Odometer (Smartcar's
+original Postman flow, now in the v2.0 folder), then v3's List connections and a signal."""
 
 from __future__ import annotations
 
@@ -24,11 +25,15 @@ def _prepare(root: Path) -> None:
     (sessions / "sandbox.toml").write_text(tomli_w.dumps({"variables": {"redirect_uri": redirect}}))
 
 
-def _open(tmux: Tmux, name: str) -> None:
+V2 = "v2.0 (deprecated)"
+
+
+def _open(tmux: Tmux, name: str, folder: str = "") -> None:
     tmux.keys("C-p")
     tmux.wait_for("Search")
     tmux.type(name)
-    tmux.wait_for(f"Smartcar API / {name}")  # the hit itself, not just the typed text
+    where = f"{folder} / " if folder else ""
+    tmux.wait_for(f"Smartcar API / {where}{name}")  # the hit itself, not just the typed text
     tmux.keys("Enter")
 
 
@@ -44,7 +49,7 @@ def test_login_all_vehicles_odometer_in_tmux(tmp_path: Path) -> None:
         tmux.keys("C-a")  # approve in the sandbox: the code comes back through the listener
         tmux.wait_for("token: valid", timeout=30)
 
-        _open(tmux, "User / All Vehicles")
+        _open(tmux, "User / All Vehicles", V2)
         tmux.wait_for("› All Vehicles")
         tmux.keys("C-j")
         screen = tmux.wait_for('"vehicles"')
@@ -52,11 +57,23 @@ def test_login_all_vehicles_odometer_in_tmux(tmp_path: Path) -> None:
         screen = tmux.wait_for("vehicle: 20", timeout=30)  # the header shows the vehicle
         assert "vehicle: none" not in screen
 
-        _open(tmux, "Vehicle / Odometer")
+        _open(tmux, "Vehicle / Odometer", V2)
         tmux.wait_for("› Odometer")
         tmux.keys("C-j")
         screen = tmux.wait_for('"distance"')
         match = re.search(r'"distance":\s*([0-9.]+)', screen)
         assert match is not None and float(match.group(1)) > 0
+
+        # v3, same login: the header names the user (the Connect redirect's user_id), and the
+        # application token is carman's business.
+        assert "user: " in screen
+        _open(tmux, "Connections / List connections")
+        tmux.wait_for("› List connections")
+        tmux.keys("C-j")
+        tmux.wait_for('"connection"')
+        _open(tmux, "Vehicle / Signal")
+        tmux.wait_for("› Signal")
+        tmux.keys("C-j")
+        tmux.wait_for('"odometer-traveleddistance"')
     finally:
         tmux.close()

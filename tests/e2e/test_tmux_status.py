@@ -38,9 +38,10 @@ def _collection(root: Path) -> None:
 def _open(tmux: Tmux, name: str) -> None:
     tmux.burst("C-p")
     tmux.wait_for("Search for commands")
-    tmux.type(f"Status / {name}")
-    tmux.wait_for(f"Status / {name}")
+    tmux.type(name)
+    tmux.wait_for(f"Status / {name}")  # the hit, not the typed text
     tmux.burst("Enter")
+    tmux.wait_until(lambda screen: "Search for commands" not in screen)
     tmux.wait_for(f"Status › {name}")
 
 

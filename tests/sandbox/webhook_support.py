@@ -182,7 +182,8 @@ class Hooks:
     def define(self, **fields: Any) -> str:
         """A webhook on the test's callback (unless ``callback_uri`` says otherwise), once its
         VERIFY is over; its id."""
-        fields.setdefault("callback_uri", self.callback.url)
+        if "callback_uri" not in fields:
+            fields["callback_uri"] = self.callback.url
         webhook_id = str(self.sandbox.define_webhook(**fields)["id"])
         self.settle()
         return webhook_id

@@ -105,7 +105,7 @@ async def test_vehicles_picker_and_compatibility(sandbox) -> None:  # type: igno
         sandbox.set_rate_limit(False)
         # 401: a wrong management token on webhook Unsubscribe.
         app.workspace.set_session({"amt": "not-the-amt"})
-        viewer = await _send(pilot, app, "Webhooks", "Unsubscribe")
+        viewer = await _send(pilot, app, "v2.0 (deprecated)", "Webhooks", "Unsubscribe")
         assert viewer.exchange.response.status == 401
         assert "AUTHENTICATION" in _explained(viewer)
 
@@ -120,7 +120,7 @@ async def test_permission_and_vehicle_state(sandbox) -> None:  # type: ignore[no
         await wait_for(pilot, lambda: "read_location" in _explained(viewer))
         await wait_for(pilot, lambda: "not" in _explained(viewer).lower())
         # 409: a door is open, in words.
-        viewer = await _send(pilot, app, "Commands", "Lock")
+        viewer = await _send(pilot, app, "v2.0 (deprecated)", "Commands", "Lock")
         assert viewer.exchange.response.status == 409
         text = _explained(viewer)
         assert "DOOR_OPEN" in text and "door" in text.lower()

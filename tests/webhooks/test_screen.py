@@ -17,9 +17,9 @@ from tui.dialogs.basic import FormDialog
 from tui.dialogs.help import HelpScreen
 from tui.screens.webhook_event import WebhookEventScreen
 from tui.screens.webhooks import WebhooksScreen
+from tui.widgets.delivery_signals_table import DeliverySignalsTable
 from tui.widgets.response_viewer import ResponseViewer
 from tui.widgets.signal_plot import SignalPlot
-from tui.widgets.signals_table import SignalsTable
 
 
 def _app(config: str = "") -> CarmanApp:
@@ -81,7 +81,7 @@ async def test_deliveries_show_up_live_and_open_with_signals_json_and_plot(xdg: 
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, WebhookEventScreen))
         event_screen = app.screen
-        signals = event_screen.query_one(SignalsTable)
+        signals = event_screen.query_one(DeliverySignalsTable)
         assert signals.row_count == 3
         assert [str(c) for c in signals.get_row_at(0)[:3]] == [
             "tractionbattery-stateofcharge",

@@ -157,6 +157,9 @@ async def _snippet(args: argparse.Namespace) -> tuple[str, list[str]]:
         if "access_token" in inline and settings is not None:
             # Refresh a due token first, as a send would, so an inlined token is a valid one.
             await session.tokens.ensure_fresh(workspace.resolve_settings(settings))
+        if "app_token" in inline:
+            # Likewise the application token of Smartcar v3 (fetched if there is none yet).
+            await session.tokens.app_token()
         options = CodeOptions(resolve=args.resolve, inline_secrets=inline)
         code = build_code_request(workspace, collection, request, options)
         snippet = generate(code, args.lang)

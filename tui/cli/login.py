@@ -1,6 +1,10 @@
 """``carman login``: Connect login with the loopback listener, a pasted URL, or (sandbox only)
 an automatic approval; stores the tokens and says how many vehicles were authorised.
 
+Smartcar v3: the redirect's ``user_id`` becomes ``{{user_id}}``; in an environment with
+``auth_model = "api"`` the application token is then fetched once, so wrong API credentials
+show up now rather than at the first v3 request (the login itself still counts as done).
+
 Exit codes: 0 logged in, 1 login failed or denied, 2 bad input.
 """
 
@@ -83,6 +87,43 @@ def _ensure_secret(workspace: Workspace, manager: TokenManager, settings: OAuth2
     print("Client secret saved in the secrets file (mode 0600).")
 
 
+def _ensure_api_secret(
+    workspace: Workspace, manager: TokenManager, settings: OAuth2Settings
+) -> None:
+    """API Authentication with its own client id (not Connect's): its secret too."""
+    if not manager.uses_app_token():
+        return
+    app = manager.app.settings()
+    if app is None or app.client_id == settings.client_id:
+        return
+    if workspace.secrets.client_secret(app.client_id) or not sys.stdin.isatty():
+        return  # a missing one is reported by the application token's fetch below
+    secret = getpass.getpass(
+        f"Client secret of the API credentials {app.client_id} (not shown): "
+    ).strip()
+    if secret:
+        workspace.secrets.set_client_secret(app.client_id, secret)
+        print("Client secret saved in the secrets file (mode 0600).")
+
+
+def _report_app_token(manager: TokenManager) -> None:
+    """Fetch the application token now (API Authentication) and say how it went."""
+    from tui.core.oauth.token_store import format_duration
+
+    if not manager.uses_app_token() or manager.app.settings() is None:
+        return
+    try:
+        asyncio.run(manager.app_token())
+    except CarmanError as exc:
+        print(f"Application token: not available: {exc}", file=sys.stderr)
+        return
+    state = manager.app_state()
+    print(
+        f"Application token (API Authentication): valid for {format_duration(state.seconds_left)};"
+        " carman renews it by itself."
+    )
+
+
 def _redirect_port(settings: OAuth2Settings) -> int:
     try:
         return urlsplit(settings.redirect_uri).port or 80
@@ -104,6 +145,7 @@ def _login(session: Session, args: argparse.Namespace) -> int:
     try:
         settings = manager.require_settings()
         _ensure_secret(workspace, manager, settings)
+        _ensure_api_secret(workspace, manager, settings)
     except CarmanError as exc:
         return fail(str(exc))
     flow = manager.login(settings, timeout=args.timeout, on_event=_event)
@@ -139,6 +181,7 @@ def _login(session: Session, args: argparse.Namespace) -> int:
         if flow.listener is not None and not flow.listener.done:
             flow.cancel()  # Ctrl+C or an error: free the port now
     print(result.summary)
+    _report_app_token(manager)
     return EXIT_OK
 
 

@@ -28,6 +28,35 @@ class AuthKind(StrEnum):
     BEARER = "bearer"
     BASIC = "basic"
     OAUTH2 = "oauth2"
+    # Smartcar API Authentication: the application token of the client-credentials grant,
+    # fetched, cached and renewed by carman (the environment's ``auth_model`` says from where).
+    APP_TOKEN = "app_token"
+
+
+# How each kind is named to people (the Auth tab, help texts).
+AUTH_KIND_LABELS: dict[AuthKind, str] = {
+    AuthKind.INHERIT: "inherit",
+    AuthKind.NONE: "none",
+    AuthKind.BEARER: "bearer",
+    AuthKind.BASIC: "basic",
+    AuthKind.OAUTH2: "oauth2 (Connect, per-vehicle token)",
+    AuthKind.APP_TOKEN: "app token (API Authentication)",
+}
+
+
+class AuthModel(StrEnum):
+    """How an environment authenticates Smartcar calls.
+
+    ``connect``: per-vehicle tokens from Smartcar Connect (v2.0's way); requests whose auth is
+    ``app_token`` carry the per-vehicle token too (the v3 read endpoints accept it as a legacy
+    bearer). ``api``: API Authentication; ``app_token`` requests carry the application token of
+    the client-credentials grant, which carman fetches and renews by itself. Connect still
+    runs in both (the owner's consent), and ``oauth2`` requests (v2.0) always carry the
+    per-vehicle token.
+    """
+
+    CONNECT = "connect"
+    API = "api"
 
 
 class CaptureSource(StrEnum):
@@ -75,9 +104,26 @@ class OAuth2Settings:
     extra_params: dict[str, str] = field(default_factory=dict)
     # Where the token goes: "header" (Authorization: Bearer) or "query" (access_token=).
     add_token_to: str = "header"
+    # Connect's response_type: "code" (a code to exchange for per-vehicle tokens) or "none"
+    # (v3: the redirect carries only user_id; nothing is exchanged).
+    response_type: str = "code"
 
     def is_configured(self) -> bool:
         return bool(self.client_id and self.authorize_url and self.token_url)
+
+
+@dataclass
+class AppAuthSettings:
+    """The client-credentials grant of Smartcar's API Authentication (one application token
+    for every connected vehicle, one hour, no refresh token).
+
+    The client secret is never stored here: it lives in the secrets file, keyed by client id,
+    as for Connect. The defaults fit Smartcar: ``POST {{iam_url}}/oauth2/token`` with the
+    environment's client id.
+    """
+
+    token_url: str = "{{iam_url}}/oauth2/token"
+    client_id: str = "{{client_id}}"
 
 
 @dataclass
@@ -149,7 +195,20 @@ class Collection(Folder):
     path: Any = field(default=None, compare=False, repr=False)
 
     def find(self, path: list[str] | tuple[str, ...]) -> Request | None:
-        """Find a request by folder names and request name (not including the collection)."""
+        """Find a request by folder names and request name (not including the collection).
+
+        As ``Workspace.find_request``: when no request is at ``path``, one top-level folder may
+        be left out if that makes the path unique (``Vehicle/Odometer`` finds
+        ``v2.0 (deprecated)/Vehicle/Odometer`` in the built-in collection)."""
+        found = self._find_exact(path)
+        if found is not None:
+            return found
+        hits = [
+            hit for folder in self.folders if (hit := self._find_exact((folder.name, *path)))
+        ]
+        return hits[0] if len(hits) == 1 else None
+
+    def _find_exact(self, path: list[str] | tuple[str, ...]) -> Request | None:
         *folders, name = path
         node: Folder = self
         for folder_name in folders:
@@ -191,3 +250,6 @@ class Environment:
     oauth2: OAuth2Settings | None = None
     description: str = ""
     read_only: bool = field(default=False, compare=False)
+    # New environments use API Authentication (Smartcar v3); see AuthModel.
+    auth_model: AuthModel = AuthModel.API
+    app_auth: AppAuthSettings = field(default_factory=AppAuthSettings)

@@ -3,7 +3,8 @@
     resolve variables (prepare) -> add auth (refreshing the token if due) -> httpx -> Exchange
 
 A 401 AUTHENTICATION answer on an OAuth2 request makes the pipeline refresh the token once
-and resend. Cancellation (Esc, or a new send) propagates as asyncio.CancelledError.
+and resend; on an ``app_token`` request (Smartcar v3) it gets a new application token once and
+resends. Cancellation (Esc, or a new send) propagates as asyncio.CancelledError.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ class TokenSource(Protocol):
 
     async def access_token(self, settings: OAuth2Settings, *, stale: str | None = None) -> str:
         """A valid access token; with ``stale``, that token was refused: refresh it."""
+        ...
+
+    async def app_token(self, *, stale: str | None = None) -> str:
+        """The token of ``app_token`` requests; with ``stale``, that one was refused."""
         ...
 
 
@@ -230,30 +235,49 @@ class SendPipeline:
         Raises NeedsLogin when no token can be had; everything the network does wrong comes
         back as ``Exchange.error``.
         """
-        uses_oauth = prepared.auth.kind == AuthKind.OAUTH2 and oauth2 is not None
+        if prepared.header("authorization") is not None:
+            # An explicit Authorization header typed by the user wins over the auth tab.
+            return await self.send_raw(
+                prepared, timeout=timeout, follow_redirects=follow_redirects
+            )
+        kind = prepared.auth.kind
+        if kind == AuthKind.APP_TOKEN:
+            settings: OAuth2Settings | None = OAuth2Settings()  # header placement only
+        else:
+            settings = oauth2 if kind == AuthKind.OAUTH2 else None
         token: str | None = None
-        if uses_oauth and prepared.header("authorization") is None:
-            token = await self._token(oauth2)  # type: ignore[arg-type]
-            self._add_token(prepared, oauth2, token)  # type: ignore[arg-type]
+        if settings is not None:
+            token = await self._token(kind, oauth2)
+            self._add_token(prepared, settings, token)
         exchange = await self.send_raw(prepared, timeout=timeout, follow_redirects=follow_redirects)
         if (
             token is not None
+            and settings is not None
             and exchange.response is not None
             and is_authentication_error(exchange.response)
         ):
-            # Once: the token may have been revoked or expired early. Refresh and resend.
-            fresh = await self._token(oauth2, stale=token)  # type: ignore[arg-type]
+            # Once: the token may have been revoked or expired early. Renew and resend.
+            fresh = await self._token(kind, oauth2, stale=token)
             if fresh != token:
-                self._add_token(prepared, oauth2, fresh)  # type: ignore[arg-type]
+                self._add_token(prepared, settings, fresh)
                 exchange = await self.send_raw(
                     prepared, timeout=timeout, follow_redirects=follow_redirects
                 )
                 exchange.refreshed_token = True
         return exchange
 
-    async def _token(self, settings: OAuth2Settings, stale: str | None = None) -> str:
+    async def _token(
+        self, kind: AuthKind, settings: OAuth2Settings | None, stale: str | None = None
+    ) -> str:
         if self.token_source is None:
-            raise NeedsLogin("This request uses OAuth2 but no login is configured.")
+            what = "an application token" if kind == AuthKind.APP_TOKEN else "OAuth2"
+            raise NeedsLogin(f"This request uses {what} but no login is configured.")
+        if kind == AuthKind.APP_TOKEN:
+            app_token = getattr(self.token_source, "app_token", None)
+            if app_token is None:  # a token source that predates application tokens
+                raise NeedsLogin("This request uses an application token but none can be had.")
+            return str(await app_token(stale=stale))
+        assert settings is not None
         return await self.token_source.access_token(settings, stale=stale)
 
     @staticmethod

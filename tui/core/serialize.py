@@ -10,8 +10,10 @@ from typing import Any
 
 from tui.core.model import (
     HTTP_METHODS,
+    AppAuthSettings,
     Auth,
     AuthKind,
+    AuthModel,
     Body,
     BodyKind,
     Capture,
@@ -108,10 +110,24 @@ def environment_to_dict(env: Environment) -> dict[str, Any]:
     out: dict[str, Any] = {"name": env.name}
     if env.description:
         out["description"] = env.description
+    # Always written: it decides which token the v3 requests carry.
+    out["auth_model"] = env.auth_model.value
     out["variables"] = dict(env.variables)
     if env.oauth2 is not None:
         out["oauth2"] = oauth2_to_dict(env.oauth2)
+    app_auth = app_auth_to_dict(env.app_auth)
+    if app_auth:
+        out["app_auth"] = app_auth
     return out
+
+
+def app_auth_to_dict(settings: AppAuthSettings) -> dict[str, Any]:
+    defaults = AppAuthSettings()
+    return {
+        name: getattr(settings, name)
+        for name in settings.__dataclass_fields__
+        if getattr(settings, name) != getattr(defaults, name)
+    }
 
 
 # ---- reading ---------------------------------------------------------------------------
@@ -178,6 +194,8 @@ def oauth2_from_dict(data: Any, field: str) -> OAuth2Settings:
         else:
             value = _expect(value, type(current), f"{field}.{key}")
         setattr(settings, key, value)
+    if settings.response_type not in ("code", "none"):
+        raise SchemaError(f"{field}.response_type", "expected \"code\" or \"none\"")
     return settings
 
 
@@ -250,7 +268,22 @@ def environment_from_dict(data: dict[str, Any], default_name: str) -> Environmen
         env.variables[str(key)] = _expect(value, str, f"variables.{key}")
     if "oauth2" in data:
         env.oauth2 = oauth2_from_dict(data["oauth2"], "oauth2")
+    # Files written before auth models existed have no key: they get the default (api).
+    if "auth_model" in data:
+        env.auth_model = _enum(AuthModel, data["auth_model"], "auth_model")
+    if "app_auth" in data:
+        env.app_auth = app_auth_from_dict(data["app_auth"], "app_auth")
     return env
+
+
+def app_auth_from_dict(data: Any, field: str) -> AppAuthSettings:
+    _expect(data, dict, field)
+    settings = AppAuthSettings()
+    for key, value in data.items():
+        if key not in settings.__dataclass_fields__:
+            raise SchemaError(f"{field}.{key}", "unknown setting (token_url, client_id)")
+        setattr(settings, key, _expect(value, str, f"{field}.{key}"))
+    return settings
 
 
 __all__ = ["HTTP_METHODS", "SchemaError"]

@@ -36,11 +36,25 @@ class SandboxHandle(Protocol):
 SandboxProvider = Callable[[], SandboxHandle]
 
 
+# The sandbox serves every Smartcar host on one origin: Connect, the v2.0 token endpoint, the
+# v2.0 API and management, and v3's iam (token), vehicle and management hosts.
+SANDBOX_ORIGIN_VARIABLES = (
+    "connect_url",
+    "auth_url",
+    "api_url",
+    "mgmt_url",
+    "iam_url",
+    "vehicle_url",
+    "management_url",
+)
+
+
 def point_at_sandbox(workspace: Workspace, sandbox: SandboxHandle) -> None:
     """Aim the sandbox environment at ``sandbox``: its real origin, client and secret."""
     base = sandbox.base_url
-    for name in ("connect_url", "auth_url", "api_url", "mgmt_url"):
+    for name in SANDBOX_ORIGIN_VARIABLES:
         workspace.set_environment_variable(name, base)
+    # Kept for requests duplicated from the collection before v3 had its own variables.
     workspace.set_environment_variable("v3_url", f"{base}/v3")
     workspace.set_environment_variable("client_id", sandbox.client_id)
     # The sandbox's management token is public test data, but secret-named: kept in memory.

@@ -26,9 +26,10 @@ from tui.core.prepare import PreparedRequest, prepare
 from tui.core.secrets import SecretsStore
 from tui.core.send import SendPipeline, TokenSource
 from tui.core.tomlfile import TomlFileError
-from tui.core.variables import VariableStore
+from tui.core.variables import LAYERS, VariableStore
 
 SANDBOX_ENVIRONMENT = "sandbox"
+APP_TOKEN_VARIABLE = "{{app_token}}"
 SMARTCAR_ENVIRONMENTS = ("test", "simulated", "live")
 # The OAuth2 settings of the request being prepared or sent, per asyncio task, so that
 # {{access_token}} in an imported collection resolves against that collection's own login.
@@ -87,14 +88,25 @@ class Workspace:
         )
         self._exchange_listeners: list[ExchangeListener] = []
         self._collection_for_vars: Collection | None = None
-        # {{client_secret}} resolves from the secrets file, keyed by the current client id.
+        # {{client_secret}} resolves from the secrets file, keyed by the current client id;
+        # {{api_client_secret}} likewise by the API Authentication client id (api_client_id).
         self.variables.add_provider("client_secret", self._client_secret)
+        self.variables.add_provider("api_client_secret", self._api_client_secret)
 
     def _client_secret(self) -> str | None:
         try:
             return self.secrets.client_secret(self.variables.get("client_id") or "")
         except CarmanError:
             return None  # a damaged secrets file is reported where it is read for real
+
+    def _api_client_secret(self) -> str | None:
+        client_id = self.variables.resolve("{{api_client_id}}")
+        if client_id.unresolved:
+            return self._client_secret()
+        try:
+            return self.secrets.client_secret(client_id.text.strip())
+        except CarmanError:
+            return None
 
     # -- loading ---------------------------------------------------------------------------
     def load(self, environment: str | None = None) -> Workspace:
@@ -175,8 +187,14 @@ class Workspace:
 
     # -- finding requests ------------------------------------------------------------------
     def find_request(self, path: str) -> tuple[Collection, Request]:
-        """``Collection/Folder/.../Request name``; names are matched exactly, then ignoring
-        case. A slash inside a name is written ``\\/`` (``My API/a\\/b`` is the request "a/b")."""
+        """``Collection/Folder/.../Request name``; names are matched exactly, then ignoring case.
+        A slash inside a name is written ``\\/`` (``My API/a\\/b`` is the request "a/b").
+
+        A path may leave out one top-level folder when that makes it unique, so paths written
+        before the built-in collection moved v2.0 into its own folder keep working:
+        ``Smartcar API/Vehicle/Odometer`` is ``Smartcar API/v2.0 (deprecated)/Vehicle/Odometer``
+        (the v3 Vehicle folder has no Odometer). A path that names a request exactly always
+        wins."""
         parts = split_request_path(path)
         if len(parts) < 2:
             raise RequestNotFound(
@@ -184,24 +202,30 @@ class Workspace:
                 "e.g. 'Smartcar API/Vehicle/Odometer'"
             )
         for exact in (True, False):
-
-            def same(a: str, b: str, exact: bool = exact) -> bool:
-                return a == b if exact else a.lower() == b.lower()
-
-            named = [c for c in self.collections if same(c.name, parts[0])]
-            if len(named) > 1:
-                where = ", ".join(str(c.path or "built in") for c in named)
-                raise RequestNotFound(
-                    f"{len(named)} collections are named {parts[0]!r} ({where}): rename one"
-                )
-            for collection in named:
-                for folders, request in collection.walk():
-                    names = [*folders, request.name]
-                    if len(names) == len(parts) - 1 and all(
-                        same(a, b) for a, b in zip(names, parts[1:], strict=True)
-                    ):
-                        return collection, request
+            for collection in self._named(parts[0], exact):
+                found = _walk_find(collection, parts[1:], exact)
+                if found is not None:
+                    return collection, found
+        for exact in (True, False):
+            for collection in self._named(parts[0], exact):
+                hits = [
+                    found
+                    for folder in collection.folders
+                    if (found := _walk_find(collection, [folder.name, *parts[1:]], exact))
+                ]
+                if len(hits) == 1:
+                    return collection, hits[0]
         raise RequestNotFound(f"No request at {path!r}")
+
+    def _named(self, name: str, exact: bool) -> list[Collection]:
+        """The collection called ``name``; two of them make every path ambiguous: refused."""
+        named = [c for c in self.collections if _same(c.name, name, exact)]
+        if len(named) > 1:
+            where = ", ".join(str(c.path or "built in") for c in named)
+            raise RequestNotFound(
+                f"{len(named)} collections are named {name!r} ({where}): rename one"
+            )
+        return named
 
     def collection_by_id(self, collection_id: str) -> Collection | None:
         """The collection loaded from the directory named ``collection_id``."""
@@ -230,6 +254,23 @@ class Workspace:
         if self.environment is not None and self.environment.oauth2 is not None:
             return self.environment.oauth2
         return auth.oauth2
+
+    async def _ensure_app_token(self, request: Request) -> None:
+        """A request that names {{app_token}} itself (a bearer, a header) gets a valid one:
+        the provider only reads the cache. ``app_token`` auth needs nothing here: the pipeline
+        adds (and renews) that token as it sends."""
+        if APP_TOKEN_VARIABLE not in self._request_text(request, request.auth.token):
+            return
+        source = getattr(self.pipeline.token_source, "app_token", None)
+        defined = any("app_token" in self.variables.layer(layer) for layer in LAYERS)
+        if source is not None and not defined:  # a value set by hand is the user's choice
+            await source()
+
+    @staticmethod
+    def _request_text(request: Request, token: str = "") -> str:
+        return " ".join(
+            [request.url, token, request.auth.token, *(h.value for h in request.headers)]
+        )
 
     @staticmethod
     def _references_token(request: Request, token: str = "") -> bool:
@@ -273,6 +314,7 @@ class Workspace:
             ensure = getattr(self.pipeline.token_source, "ensure_fresh", None)
             if ensure is not None:
                 await ensure(resolved)
+        await self._ensure_app_token(request)
         context = _SENDING_WITH.set(resolved)
         try:
             prepared = self.prepare(collection, request)
@@ -326,6 +368,20 @@ def split_request_path(path: str) -> list[str]:
             current.append(char)
     parts.append("".join(current))
     return [part for part in parts if part]
+
+
+def _same(name: str, wanted: str, exact: bool) -> bool:
+    return name == wanted if exact else name.lower() == wanted.lower()
+
+
+def _walk_find(collection: Collection, names: list[str], exact: bool) -> Request | None:
+    for folders, request in collection.walk():
+        found = [*folders, request.name]
+        if len(found) == len(names) and all(
+            _same(a, b, exact) for a, b in zip(found, names, strict=True)
+        ):
+            return request
+    return None
 
 
 def request_ids(collection: Collection | None, request: Request) -> tuple[str, str]:

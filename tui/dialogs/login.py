@@ -3,6 +3,13 @@
 Shows what will be requested, the Connect URL (an OSC 8 link, copied with OSC 52), waits
 visibly for the browser, and reports the result. Over SSH it explains the port forward and
 accepts the final redirect URL pasted back. In the sandbox, one key approves without a browser.
+
+Smartcar v3: Connect is still the owner's consent. The redirect's ``user_id`` becomes
+``{{user_id}}`` (the ``sc-user-id`` of v3 requests); with ``response_type=code`` the code is
+exchanged for the per-vehicle tokens v2.0 needs as before, so one login serves both. In an
+environment with ``auth_model = "api"`` the dialog also asks once for the secret of the API
+credentials when their client id is not Connect's; the application token itself is carman's
+business (fetched and renewed when requests need it).
 """
 
 from __future__ import annotations
@@ -57,11 +64,20 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         Binding("ctrl+a", "approve_sandbox", "Approve in sandbox", priority=True),
     ]
 
-    def __init__(self, flow: LoginFlow, *, sandbox: bool, environment: str) -> None:
+    def __init__(
+        self,
+        flow: LoginFlow,
+        *,
+        sandbox: bool,
+        environment: str,
+        app_client_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.flow = flow
         self.sandbox = sandbox
         self.environment = environment
+        # API Authentication's client id when the environment uses it (auth_model = "api").
+        self.app_client_id = app_client_id
         self.clock = time.monotonic  # replaceable, so a screenshot can show a round countdown
         self.started_at = self.clock()
         self.finished = False
@@ -75,7 +91,7 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         with Vertical():
             yield Label(f"Log in — {self.environment}", classes="dialog-title")
             with VerticalScroll():
-                yield Static(self._summary(settings), id="login-summary")
+                yield Static(self._summary(settings, self.app_client_id), id="login-summary")
                 yield Static(self._url_text(), id="login-url")
                 if over_ssh():
                     yield Static(self._ssh_help(), classes="ssh", id="ssh-help")
@@ -103,13 +119,20 @@ class LoginScreen(ModalScreen[LoginResult | None]):
                 yield Button("Cancel (esc)", id="cancel")
 
     @staticmethod
-    def _summary(settings: OAuth2Settings) -> Text:
+    def _summary(settings: OAuth2Settings, app_client_id: str | None = None) -> Text:
         text = Text()
+        if settings.response_type == "none":
+            gives = "none: the user id only (v3)"
+        else:
+            gives = "code: the user id (v3) and per-vehicle tokens (v2.0)"
         rows = [
             ("Client id", settings.client_id),
             ("Mode", settings.mode),
             ("Redirect URI", settings.redirect_uri),
+            ("Response type", gives),
         ]
+        if app_client_id:
+            rows.append(("v3 requests", f"application token of {app_client_id} (by carman)"))
         if settings.make:
             rows.append(("Make", settings.make))
         if settings.country:
@@ -276,26 +299,60 @@ def open_login(app: CarmanApp) -> None:
     except CarmanError as exc:
         app.notify(str(exc), title="Cannot log in", severity="error", timeout=12)
         return
-    try:
-        secret = manager.client_secret(settings)
-    except CarmanError:
-        secret = None
-    if not secret:
-        _ask_secret_then_login(app, settings)
+    missing = [
+        client_id
+        for client_id in dict.fromkeys([settings.client_id, _app_client_id(app) or ""])
+        if client_id and not _has_secret(app, client_id)
+    ]
+    if missing:
+        _ask_secrets_then_login(app, settings, missing)
         return
     _start(app, settings)
 
 
-def _ask_secret_then_login(app: CarmanApp, settings: OAuth2Settings) -> None:
+def _app_client_id(app: CarmanApp) -> str | None:
+    """The client id of API Authentication, when the environment uses it and can resolve it."""
+    tokens = app.tokens
+    if not tokens.uses_app_token():
+        return None
+    resolved = tokens.app.settings()
+    return resolved.client_id if resolved is not None else None
+
+
+def _has_secret(app: CarmanApp, client_id: str) -> bool:
+    try:
+        return bool(app.workspace.secrets.client_secret(client_id))
+    except CarmanError:
+        return False
+
+
+def _ask_secrets_then_login(
+    app: CarmanApp, settings: OAuth2Settings, client_ids: list[str]
+) -> None:
+    """One field per client id without a stored secret (Connect's, and API Authentication's
+    when it has its own)."""
+
+    def label(client_id: str) -> str:
+        if client_id == settings.client_id:
+            return f"Client secret of {client_id}"
+        return f"Client secret of the API credentials {client_id}"
+
+    fields = [Field(f"secret{i}", label(c), password=True) for i, c in enumerate(client_ids)]
+
     def entered(values: dict[str, str] | None) -> None:
-        if values and values["secret"].strip():
-            app.workspace.secrets.set_client_secret(settings.client_id, values["secret"].strip())
+        if not values:
+            return
+        for index, client_id in enumerate(client_ids):
+            secret = values.get(f"secret{index}", "").strip()
+            if secret:
+                app.workspace.secrets.set_client_secret(client_id, secret)
+        if _has_secret(app, settings.client_id):
             _start(app, settings)
 
     app.push_screen(
         FormDialog(
-            "Client secret",
-            [Field("secret", f"Client secret of {settings.client_id}", password=True)],
+            "Client secret" if len(client_ids) == 1 else "Client secrets",
+            fields,
             help_text="Stored only in carman's secrets file (mode 0600), never in a collection.",
         ),
         entered,
@@ -324,7 +381,13 @@ def _start(app: CarmanApp, settings: OAuth2Settings) -> None:
         forget(app.workspace)  # a new login may name other vehicles
 
     app.push_screen(
-        LoginScreen(flow, sandbox=sandbox, environment=app.workspace.environment_name), done
+        LoginScreen(
+            flow,
+            sandbox=sandbox,
+            environment=app.workspace.environment_name,
+            app_client_id=_app_client_id(app),
+        ),
+        done,
     )
 
 

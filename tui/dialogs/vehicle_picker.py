@@ -1,4 +1,9 @@
-"""The vehicle picker: the vehicles of this login with make, model and year; sets vehicle_id."""
+"""The vehicle picker: the vehicles of this login with make, model and year.
+
+With API Authentication (Smartcar v3) it lists the application's connections and picking one
+sets both ``{{vehicle_id}}`` and ``{{user_id}}`` (sent as ``sc-user-id``); otherwise the
+vehicles of the v2.0 login (``vehicle_id_all``) and picking sets ``{{vehicle_id}}``.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.core.errors import CarmanError
 from tui.core.smartcar.vehicles import (
     VehicleSummary,
-    cache_for,
     list_vehicles,
     select_vehicle,
     short_id,
+    uses_connections,
     vehicle_ids,
 )
 from tui.dialogs.basic import DIALOG_CSS
@@ -26,7 +32,7 @@ if TYPE_CHECKING:
     from tui.app import CarmanApp
 
 
-class VehiclePicker(ModalScreen[str | None]):
+class VehiclePicker(ModalScreen[VehicleSummary | None]):
     DEFAULT_CSS = (
         DIALOG_CSS.replace("{name}", "VehiclePicker")
         + """
@@ -39,10 +45,19 @@ class VehiclePicker(ModalScreen[str | None]):
         Binding("r", "reload", "Reload"),
     ]
 
-    def __init__(self, ids: list[str], current: str | None) -> None:
+    def __init__(
+        self,
+        ids: list[str],
+        current: str | None,
+        *,
+        current_user: str | None = None,
+        connections: bool = False,
+    ) -> None:
         super().__init__()
         self.ids = ids
         self.current = current
+        self.current_user = current_user
+        self.connections = connections
         self.summaries: list[VehicleSummary] = [VehicleSummary(i) for i in ids]
 
     @property
@@ -50,26 +65,41 @@ class VehiclePicker(ModalScreen[str | None]):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
+        what = "{{vehicle_id}} and {{user_id}}" if self.connections else "{{vehicle_id}}"
         with Vertical():
-            yield Label("Pick a vehicle (sets {{vehicle_id}})", classes="dialog-title")
+            yield Label(f"Pick a vehicle (sets {what})", classes="dialog-title")
             yield OptionList(*self._options(), id="vehicles")
-            yield Static("fetching make, model and year …", id="picker-status")
+            source = "listing the connections" if self.connections else "fetching"
+            yield Static(f"{source}: make, model and year …", id="picker-status")
+
+    def _is_current(self, summary: VehicleSummary) -> bool:
+        if summary.id != self.current:
+            return False
+        return not summary.user_id or not self.current_user or summary.user_id == self.current_user
 
     def _options(self) -> list[Option]:
         options = []
-        for summary in self.summaries:
-            mark = "● " if summary.id == self.current else "  "
+        for index, summary in enumerate(self.summaries):
+            mark = "● " if self._is_current(summary) else "  "
             label = f"{mark}{summary.label}   {short_id(summary.id)}"
+            if summary.user_id:
+                label += f"   user {short_id(summary.user_id)}"
             if summary.error:
                 label += f"   ({summary.error})"
-            options.append(Option(label, id=summary.id))
+            # One option per connection: the same vehicle may be connected by two users.
+            options.append(Option(label, id=f"{index}"))
         return options
 
-    def on_mount(self) -> None:
+    def _highlight_current(self) -> None:
         option_list = self.query_one(OptionList)
-        self.set_focus(option_list)
-        if self.current in self.ids:
-            option_list.highlighted = self.ids.index(self.current)
+        for index, summary in enumerate(self.summaries):
+            if self._is_current(summary):
+                option_list.highlighted = index
+                return
+
+    def on_mount(self) -> None:
+        self.set_focus(self.query_one(OptionList))
+        self._highlight_current()
         self.fetch()
 
     def action_reload(self) -> None:
@@ -77,35 +107,55 @@ class VehiclePicker(ModalScreen[str | None]):
 
     @work(exclusive=True)
     async def fetch(self, refresh: bool = False) -> None:
-        self.summaries = await list_vehicles(self.carman.workspace, refresh=refresh)
+        status = self.query_one("#picker-status", Static)
+        try:
+            self.summaries = await list_vehicles(self.carman.workspace, refresh=refresh)
+        except CarmanError as exc:
+            status.update(f"{exc} · r retries")
+            return
         option_list = self.query_one(OptionList)
-        highlighted = option_list.highlighted
         option_list.clear_options()
         option_list.add_options(self._options())
-        option_list.highlighted = highlighted
+        self._highlight_current()
         failed = sum(1 for s in self.summaries if not s.ok)
-        status = f"{len(self.summaries)} vehicle(s)" + (
-            f", {failed} without details" if failed else ""
-        )
-        self.query_one("#picker-status", Static).update(status + " · enter picks · r reloads")
+        noun = "connection(s)" if any(s.user_id for s in self.summaries) else "vehicle(s)"
+        text = f"{len(self.summaries)} {noun}" + (f", {failed} without details" if failed else "")
+        if not self.summaries:
+            text = "No connections yet: log in (ctrl+o) to connect a vehicle"
+        status.update(text + " · enter picks · r reloads")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(event.option.id)
+        index = int(event.option.id or 0)
+        self.dismiss(self.summaries[index] if index < len(self.summaries) else None)
 
 
 def open_vehicle_picker(app: CarmanApp) -> None:
-    ids = vehicle_ids(app.workspace)
-    if not ids:
+    workspace = app.workspace
+    connections = uses_connections(workspace)
+    ids = vehicle_ids(workspace)
+    if not ids and not connections:
         app.notify(
             "No vehicles yet: log in (ctrl+o), then send 'User / All Vehicles' to list them.",
             severity="warning",
         )
         return
 
-    def chosen(vehicle_id: str | None) -> None:
-        if vehicle_id:
-            select_vehicle(app.workspace, vehicle_id)  # the header follows vehicle_id
-            known = cache_for(app.workspace).get(app.workspace.environment_name, vehicle_id)
-            app.notify(f"Vehicle: {known.label if known else short_id(vehicle_id)}")
+    def chosen(summary: VehicleSummary | None) -> None:
+        if summary is None:
+            return
+        # The header follows vehicle_id and user_id.
+        select_vehicle(workspace, summary.id, summary.user_id or None)
+        label = summary.label if summary.ok and summary.make else short_id(summary.id)
+        if summary.user_id:
+            label += f" (user {short_id(summary.user_id)})"
+        app.notify(f"Vehicle: {label}")
 
-    app.push_screen(VehiclePicker(ids, app.workspace.variables.get("vehicle_id")), chosen)
+    app.push_screen(
+        VehiclePicker(
+            ids,
+            workspace.variables.get("vehicle_id"),
+            current_user=workspace.variables.get("user_id"),
+            connections=connections,
+        ),
+        chosen,
+    )

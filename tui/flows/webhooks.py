@@ -23,6 +23,7 @@ from tui.core.webhooks import (
     save_webhook_settings,
 )
 from tui.core.webhooks.reach import Reach, reach
+from tui.core.webhooks.sandbox_link import SandboxLinkError, link_sandbox_webhook
 from tui.core.webhooks.service import follow_environment, is_sandbox
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class WebhookHub:
         self.listeners: list[ArrivalListener] = []
         self.environment_listeners: list[Callable[[], None]] = []
         self._unsubscribe: Callable[[], None] | None = None
+        self._linked: tuple[str, str] | None = None  # (sandbox, callback) aimed at already
+        self.sandbox_webhook_id = ""
 
     @property
     def running(self) -> bool:
@@ -78,6 +81,42 @@ class WebhookHub:
             # An amt added or changed while it runs (variables screen) is used at once.
             self._unsubscribe = app.workspace.variables.subscribe(self._variable_changed)
         return True
+
+    def serve_sandbox(self) -> None:
+        """In the sandbox environment: listen, and aim the sandbox's ``carman receiver``
+        webhook here, so subscribing a vehicle from the collection starts deliveries with no
+        setup. Quietly nothing elsewhere, or when the port is taken (the Webhooks screen says
+        why)."""
+        app = self.app
+        sandbox = app.sandbox
+        if sandbox is None or not is_sandbox(app.workspace) or not self.ensure_running():
+            return
+        assert self.receiver is not None
+        base_url, callback_url = sandbox.base_url, self.receiver.local_url
+        if self._linked == (base_url, callback_url):
+            return
+        self._linked = (base_url, callback_url)
+        app.run_worker(
+            lambda: self._link(base_url, callback_url),
+            thread=True,
+            group="sandbox-webhook",
+            description="aim the sandbox webhook at the receiver",
+        )
+
+    def _link(self, base_url: str, callback_url: str) -> None:
+        """On a worker thread: the sandbox's admin calls."""
+        import httpx
+
+        try:
+            self.sandbox_webhook_id = link_sandbox_webhook(base_url, callback_url)
+        except (SandboxLinkError, httpx.HTTPError) as exc:
+            self._linked = None
+            self.app.call_from_thread(
+                self.app.notify,
+                f"Webhooks: could not aim the sandbox webhook at the receiver: {exc}",
+                severity="warning",
+                timeout=8,
+            )
 
     def _variable_changed(self, layer: str, name: str) -> None:
         if name in ("amt", "*"):

@@ -116,13 +116,17 @@ class MainScreen(Screen[None]):
         self.carman.workspace.pipeline.warm_up()
 
     def _variables_changed(self, layer: str, name: str) -> None:
+        if not self.is_attached or not self.query(RequestEditor):
+            return  # a worker's answer after the screen was taken down
         self.query_one(RequestEditor).refresh_preview()
-        if name in ("vehicle_id", "*", "unit_system"):
+        if name in ("vehicle_id", "user_id", "*", "unit_system"):
             self.refresh_header()
 
     def refresh_header(self) -> None:
         """Called by the variables store, the token manager and the vehicle cache when what
         the header shows changes, and by a timer when the token's time left ticks over."""
+        if not self.is_attached or not self.query(StatusHeader):
+            return  # a worker's answer after the screen was taken down (carman quitting)
         workspace = self.carman.workspace
         environment = workspace.environment_name
         vehicle = current_vehicle(workspace)
@@ -135,15 +139,38 @@ class MainScreen(Screen[None]):
             ):
                 self._fetch_vehicle_label()  # once per id; the cache announces the answer
         token, style = self.carman.token_summary()
+        app_token, app_style = self._app_token_summary()
         self.query_one(StatusHeader).set_state(
             environment=environment,
             sandbox=self.carman.sandbox is not None,
             vehicle=label,
+            user=workspace.variables.get("user_id") or "",
             units=workspace.variables.get("unit_system") or "metric",
             token=token,
             token_style=style,
+            app_token=app_token,
+            app_token_style=app_style,
         )
         self._tick_header_when_the_label_changes()
+
+    def _app_token_summary(self) -> tuple[str, str]:
+        """The application token's state for the header ("" when the environment does not use
+        API Authentication or has not fetched one yet: then the header says nothing)."""
+        tokens = self.carman.tokens
+        try:
+            if not tokens.uses_app_token() or tokens.app.settings() is None:
+                return ("", "dim")
+            state = tokens.app_state()
+        except Exception:  # the header must never break the screen
+            return ("", "dim")
+        if state.status.value == "valid":
+            return (state.label, "green")
+        if state.status.value == "damaged":
+            return ("damaged", "bold red")
+        if state.status.value == "none":
+            return ("", "dim")  # nothing fetched yet: nothing to say
+        # Due or expired: carman fetches a new one by itself when a request needs it.
+        return ("renewed on next send", "dim")
 
     def _tick_header_when_the_label_changes(self) -> None:
         """The token's time left is shown in minutes: wake up when that text changes (or the
@@ -151,16 +178,22 @@ class MainScreen(Screen[None]):
         if self._header_timer is not None:
             self._header_timer.stop()
             self._header_timer = None
+        tokens = self.carman.tokens
         try:
-            state = self.carman.tokens.state()
+            states = [tokens.state()]
+            if tokens.uses_app_token() and tokens.app.settings() is not None:
+                states.append(tokens.app_state())
         except Exception:  # the header must never break the screen
             return
-        if state.status.value != "valid":
-            return
-        left = state.seconds_left
-        until_due = left - self.carman.tokens.refresh_margin
-        delay = min(left % 60 or 60, until_due if until_due > 0 else 60) + 0.5
-        self._header_timer = self.set_timer(delay, self.refresh_header)
+        delays = []
+        for state in states:
+            if state.status.value != "valid":
+                continue
+            left = state.seconds_left
+            until_due = left - tokens.refresh_margin
+            delays.append(min(left % 60 or 60, until_due if until_due > 0 else 60) + 0.5)
+        if delays:
+            self._header_timer = self.set_timer(min(delays), self.refresh_header)
 
     # -- selection -------------------------------------------------------------------------
     def on_collection_tree_selected(self, event: CollectionTree.Selected) -> None:
@@ -420,6 +453,11 @@ class MainScreen(Screen[None]):
         from tui.dialogs.code_snippet import open_code_snippet
 
         open_code_snippet(self.carman, self.collection, self.request)
+
+    def action_pick_signal(self) -> None:
+        from tui.dialogs.signal_picker import open_signal_picker
+
+        open_signal_picker(self.carman)
 
     def action_duplicate_collection(self) -> None:
         from tui.flows.collections import duplicate_collection

@@ -26,10 +26,10 @@ from tui.core.webhooks.signals import parse_body, readings, series
 from tui.dialogs.basic import Field, FormDialog
 from tui.flows.webhooks import WebhookHub
 from tui.screens.webhooks import SIGNATURE_STYLE, TrustedBody
+from tui.widgets.delivery_signals_table import DeliverySignalsTable
 from tui.widgets.method_style import status_style
 from tui.widgets.response_viewer import ResponseViewer
 from tui.widgets.signal_plot import SignalPlot
-from tui.widgets.signals_table import SignalsTable
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp
@@ -54,7 +54,7 @@ class WebhookEventScreen(Screen[None]):
 
     DEFAULT_CSS = """
     WebhookEventScreen #event-head { height: auto; max-height: 6; padding: 0 1; overflow-y: auto; }
-    WebhookEventScreen SignalsTable { max-height: 9; }
+    WebhookEventScreen DeliverySignalsTable { max-height: 9; }
     """
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
@@ -74,7 +74,7 @@ class WebhookEventScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(self._head(), id="event-head")
-        yield SignalsTable(id="event-signals")
+        yield DeliverySignalsTable(id="event-signals")
         yield SignalPlot(id="event-plot")
         yield ResponseViewer(id="event-body")
         yield Footer()
@@ -115,7 +115,7 @@ class WebhookEventScreen(Screen[None]):
         return text
 
     def on_mount(self) -> None:
-        table = self.query_one(SignalsTable)
+        table = self.query_one(DeliverySignalsTable)
         rows = readings(self.document)
         table.show(rows)
         viewer = self.query_one(ResponseViewer)
@@ -139,11 +139,11 @@ class WebhookEventScreen(Screen[None]):
             self.set_focus(viewer.body_view)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if isinstance(event.data_table, SignalsTable):
+        if isinstance(event.data_table, DeliverySignalsTable):
             self.plot_current()
 
     def plot_current(self) -> None:
-        reading = self.query_one(SignalsTable).current
+        reading = self.query_one(DeliverySignalsTable).current
         plot = self.query_one(SignalPlot)
         vehicle = self.event.summary.vehicle_id
         if reading is None or reading.number is None:
@@ -154,7 +154,7 @@ class WebhookEventScreen(Screen[None]):
 
     # -- captures --------------------------------------------------------------------------
     def action_capture(self) -> None:
-        reading = self.query_one(SignalsTable).current
+        reading = self.query_one(DeliverySignalsTable).current
         code = reading.code if reading is not None else ""
         variable = code.split("-")[-1] if code else ""
         fields = [

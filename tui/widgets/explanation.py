@@ -1,4 +1,5 @@
-"""Renders a Smartcar error explanation (from tui.core.smartcar.explainer) for the response pane."""
+"""Renders a Smartcar error explanation (from tui.core.smartcar.explainer) for the response pane:
+an error answer, or a successful v3 signals answer whose signals failed one by one."""
 
 from __future__ import annotations
 
@@ -50,7 +51,8 @@ def explanation_for(
     request: Request | None,
     granted: Iterable[str] | None = None,
 ) -> Explanation | None:
-    if exchange.response is None or exchange.response.status < 400:
+    # A 2xx is explained too when it is a v3 signals answer with failed signals.
+    if exchange.response is None:
         return None
     vehicle = current_vehicle(app.workspace)
     label = vehicle.label if vehicle is not None and vehicle.ok else None

@@ -25,6 +25,7 @@ from textual.widgets import (
 )
 
 from tui.core.model import (
+    AUTH_KIND_LABELS,
     AuthKind,
     BodyKind,
     Capture,
@@ -133,7 +134,7 @@ class CaptureTable(KeyValueTable):
 
 
 BODY_KINDS = [(kind.value, kind) for kind in BodyKind]
-AUTH_KINDS = [(kind.value, kind) for kind in AuthKind]
+AUTH_KINDS = [(AUTH_KIND_LABELS[kind], kind) for kind in AuthKind]
 
 
 class RequestEditor(Vertical):
@@ -150,7 +151,8 @@ class RequestEditor(Vertical):
     RequestEditor #preview.-unresolved { color: $warning; }
     RequestEditor TabbedContent { height: 1fr; }
     RequestEditor TabPane { padding: 0; }
-    RequestEditor #body-kind, RequestEditor #auth-kind { width: 24; }
+    RequestEditor #body-kind { width: 24; }
+    RequestEditor #auth-kind { width: 40; }
     RequestEditor TextArea { height: 1fr; }
     RequestEditor .hint { color: $text-muted; }
     RequestEditor #empty-editor { padding: 1 2; color: $text-muted; }
@@ -296,7 +298,11 @@ class RequestEditor(Vertical):
         self.query_one("#auth-token").display = kind == AuthKind.BEARER
         self.query_one("#auth-username").display = kind == AuthKind.BASIC
         self.query_one("#auth-password").display = kind == AuthKind.BASIC
-        self.query_one("#auth-login").display = kind in (AuthKind.OAUTH2, AuthKind.INHERIT)
+        self.query_one("#auth-login").display = kind in (
+            AuthKind.OAUTH2,
+            AuthKind.INHERIT,
+            AuthKind.APP_TOKEN,
+        )
         help_text = {
             AuthKind.INHERIT: "Uses the auth of its folder or collection.",
             AuthKind.NONE: "No authentication.",
@@ -304,6 +310,10 @@ class RequestEditor(Vertical):
             AuthKind.BASIC: "Sends Authorization: Basic base64(username:password).",
             AuthKind.OAUTH2: "OAuth2 authorization code: carman adds the token and refreshes it."
             " Settings come from the environment unless set here.",
+            AuthKind.APP_TOKEN: "Smartcar API Authentication: carman adds the application token"
+            " (client credentials, from the environment's [app_auth]), fetches it when needed"
+            " and renews it by itself. With auth_model = \"connect\" it adds the per-vehicle"
+            " token instead. Log in (Connect) to set {{user_id}} for sc-user-id.",
         }[kind]
         self.query_one("#auth-help", Static).update(help_text)
 

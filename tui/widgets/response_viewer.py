@@ -1,4 +1,5 @@
-"""The response viewer: status line, explanation of errors, and Body / Headers / Raw / Timing.
+"""The response viewer: status line, explanation of errors, and Body / Headers / Raw / Timing,
+plus a Signals tab (a table) when the body is a Smartcar v3 signals answer.
 
 The body's way to the screen (formatting, paging from disk, search and filter of big bodies in
 the format worker process) is ``paged_body.BodyPipeline``; the body view renders only visible
@@ -27,6 +28,10 @@ from tui.widgets.body_view import BodyView
 from tui.widgets.json_highlight import JsonColours, highlight_json_line
 from tui.widgets.method_style import status_style
 from tui.widgets.paged_body import BodyPipeline, ShownBody, copy_text
+from tui.widgets.signals_table import SignalsTable
+
+# Bodies up to this size are read for the Signals tab (a signals answer is a few tens of KB).
+SIGNALS_MAX_BYTES = 2_000_000
 
 JSON_COLOURS: list[JsonColours] = [JsonColours.default()]  # the theme replaces [0]
 
@@ -134,6 +139,8 @@ class ResponseViewer(Vertical, can_focus=False):
                 yield BodyView(id="raw")
             with TabPane("Timing", id="tab-timing"):
                 yield Static("", id="timing")
+            with TabPane("Signals", id="tab-signals"):
+                yield SignalsTable(id="signals-table")
 
     def on_mount(self) -> None:
         table = self.query_one("#headers-table", DataTable)
@@ -153,6 +160,7 @@ class ResponseViewer(Vertical, can_focus=False):
             "reveal": self.action_toggle_reveal,
         }
         tools[name]()
+        self.query_one(TabbedContent).hide_tab("tab-signals")
 
     def on_unmount(self) -> None:
         self._body.close()  # the body's temporary files go with the view
@@ -206,6 +214,7 @@ class ResponseViewer(Vertical, can_focus=False):
             self.query_one("#raw", BodyView).set_lines([])
             self._fill_headers([])
             self._fill_timing(exchange)
+            self._show_signals(None)
             return
         response = exchange.response
         assert response is not None
@@ -222,6 +231,7 @@ class ResponseViewer(Vertical, can_focus=False):
         self.show_message(status)
         self._fill_headers(response.headers)
         self._fill_timing(exchange)
+        self._show_signals(response)
         # A small body comes back formatted; a big one shows as received (its first part)
         # until the format worker is done.
         first_lines, formatted = self._body.show(response)
@@ -231,6 +241,32 @@ class ResponseViewer(Vertical, can_focus=False):
             return
         self.body_view.set_lines(first_lines)
         self._set_note(Text(f"formatting {human_size(response.size)} …", style="dim"))
+
+    def _show_signals(self, response: Response | None) -> None:
+        """The Signals tab: shown with a table for a v3 signals answer, hidden otherwise."""
+        import time
+
+        from tui.core.smartcar.signal_rows import signal_rows
+
+        rows = None
+        if (
+            response is not None
+            and response.spilled is None
+            and response.size <= SIGNALS_MAX_BYTES
+            and b'"signal"' in response.head(4000)
+        ):
+            try:
+                rows = signal_rows(response.json(), time.time())
+            except ValueError:
+                rows = None
+        tabs = self.query_one(TabbedContent)
+        if rows is None:
+            if tabs.active == "tab-signals":
+                tabs.active = "tab-body"
+            tabs.hide_tab("tab-signals")
+            return
+        self.query_one(SignalsTable).show_rows(rows)
+        tabs.show_tab("tab-signals")
 
     def _set_note(self, note: Text | str) -> None:
         self._note = text = Text(note, style="dim") if isinstance(note, str) else note

@@ -1,56 +1,52 @@
-"""The signals of one webhook delivery: code, value, unit, status."""
+"""A v3 signals answer as a table: code, status, value, unit, age (one row per signal).
+
+The rows come from ``tui.core.smartcar.signal_rows``; this widget only shows them, failed
+signals in the error colour. The status comes second so that it stays in view in a narrow
+response pane (the value column can be wide).
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
 
-from tui.core.webhooks.signals import SignalReading
+from tui.core.smartcar.signal_rows import SignalRow
 
-CODE_WIDTH = 30
-VALUE_WIDTH = 16
-
-
-def _status(reading: SignalReading) -> Text:
-    if reading.ok:
-        return Text("✓ SUCCESS", style="green")
-    if reading.status.startswith("RESOLVED"):
-        return Text(reading.status, style="cyan")
-    return Text(reading.status, style="red")
+COLUMNS = ("Code", "Status", "Value", "Unit", "Age")
 
 
 class SignalsTable(DataTable[Text]):
-    """Rows of ``SignalReading``; the highlighted one is ``current``."""
-
     DEFAULT_CSS = """
-    SignalsTable { height: auto; max-height: 12; }
+    SignalsTable { height: 1fr; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
-        self.readings: list[SignalReading] = []
+        self.rows_shown: list[SignalRow] = []
 
     def on_mount(self) -> None:
-        self.add_column("Code", width=CODE_WIDTH)
-        self.add_column("Value", width=VALUE_WIDTH)
-        self.add_column("Unit", width=8)
-        self.add_column("Status")
+        self.add_columns(*COLUMNS)
+        if self.rows_shown:
+            self._fill()
 
-    def show(self, readings: list[SignalReading]) -> None:
-        self.readings = list(readings)
+    def show_rows(self, rows: list[SignalRow]) -> None:
+        self.rows_shown = list(rows)
+        if self.is_mounted and self.columns:
+            self._fill()
+
+    def _fill(self) -> None:
         self.clear()
-        for index, reading in enumerate(self.readings):
-            value = Text(reading.value, style="bold" if reading.number is not None else "")
+        for row in self.rows_shown:
+            status_style = "green" if row.ok else "bold red"
+            if row.status == "UNAVAILABLE":
+                status_style = "yellow"
             self.add_row(
-                Text(reading.code),
-                value,
-                Text(reading.unit, style="dim"),
-                _status(reading),
-                key=str(index),
+                Text(row.code, style="bold"),
+                Text(row.status, style=status_style),
+                Text(row.value),
+                Text(row.unit, style="dim"),
+                Text(row.age, style="dim"),
             )
 
-    @property
-    def current(self) -> SignalReading | None:
-        if not self.readings:
-            return None
-        return self.readings[min(max(self.cursor_row, 0), len(self.readings) - 1)]
+    def failed(self) -> list[SignalRow]:
+        return [row for row in self.rows_shown if not row.ok]

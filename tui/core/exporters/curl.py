@@ -20,6 +20,9 @@ from tui.core.masking import MASK, is_secret_name, mask_authorization, mask_valu
 from tui.core.model import Auth, AuthKind, BodyKind, KeyValue, Request
 from tui.core.prepare import PreparedRequest
 
+# What an app_token request carries, shown as the variable (the token itself is a secret).
+APP_TOKEN_PLACEHOLDER = "{{app_token}}"
+
 FORM_TYPE = "application/x-www-form-urlencoded"
 _DEFAULT_TYPES = {BodyKind.JSON: "application/json", BodyKind.TEXT: "text/plain; charset=utf-8"}
 _DISPOSITION = re.compile(r'(\w+)="([^"]*)"')
@@ -111,7 +114,16 @@ def curl_from_prepared(
 ) -> str:
     """The command that sends ``prepared``; an OAuth2 token is added as carman would."""
     placeholder = "{{access_token}}"
-    keep = () if access_token else (placeholder, f"Bearer {placeholder}")
+    keep = (
+        ()
+        if access_token
+        else (
+            placeholder,
+            f"Bearer {placeholder}",
+            APP_TOKEN_PLACEHOLDER,
+            f"Bearer {APP_TOKEN_PLACEHOLDER}",
+        )
+    )
     masker = _Masker(reveal, secrets, templates_ok=False, keep=keep)
     url = prepared.url
     headers = list(prepared.headers)
@@ -122,6 +134,9 @@ def curl_from_prepared(
             url += ("&" if "?" in url else "?") + f"access_token={token}"
         else:
             headers.append(("Authorization", f"Bearer {token}"))
+    elif prepared.auth.kind == AuthKind.APP_TOKEN and prepared.header("authorization") is None:
+        # Smartcar v3's application token, added by carman's pipeline at send time.
+        headers.append(("Authorization", f"Bearer {access_token or APP_TOKEN_PLACEHOLDER}"))
     content_type = prepared.header("content-type") or ""
     body_lines: list[list[str]] = []
     fields = _multipart_fields(prepared.body, content_type)
@@ -217,6 +232,8 @@ def curl_from_request(
     elif auth.kind == AuthKind.BASIC and not has_authorization:
         password = auth.password if masker.reveal or not is_literal(auth.password) else MASK
         extra_lines.append(["-u", q(masker.text(f"{auth.username}:{password}"))])
+    elif auth.kind == AuthKind.APP_TOKEN and not has_authorization:
+        headers.append(("Authorization", f"Bearer {APP_TOKEN_PLACEHOLDER}"))
     elif auth.kind == AuthKind.OAUTH2 and not has_authorization:
         if auth.oauth2 is not None and auth.oauth2.add_token_to == "query":
             params.append(KeyValue("access_token", "{{access_token}}"))

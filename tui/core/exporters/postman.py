@@ -229,6 +229,20 @@ class _Exporter:
                 "type": "basic",
                 "basic": [_param("username", auth.username), _param("password", password)],
             }
+        if auth.kind == AuthKind.APP_TOKEN:
+            # Smartcar's API Authentication is OAuth2's client-credentials grant: Postman can
+            # fetch that token itself ("Get New Access Token"), and carman reads it back.
+            return {
+                "type": "oauth2",
+                "oauth2": [
+                    _param("grant_type", "client_credentials"),
+                    _param("accessTokenUrl", "{{iam_url}}/oauth2/token"),
+                    _param("clientId", "{{api_client_id}}"),
+                    _param("clientSecret", "{{api_client_secret}}"),
+                    _param("client_authentication", "body"),
+                    _param("addTokenTo", "header"),
+                ],
+            }
         return {"type": "oauth2", "oauth2": _oauth2(auth.oauth2)}
 
 

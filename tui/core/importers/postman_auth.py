@@ -98,12 +98,29 @@ def import_auth(
         return AuthResult(Auth(kind=AuthKind.BASIC, username=username, password=password))
     if kind == "apikey":
         return _apikey(params, where, report)
+    if kind == "oauth2" and _is_smartcar_app_token(params):
+        # Smartcar's API Authentication: carman's app token auth fetches and renews it (from
+        # the environment's [app_auth] settings; the client secret stays in the secrets file).
+        if as_text(params.get("clientSecret")).strip() and is_literal(
+            as_text(params.get("clientSecret"))
+        ):
+            report.warn(where, "oauth2: client secret not kept (ctrl+o asks for it once)")
+        return AuthResult(Auth(kind=AuthKind.APP_TOKEN))
     if kind == "oauth2":
         return AuthResult(
             Auth(kind=AuthKind.OAUTH2, oauth2=_oauth2(params, where, report, variables))
         )
     report.warn(where, f"auth type {kind!r} is not supported; the request sends no auth")
     return AuthResult(Auth(kind=AuthKind.NONE))
+
+
+def _is_smartcar_app_token(params: dict[str, Any]) -> bool:
+    """Smartcar's client-credentials grant (as carman exports it, or at iam.smartcar.com);
+    any other provider's stays an OAuth2 auth."""
+    if as_text(params.get("grant_type")).strip() != "client_credentials":
+        return False
+    url = as_text(params.get("accessTokenUrl")).strip()
+    return url == "{{iam_url}}/oauth2/token" or "iam.smartcar.com/" in url
 
 
 def _apikey(params: dict[str, Any], where: str, report: ImportReport) -> AuthResult:

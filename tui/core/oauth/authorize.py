@@ -20,7 +20,8 @@ def new_state() -> str:
 def authorize_params(settings: OAuth2Settings, state: str) -> list[tuple[str, str]]:
     """The query parameters in the order the Python SDK emits them."""
     params: list[tuple[str, str]] = [
-        ("response_type", "code"),
+        # "none": Smartcar v3 without a code (the redirect carries only user_id).
+        ("response_type", settings.response_type or "code"),
         ("client_id", settings.client_id),
         ("approval_prompt", settings.approval_prompt or "auto"),
     ]

@@ -21,6 +21,8 @@ CANCELLED = "cancelled"
 _MAX_TEXT = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _CODE = re.compile(r"^[A-Za-z0-9._~+/=-]{1,2048}$")
+# A Smartcar user id is a UUID; anything id-like is accepted, nothing that could be markup.
+_ID = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
 # Extra parameters Connect adds to some errors (smartcar-api.md section 2.2).
 DETAIL_NAMES = ("vin", "make", "model", "year", "status_code", "error_message")
 
@@ -37,27 +39,35 @@ def clean_text(value: str, limit: int = _MAX_TEXT) -> str:
 
 @dataclass(frozen=True)
 class CallbackResult:
-    """The outcome of one login attempt: a code, or an error with its details."""
+    """The outcome of one login attempt: a code and/or a user id, or an error with details.
+
+    Smartcar v3's Connect redirect carries ``user_id`` (the owner, for ``sc-user-id``) always,
+    and ``code`` only with ``response_type=code`` (smartcar-v3.md §3.2).
+    """
 
     code: str | None = None
     error: str | None = None
     description: str | None = None
     details: dict[str, str] = field(default_factory=dict)
+    user_id: str | None = None
+    external_id: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.code is not None and self.error is None
+        return (self.code is not None or self.user_id is not None) and self.error is None
 
     @property
     def message(self) -> str:
         """One sentence for the user."""
         if self.ok:
+            if self.code is None:
+                return "Login approved: the user id arrived."
             return "Login approved: the authorization code arrived."
         return describe_error(self.error or "unknown", self.description, self.details)
 
     def __repr__(self) -> str:  # the code is a credential for 10 minutes: keep it out of logs
         code = "…" if self.code else None
-        return f"CallbackResult(code={code!r}, error={self.error!r})"
+        return f"CallbackResult(code={code!r}, user_id={self.user_id!r}, error={self.error!r})"
 
 
 def describe_error(error: str, description: str | None, details: dict[str, str]) -> str:
@@ -121,9 +131,17 @@ def result_from_query(query: dict[str, list[str]]) -> CallbackResult | None:
             details=details,
         )
     code = first("code")
-    if code and _CODE.match(code):
-        return CallbackResult(code=code)
-    return None
+    code = code if code and _CODE.match(code) else None
+    user_id = first("user_id")
+    user_id = user_id if user_id and _ID.match(user_id) else None
+    if code is None and user_id is None:
+        return None
+    external_id = first("external_id")
+    return CallbackResult(
+        code=code,
+        user_id=user_id,
+        external_id=clean_text(external_id, 200) if external_id else None,
+    )
 
 
 def state_matches(received: str | None, expected: str) -> bool:
@@ -164,7 +182,7 @@ def parse_pasted_redirect(text: str, expected_state: str) -> CallbackResult:
     result = result_from_query(query)
     if result is None:
         raise InvalidCallback(
-            "The pasted redirect has neither a code nor an error: paste the whole address "
-            "the browser ended on."
+            "The pasted redirect has neither a code, a user_id nor an error: paste the whole "
+            "address the browser ended on."
         )
     return result

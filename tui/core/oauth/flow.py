@@ -1,5 +1,10 @@
 """One login: authorize URL -> callback (listener or pasted) -> code exchange -> stored tokens.
 
+Smartcar v3: the redirect also carries ``user_id`` (the owner), which becomes the session
+variable ``{{user_id}}`` (the ``sc-user-id`` of v3 requests). With ``response_type=code`` the
+code is still exchanged for the per-vehicle tokens v2.0 needs, so one login serves both
+generations; with ``response_type=none`` there is no code and nothing to exchange.
+
 The same object drives ``carman login`` and the TUI's login dialog:
 
     flow = manager.login(settings)        # settings resolved
@@ -47,17 +52,24 @@ class LoginError(CarmanError):
 class LoginResult:
     environment: str
     client_id: str
-    token: StoredToken = field(repr=False)
+    # The per-vehicle tokens (None with response_type=none: nothing was exchanged).
+    token: StoredToken | None = field(default=None, repr=False)
     vehicle_ids: list[str] = field(default_factory=list)
     # Vehicles the token covers (paging.count of GET /vehicles); None when not checked.
     vehicle_count: int | None = None
     vehicle_error: str | None = None
+    user_id: str | None = None  # Smartcar v3: the owner, for sc-user-id
 
     @property
     def summary(self) -> str:
-        lifetime = format_duration(self.token.expires_at - self.token.obtained_at)
         where = f" to {self.environment}" if self.environment else ""
-        text = f"Logged in{where}: the access token is valid for {lifetime}."
+        if self.token is not None:
+            lifetime = format_duration(self.token.expires_at - self.token.obtained_at)
+            text = f"Logged in{where}: the access token is valid for {lifetime}."
+        else:
+            text = f"Connected{where} (response_type=none: no per-vehicle token)."
+        if self.user_id:
+            text += f" user_id is now {self.user_id}."
         if self.vehicle_count is not None:
             plural = "vehicle" if self.vehicle_count == 1 else "vehicles"
             text += f" {self.vehicle_count} {plural} authorised."
@@ -134,6 +146,9 @@ class LoginFlow:
     async def complete_with_pasted(self, text: str) -> LoginResult:
         """Finish with the final redirect URL (or the bare code) pasted by the user."""
         result = parse_pasted_redirect(text, self.state)
+        if self.settings.response_type == "none" and result.code and not result.user_id:
+            # No code exists with response_type=none: a bare value pasted is the user id.
+            result = CallbackResult(user_id=result.code)
         if self.listener is not None:
             self.listener.cancel()  # the paste won; the listener is not needed any more
         return await self._complete(result)
@@ -143,27 +158,39 @@ class LoginFlow:
 
     async def _complete(self, result: CallbackResult) -> LoginResult:
         try:
-            if not result.ok or result.code is None:
+            if not result.ok:
                 raise LoginError(result.message, result)
+            if result.code is None and self.settings.response_type != "none":
+                raise LoginError(
+                    "Connect answered without an authorization code, so there is nothing to "
+                    "exchange for a token (the redirect carried only a user_id). Log in again.",
+                    result,
+                )
             if self._used:
                 raise LoginError("This login was already completed; start a new one.")
             self._used = True
-            return await self._exchange(result.code)
+            login = LoginResult(self.manager.environment, self.settings.client_id)
+            if result.code is not None:
+                login.token = await self._exchange(result.code)
+            if result.user_id:
+                login.user_id = result.user_id
+                # The session variable every v3 request's sc-user-id header reads.
+                self.manager.workspace.set_session({"user_id": result.user_id})
+            if login.token is not None:
+                await self._count_vehicles(login)
+            return login
         finally:
             # Done either way: free the port at once so a new login can listen on it.
             self.stop()
 
-    async def _exchange(self, code: str) -> LoginResult:
+    async def _exchange(self, code: str) -> StoredToken:
         manager = self.manager
         secret = manager.client_secret(self.settings)
         try:
             response = await exchange_code(self.settings, secret, code)
         except TokenError as exc:
             raise LoginError(str(exc)) from None
-        token = await manager.complete_login(self.settings, response)
-        login = LoginResult(manager.environment, self.settings.client_id, token)
-        await self._count_vehicles(login)
-        return login
+        return await manager.complete_login(self.settings, response)
 
     async def _count_vehicles(self, login: LoginResult) -> None:
         """GET {api_url}/v2.0/vehicles with the new token; set vehicle_id to the first one."""
@@ -172,6 +199,7 @@ class LoginFlow:
         if resolved.unresolved or not resolved.text.strip():
             return
         url = resolved.text.strip().rstrip("/") + "/v2.0/vehicles"
+        assert login.token is not None
         headers = {"Authorization": f"Bearer {login.token.access_token}"}
         try:
             async with self.manager.http_client() as client:

@@ -5,6 +5,11 @@ expire or when the API refused one (401), with one refresh shared by every concu
 and by other carman processes (the store's file lock). It also feeds ``{{access_token}}``,
 ``{{bearerToken}}`` and ``{{refresh_token}}`` to the variables store so imported collections
 work, and starts logins (``LoginFlow``) for both the CLI and the TUI.
+
+Requests whose auth is ``app_token`` (Smartcar v3) get their token from ``app_token()``: in an
+environment with ``auth_model = "api"`` the application token of API Authentication
+(``AppTokens``), in one with ``auth_model = "connect"`` the per-vehicle token of the login
+(v3's read endpoints accept it as a legacy bearer). ``{{app_token}}`` follows the same rule.
 """
 
 from __future__ import annotations
@@ -21,11 +26,12 @@ import httpx
 
 from tui.core.errors import CarmanError
 from tui.core.masking import redact
-from tui.core.model import OAuth2Settings
+from tui.core.model import AuthModel, OAuth2Settings
+from tui.core.oauth.app_tokens import AppTokens
 from tui.core.oauth.flow import LoginFlow, LoginResult
 from tui.core.oauth.http import new_client
 from tui.core.oauth.token_client import TokenError, TokenResponse, refresh_tokens
-from tui.core.oauth.token_store import StoredToken, TokenStore, format_duration
+from tui.core.oauth.token_store import APP_TOKENS, StoredToken, TokenStore, format_duration
 from tui.core.send import NeedsLogin
 
 if TYPE_CHECKING:
@@ -89,9 +95,11 @@ class TokenManager:
         # Token-endpoint refresh calls made by this manager (tests and the UI's log read it).
         self.refresh_count = 0
         self._listeners: list[Callable[[], None]] = []
+        self.app = AppTokens(self)
         for name in ("access_token", "bearerToken"):
             workspace.variables.add_provider(name, self._provide_access_token)
         workspace.variables.add_provider("refresh_token", self._provide_refresh_token)
+        workspace.variables.add_provider("app_token", self._provide_app_token)
 
     # -- announcing changes -----------------------------------------------------------------
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
@@ -189,6 +197,22 @@ class TokenManager:
                 if stale is None and token.seconds_left(self.clock()) > 0:
                     return token.access_token
                 raise
+
+    # -- the token of app_token requests (Smartcar v3) --------------------------------------
+    def uses_app_token(self) -> bool:
+        """API Authentication in the active environment (else per-vehicle tokens)."""
+        env = self.workspace.environment
+        return env is None or env.auth_model == AuthModel.API
+
+    async def app_token(self, *, stale: str | None = None) -> str:
+        """The token an ``app_token`` request carries; with ``stale``, that one was refused.
+
+        ``auth_model = "api"``: the application token, fetched or renewed as needed.
+        ``auth_model = "connect"``: the login's per-vehicle access token, refreshed as needed.
+        """
+        if self.uses_app_token():
+            return await self.app.token(stale=stale)
+        return await self.access_token(self.require_settings(), stale=stale)
 
     async def ensure_fresh(self, settings: OAuth2Settings) -> None:
         """Refresh a due token before a send resolves {{access_token}}; no token: no-op."""
@@ -303,6 +327,17 @@ class TokenManager:
         token = self._active_token()
         return token.refresh_token if token else None
 
+    def _provide_app_token(self) -> str | None:
+        # What an app_token request would carry now (without fetching: providers never do
+        # I/O; a send fetches first). Must never raise.
+        with contextlib.suppress(CarmanError):
+            if not self.uses_app_token():
+                return self._provide_access_token()
+            token = self.app.cached()
+            if token is not None and token.seconds_left(self.clock()) > 0:
+                return token.access_token
+        return None
+
     # -- for the UI ------------------------------------------------------------------------
     def state(self, settings: OAuth2Settings | None = None) -> TokenState:
         settings = settings or self.active_settings()
@@ -329,6 +364,29 @@ class TokenManager:
                 TokenStatus.REFRESHABLE, message="Refreshed on the next send.", **common
             )
         return TokenState(TokenStatus.EXPIRED, message="Log in again.", **common)
+
+    def app_state(self) -> TokenState:
+        """The application token's state. It is never the user's job: NONE and EXPIRED mean
+        "carman fetches one on the next send that needs it"."""
+        if not self.uses_app_token():
+            return TokenState(TokenStatus.NONE, message="This environment uses per-vehicle tokens.")
+        try:
+            settings = self.app.require_settings()
+        except CarmanError as exc:  # a variable the token URL or client id needs is undefined
+            return TokenState(TokenStatus.NONE, message=str(exc))
+        try:
+            token = self.store.get(*self.app.key(settings), kind=APP_TOKENS)
+        except CarmanError as exc:
+            return TokenState(TokenStatus.DAMAGED, message=str(exc))
+        if token is None:
+            return TokenState(TokenStatus.NONE, message="Fetched on the next send that needs it.")
+        left = token.seconds_left(self.clock())
+        common = {"seconds_left": left, "expires_at": token.expires_at, "scope": token.scope}
+        if left >= self.refresh_margin:
+            return TokenState(TokenStatus.VALID, **common)
+        return TokenState(
+            TokenStatus.REFRESHABLE, message="Renewed on the next send that needs it.", **common
+        )
 
     def stored(self, settings: OAuth2Settings) -> StoredToken | None:
         return self.store.get(*self.key(settings))

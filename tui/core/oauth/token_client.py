@@ -1,8 +1,12 @@
-"""The token endpoint: exchange an authorization code, refresh a token.
+"""The token endpoint: exchange an authorization code, refresh a token, or get an
+application token with the client-credentials grant.
 
-Client authentication is HTTP Basic (client_id:client_secret) with a form body, exactly as the
-Smartcar SDK sends it (smartcar-api.md section 2.3). OAuth errors become ``TokenError`` with the
-provider's words; credentials never appear in a message.
+For the code and the refresh token, client authentication is HTTP Basic
+(client_id:client_secret) with a form body, exactly as the Smartcar SDK sends it
+(smartcar-api.md section 2.3). The client-credentials grant of Smartcar's API Authentication
+sends the credentials in the form body instead (smartcar-v3.md §2.2: no Basic header is
+documented for it). OAuth errors become ``TokenError`` with the provider's words; credentials
+never appear in a message.
 """
 
 from __future__ import annotations
@@ -89,6 +93,23 @@ async def refresh_tokens(
     return await _post(settings, client_secret, form, hide=(refresh_token,), client=client)
 
 
+async def client_credentials(
+    token_url: str,
+    client_id: str,
+    client_secret: str,
+    *,
+    client: httpx.AsyncClient | None = None,
+) -> TokenResponse:
+    """An application token (Smartcar API Authentication): one hour, no refresh token."""
+    settings = OAuth2Settings(client_id=client_id, token_url=token_url)
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": client_id,
+        "client_secret": client_secret,
+    }
+    return await _post(settings, client_secret, form, hide=(), client=client, basic=False)
+
+
 async def _post(
     settings: OAuth2Settings,
     client_secret: str,
@@ -96,6 +117,7 @@ async def _post(
     *,
     hide: tuple[str, ...],
     client: httpx.AsyncClient | None,
+    basic: bool = True,
 ) -> TokenResponse:
     secrets = (*hide, client_secret)
     grant = form["grant_type"]
@@ -105,7 +127,7 @@ async def _post(
         response = await http.post(
             settings.token_url,
             data=form,
-            auth=httpx.BasicAuth(settings.client_id, client_secret),
+            auth=httpx.BasicAuth(settings.client_id, client_secret) if basic else None,
             headers={"Accept": "application/json"},
         )
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:
@@ -182,6 +204,8 @@ def _error(
         )
     elif grant == "authorization_code":
         message = "The authorization code could not be exchanged for a token."
+    elif grant == "client_credentials":
+        message = "The application token (client credentials) could not be had."
     else:
         message = "The token could not be refreshed."
     detail = f" The server said: {error}" + (f" - {description}" if description else "")

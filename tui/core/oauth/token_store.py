@@ -5,7 +5,13 @@ One JSON file, mode 0600, in the 0700 private directory (``paths.tokens_file()``
     {"version": 1,
      "tokens": {"<environment>": {"<client id>": {"access_token": ..., "refresh_token": ...,
                                                   "expires_at": ..., "refresh_expires_at": ...,
-                                                  "scope": ..., "obtained_at": ...}}}}
+                                                  "scope": ..., "obtained_at": ...}}},
+     "app_tokens": {"<environment>": {"<client id>": {"access_token": ..., "expires_at": ...,
+                                                      "obtained_at": ...}}}}
+
+``tokens`` are the per-vehicle tokens of a Connect login; ``app_tokens`` the application tokens
+of API Authentication (client credentials: no refresh token, never a client secret). An older
+carman that knows only ``tokens`` keeps ``app_tokens`` when it rewrites the file.
 
 Two carman processes may share the data directory (a TUI and a ``carman send`` in another
 pane): every read-modify-write happens under an ``fcntl.flock`` on a lock file beside it and
@@ -34,6 +40,9 @@ FORMAT_VERSION = 1
 # Smartcar refresh tokens live 60 days; the server does not say so, SDKs assume it.
 REFRESH_LIFETIME = 60 * 24 * 3600
 LOCK_WAIT = 60.0  # seconds to wait for another carman process holding the token lock
+# The two sections of the file.
+TOKENS = "tokens"
+APP_TOKENS = "app_tokens"
 
 Data = dict[str, Any]
 
@@ -156,53 +165,68 @@ class TokenStore:
             "(ctrl+o in carman, or carman login --env NAME)."
         )
 
-    def get(self, environment: str, client_id: str) -> StoredToken | None:
-        entry = self._read()["tokens"].get(environment, {})
+    def get(self, environment: str, client_id: str, *, kind: str = TOKENS) -> StoredToken | None:
+        """The stored token; ``kind=APP_TOKENS`` for the application token."""
+        section = self._read().get(kind, {})
+        entry = section.get(environment, {}) if isinstance(section, dict) else {}
         return StoredToken.from_dict(entry.get(client_id)) if isinstance(entry, dict) else None
 
-    def keys(self) -> list[tuple[str, str]]:
+    def keys(self, *, kind: str = TOKENS) -> list[tuple[str, str]]:
         found: list[tuple[str, str]] = []
-        for environment, clients in self._read()["tokens"].items():
+        section = self._read().get(kind, {})
+        for environment, clients in (section.items() if isinstance(section, dict) else ()):
             if isinstance(clients, dict):
                 found += [(environment, client_id) for client_id in clients]
         return found
 
     def secret_values(self) -> set[str]:
-        """Every stored token, for redaction."""
+        """Every stored token (per-vehicle and application), for redaction."""
         values: set[str] = set()
         with contextlib.suppress(CarmanError):
-            for environment, client_id in self.keys():
-                token = self.get(environment, client_id)
-                if token is not None:
-                    values.add(token.access_token)
-                    if token.refresh_token:
-                        values.add(token.refresh_token)
+            for kind in (TOKENS, APP_TOKENS):
+                for environment, client_id in self.keys(kind=kind):
+                    token = self.get(environment, client_id, kind=kind)
+                    if token is not None:
+                        values.add(token.access_token)
+                        if token.refresh_token:
+                            values.add(token.refresh_token)
         return values
 
     # -- writing (always under the lock) ---------------------------------------------------
-    def put(self, environment: str, client_id: str, token: StoredToken) -> None:
+    def put(
+        self, environment: str, client_id: str, token: StoredToken, *, kind: str = TOKENS
+    ) -> None:
         def change(data: Data) -> None:
-            data["tokens"].setdefault(environment, {})[client_id] = token.to_dict()
+            section = data.get(kind)
+            if not isinstance(section, dict):
+                section = data[kind] = {}
+            section.setdefault(environment, {})[client_id] = token.to_dict()
 
         self.update(change, replace_damaged=True)
 
-    def delete(self, environment: str, client_id: str) -> bool:
+    def delete(self, environment: str, client_id: str, *, kind: str = TOKENS) -> bool:
         removed = False
 
         def change(data: Data) -> None:
             nonlocal removed
-            clients = data["tokens"].get(environment)
+            section = data.get(kind)
+            clients = section.get(environment) if isinstance(section, dict) else None
             if isinstance(clients, dict) and clients.pop(client_id, None) is not None:
                 removed = True
                 if not clients:
-                    del data["tokens"][environment]
+                    del section[environment]  # type: ignore[index]
 
         self.update(change)
         return removed
 
     def clear(self) -> None:
-        """Forget every token (also repairs a damaged file)."""
-        self.update(lambda data: data["tokens"].clear(), replace_damaged=True)
+        """Forget every token, per-vehicle and application (also repairs a damaged file)."""
+
+        def change(data: Data) -> None:
+            data["tokens"].clear()
+            data.pop(APP_TOKENS, None)
+
+        self.update(change, replace_damaged=True)
 
     def update(self, change: Callable[[Data], None], *, replace_damaged: bool = False) -> None:
         """Lock, re-read, apply ``change``, write atomically."""

@@ -10,6 +10,7 @@ from tui.core.smartcar import errors as table
 from tui.core.smartcar.explain_context import (
     _Context,
     _endpoint,
+    _is_v3,
     _needed_permission,
     _retry_after_seconds,
     _unique,
@@ -19,6 +20,8 @@ from tui.core.smartcar.explain_context import (
 )
 from tui.core.smartcar.explain_words import (
     COMPATIBILITY_REQUEST,
+    CONNECTIONS_REQUEST,
+    LIST_CONNECTIONS_REQUEST,
     LOGIN_KEY,
     PERMISSIONS_REQUEST,
     STATE_WORDS,
@@ -55,6 +58,8 @@ def _advice_authentication(
             "Set the auth to OAuth2 (the environment's login) or to inherit from a collection "
             "that uses it, then send again.",
         ]
+    if _is_v3(context):
+        return _advice_v3_authentication(code, context)
     lines = [
         "The access token was malformed, expired or revoked, or this vehicle is not on the "
         "token (a vehicle that was disconnected answers the same)."
@@ -69,6 +74,34 @@ def _advice_authentication(
             "carman refreshes an expired token automatically (and resends once after a 401); "
             f"if that is not possible, log in again ({LOGIN_KEY})."
         )
+    return lines
+
+
+def _advice_v3_authentication(code: str | None, context: _Context) -> list[str]:
+    if code == "ACCESS_DENIED":
+        return [
+            "The token is good but does not reach this: the user in sc-user-id ({{user_id}}) "
+            "has no connection to this vehicle ({{vehicle_id}}), or it was removed.",
+            "Pick the vehicle with F3: with API Authentication it lists the connections and "
+            f"sets vehicle_id and user_id together (or send {LIST_CONNECTIONS_REQUEST}).",
+        ]
+    lines = ["The application token was missing, expired (they last one hour) or refused."]
+    if context.refreshed_token:
+        lines.append(
+            "carman already fetched a new token and resent once, and it was refused too: "
+            "check the API credentials (the client id of [app_auth] and its secret; the login "
+            f"dialog, {LOGIN_KEY}, asks for the secret; carman token shows both tokens)."
+        )
+    else:
+        lines.append(
+            "carman fetches the application token by itself, renews it before it expires and "
+            "once after a 401; nothing to refresh by hand."
+        )
+    lines.append(
+        'With auth_model = "connect" v3 requests carry the per-vehicle token, which Smartcar '
+        "accepts on v3 reads only: commands, charge schedules and connections need the "
+        'application token (auth_model = "api").'
+    )
     return lines
 
 
@@ -102,8 +135,9 @@ def _advice_permission(
                     f"({LOGIN_KEY}); the owner must approve it."
                 )
         else:
+            where = CONNECTIONS_REQUEST if _is_v3(context) else PERMISSIONS_REQUEST
             lines.append(
-                f"To see which permissions the current token has, send {PERMISSIONS_REQUEST}. "
+                f"To see which permissions the current token has, send {where}. "
                 f"If {needed} is missing, add it to the scope and log in again ({LOGIN_KEY})."
             )
     elif not make_case:
@@ -214,6 +248,12 @@ def _advice_retry(code: str | None, spec: table.ErrorSpec | None, context: _Cont
 def _advice_validation(
     code: str | None, spec: table.ErrorSpec | None, context: _Context
 ) -> list[str]:
+    if code == "MISSING_PARAMETER" and _is_v3(context):
+        return [
+            "Vehicle-scoped v3 calls (signals, commands, charge schedules) name the user in "
+            "sc-user-id: {{user_id}} is set by the login (the Connect redirect carries it), by "
+            f"{LIST_CONNECTIONS_REQUEST} and by the vehicle picker (F3)."
+        ]
     return [
         "Check the parameters and body against the docs: the details below name each bad field."
     ]
@@ -224,6 +264,11 @@ def _advice_not_found(
 ) -> list[str]:
     if code == "VERSION":
         return ["Use a numeric API version in the path, v2.0 (variable api_version)."]
+    if code == "SIGNAL_NOT_FOUND":
+        return [
+            "Signal codes are <group>-<name> in lower case (odometer-traveleddistance); "
+            "'Pick a v3 signal' in the command palette (ctrl+p) chooses one from the catalogue."
+        ]
     return [
         "Check the path for typos (and a make in lower case for make-specific endpoints); "
         "{{vehicle_id}} must be an id from User/All Vehicles."

@@ -13,11 +13,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from tui.core.model import Request
-from tui.core.smartcar import endpoints, permissions
+from tui.core.smartcar import endpoints, permissions, signals, v3_commands
 from tui.core.smartcar.explain_words import TYPE_SUMMARY
 
 # "/v2.0/vehicles/<id>/odometer"; also matches a saved URL once its {{variables}} are blanked.
 _VEHICLE_PATH = re.compile(r"/v[^/]+/vehicles/[^/?#]+(/[^?#]*)?")
+# Smartcar v3: everything after "/v3" ("/vehicles/<id>/signals/<code>", "/connections" ...).
+_V3_PATH = re.compile(r"/v3(/[^?#]*)")
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
 
 
@@ -120,12 +122,41 @@ def _details(value: Any) -> list[str]:
 def _needed_permission(context: _Context) -> str | None:
     if context.request is not None:
         meta = context.request.meta.get("permission")
-        if isinstance(meta, str) and meta and meta != "none":
+        if isinstance(meta, str) and meta and meta not in ("none", "per-signal"):
             return meta
         if meta == "none":
             return None
+    v3 = _v3_permission(context)
+    if v3 is not None:
+        return v3
     endpoint = _endpoint(context)
     return endpoint.permission if endpoint is not None else None
+
+
+def _v3_path(context: _Context) -> str | None:
+    """The path after ``/v3`` of the sent URL (or the saved one), if it is a v3 call."""
+    url = context.url or (context.request.url if context.request is not None else "")
+    path = urlsplit(url).path if "://" in url else url.split("?")[0]
+    match = _V3_PATH.search(path)
+    return match.group(1) if match else None
+
+
+def _is_v3(context: _Context) -> bool:
+    return _v3_path(context) is not None
+
+
+def _v3_permission(context: _Context) -> str | None:
+    """What a v3 signal read or command needs: the signal catalogue and the command table."""
+    path = _v3_path(context)
+    if path is None:
+        return None
+    parts = [p for p in path.split("/") if p]
+    if len(parts) == 4 and parts[0] == "vehicles" and parts[2] == "signals":
+        spec = signals.find(parts[3])
+        return spec.permission if spec is not None else None
+    method = context.method or (context.request.method if context.request else "GET")
+    found = v3_commands.find(method, path)
+    return found[0].permission if found is not None else None
 
 
 def _endpoint(context: _Context) -> endpoints.Endpoint | None:

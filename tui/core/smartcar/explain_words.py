@@ -8,8 +8,11 @@ TOKEN_DOCS = f"{DOCS}/api-reference/authorization/auth-code-exchange"
 REFRESH_DOCS = f"{DOCS}/api-reference/authorization/refreshing-access-token"
 CONNECT_ERROR_DOCS = f"{DOCS}/errors/connect-errors"
 V1_ERROR_DOCS = f"{DOCS}/errors/v1.0"
-PERMISSIONS_REQUEST = "Smartcar API/Vehicle/Permissions"
-COMPATIBILITY_REQUEST = "Smartcar API/Compatibility/By VIN"
+# Requests of the built-in collection the advice names (v2.0 ones sit in the deprecated folder).
+PERMISSIONS_REQUEST = "Smartcar API/v2.0 (deprecated)/Vehicle/Permissions"
+COMPATIBILITY_REQUEST = "Smartcar API/v2.0 (deprecated)/Compatibility/By VIN"
+CONNECTIONS_REQUEST = "Smartcar API/Connections/Connections of the vehicle"
+LIST_CONNECTIONS_REQUEST = "Smartcar API/Connections/List connections"
 
 # What each error type means, in a few words (the part after the dash of a title).
 TYPE_SUMMARY: dict[str, str] = {

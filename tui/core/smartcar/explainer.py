@@ -7,7 +7,8 @@ Recognises four shapes:
   null);
 * the legacy v1.0 ``{"error": "permission_error", "message": ..., "code": ...}``;
 * OAuth errors of the token endpoint (and Connect's redirect) ``{"error", "error_description"}``;
-* Vehicle API v3 ``{"errors": [{"status", "type", "code", "title", "detail", ...}]}``.
+* Vehicle API v3 ``{"errors": [{"status", "type", "code", "title", "detail", ...}]}``;
+* and a successful v3 signals answer whose signals failed one by one (``signal_errors``).
 
 The facts (descriptions, resolutions, documentation links) come from the error table in
 ``errors.py``, the one the sandbox answers from, so the explanation and the answer agree.
@@ -49,6 +50,7 @@ from tui.core.smartcar.explain_words import (
     V1_STATE_CODES,
     V1_TYPES,
 )
+from tui.core.smartcar.signal_errors import explain_signals
 
 
 @dataclass(frozen=True)
@@ -132,12 +134,19 @@ def explain(
     else:
         response = exchange_or_response
         context = _Context()
-    if response.status < 400:
+    if response.status < 400 and not _may_hold_signals(response):
         return None
     try:
         body = response.json()
     except ValueError:
         return None
+    if response.status < 400:
+        return explain_signals(
+            body,
+            status=response.status,
+            granted_permissions=granted_permissions,
+            vehicle_label=vehicle_label,
+        )
     context.status = response.status
     context.request = request
     context.granted = _granted(granted_permissions)
@@ -146,6 +155,11 @@ def explain(
     if not context.method and request is not None:
         context.method = request.method
     return _explain_body(body, context)
+
+
+def _may_hold_signals(response: Response) -> bool:
+    """A cheap look at the head before parsing a successful body: only v3 signal answers."""
+    return b'"signal"' in response.head(4000)
 
 
 def explain_body(
@@ -167,7 +181,12 @@ def explain_body(
         method=request.method if request is not None else "",
     )
     if status is not None and status < 400:
-        return None
+        return explain_signals(
+            body,
+            status=status,
+            granted_permissions=granted_permissions,
+            vehicle_label=vehicle_label,
+        )
     return _explain_body(body, context)
 
 
@@ -319,20 +338,30 @@ def _explain_v1(body: dict[str, Any], context: _Context) -> Explanation:
 
 
 def _explain_v3(items: list[Any], context: _Context) -> Explanation | None:
-    first = next((item for item in items if isinstance(item, dict)), None)
-    if first is None:
+    entries = [item for item in items if isinstance(item, dict)]
+    if not entries:
         return None
+    first = entries[0]
     error_type = _text(first.get("type")).strip().upper() or "ERROR"
     code = _code(first.get("code"))
     status = _int(first.get("status")) or context.status
-    spec = table.lookup(error_type, code)
+    spec = table.lookup_v3(error_type, code)
     resolution_type, resolution_url = _resolution(first.get("resolution"))
     links = first.get("links") if isinstance(first.get("links"), dict) else {}
     title_text = _text(first.get("title"))
     description = _text(first.get("detail")) or title_text or (spec.description if spec else "")
     details = [title_text] if title_text and title_text != description else []
-    if len(items) > 1:
-        details.append(f"and {len(items) - 1} more error(s) in the body")
+    where = _pointer(first)
+    if where:
+        details.append(f"at {where}")
+    # Every further entry in its own words (validation answers one entry per bad field).
+    for other in entries[1:]:
+        kind = _text(other.get("type")).strip().upper() or "ERROR"
+        other_code = _code(other.get("code"))
+        head = f"{kind}/{other_code}" if other_code else kind
+        said = _text(other.get("detail")) or _text(other.get("title"))
+        at = _pointer(other)
+        details.append(f"also {head}: {said}" + (f" (at {at})" if at else ""))
     return Explanation(
         title=_title(error_type, code),
         type=error_type,
@@ -348,6 +377,14 @@ def _explain_v3(items: list[Any], context: _Context) -> Explanation | None:
         details=tuple(details),
         retry_after=_retry_after_seconds(context),
     )
+
+
+def _pointer(entry: dict[str, Any]) -> str:
+    """The field or parameter a v3 error entry points at (``source.pointer``/``parameter``)."""
+    source = entry.get("source")
+    if not isinstance(source, dict):
+        return ""
+    return _text(source.get("pointer")) or _text(source.get("parameter"))
 
 
 __all__ = [

@@ -1,9 +1,16 @@
-"""Vehicle picker data: which vehicles the token has, and what they are.
+"""Vehicle picker data: which vehicles the login reaches, and what they are.
 
-User/All Vehicles captures ``vehicle_id`` (the first id) and ``vehicle_id_all`` (every id, a
-JSON list). ``list_vehicles`` turns those ids into "2021 TESLA Model 3" by asking each vehicle's
-attributes through the workspace's own send pipeline (same token, refresh and transport), and
-``select_vehicle`` makes one of them the session's ``vehicle_id``. Headless: no textual, no rich.
+Two sources, by the environment's auth model:
+
+* ``api`` (Smartcar v3): the application's connections, ``GET {{vehicle_url}}/v3/connections``
+  with the application token: each names its vehicle (make, model, year) and its user, so
+  one call labels every vehicle and picking one sets both ``vehicle_id`` and ``user_id``.
+* ``connect`` (v2.0): User/All Vehicles captures ``vehicle_id`` (the first id) and
+  ``vehicle_id_all`` (every id, a JSON list); each id's attributes are asked for.
+
+Both go through the workspace's own send pipeline (same tokens, renewal and transport).
+``select_vehicle`` makes one of them the session's ``vehicle_id`` (and ``user_id``). Headless:
+no textual, no rich.
 
 Attributes never change for a vehicle id, so they are cached in memory per workspace and
 environment; failures are not cached, so the next call tries again.
@@ -20,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from tui.core.errors import CarmanError
 from tui.core.exchange import Exchange
-from tui.core.model import Auth, AuthKind, KeyValue, OAuth2Settings, Request
+from tui.core.model import Auth, AuthKind, AuthModel, KeyValue, OAuth2Settings, Request
 from tui.core.prepare import prepare
 from tui.core.send import NeedsLogin
 from tui.core.smartcar.explainer import explain
@@ -30,7 +37,12 @@ if TYPE_CHECKING:
 
 VEHICLE_ID = "vehicle_id"
 VEHICLE_IDS = "vehicle_id_all"
+USER_ID = "user_id"
 ATTRIBUTES_URL = "{{api_url}}/v{{api_version}}/vehicles/"
+CONNECTIONS_URL = "{{vehicle_url}}/v3/connections"
+# The picker reads at most this many pages of 100 connections (newest first).
+CONNECTION_PAGES = 5
+CONNECTION_PAGE_SIZE = 100
 # Attribute lookups run side by side, but few at a time: Smartcar throttles per vehicle and
 # per application, and a picker is not worth a 429.
 MAX_CONCURRENT = 4
@@ -43,6 +55,10 @@ class VehicleSummary:
     model: str = ""
     year: int | None = None
     error: str = ""  # why the attributes could not be had ("" when they were)
+    # v3: the connection's user (sc-user-id), its id, and the vehicle's powertrain.
+    user_id: str = ""
+    connection_id: str = ""
+    powertrain: str = ""
 
     @property
     def ok(self) -> bool:
@@ -152,6 +168,16 @@ def vehicle_ids(workspace: Workspace) -> list[str]:
     return list(dict.fromkeys(ids))  # keep order, drop duplicates
 
 
+def uses_connections(workspace: Workspace) -> bool:
+    """Does the picker list v3 connections (API Authentication) rather than v2.0 ids?"""
+    env = workspace.environment
+    return (
+        env is not None
+        and env.auth_model == AuthModel.API
+        and not workspace.variables.resolve(CONNECTIONS_URL).unresolved
+    )
+
+
 def current_vehicle(workspace: Workspace) -> VehicleSummary | None:
     """The selected vehicle as far as the cache knows it (for a status bar); None if unset."""
     vehicle_id = workspace.variables.get(VEHICLE_ID)
@@ -177,13 +203,115 @@ def attributes_request(vehicle_id: str) -> Request:
 
 
 async def list_vehicles(workspace: Workspace, *, refresh: bool = False) -> list[VehicleSummary]:
-    """Summaries of every vehicle in ``vehicle_id_all``, in that order.
+    """Summaries of the vehicles to pick from.
 
-    Cached answers are reused unless ``refresh``. A vehicle whose attributes cannot be had
+    With API Authentication: every connection of the application, newest first (one entry per
+    user and vehicle); if they cannot be listed, the v2.0 ids below, and with none of those
+    a ``CarmanError`` saying why. Else: every vehicle in ``vehicle_id_all``, in that order;
+    cached answers are reused unless ``refresh``, and a vehicle whose attributes cannot be had
     comes back with ``error`` set (the picker can still select it by id). Nothing is captured
     into variables and nothing is announced to exchange listeners: these are background
     lookups, not the user's sends.
     """
+    if uses_connections(workspace):
+        try:
+            return await list_connections(workspace)
+        except CarmanError:
+            if not vehicle_ids(workspace):
+                raise
+    return await _list_v2_vehicles(workspace, refresh=refresh)
+
+
+async def list_connections(workspace: Workspace) -> list[VehicleSummary]:
+    """The application's connections (v3), newest first, as summaries with their user; the
+    cache learns every vehicle's label. Raises CarmanError (with the explainer's words) when
+    they cannot be listed."""
+    environment = workspace.environment_name
+    cache = cache_for(workspace)
+    found: list[VehicleSummary] = []
+    for page in range(1, CONNECTION_PAGES + 1):
+        request = connections_request(page)
+        try:
+            prepared = prepare(request, workspace.variables, request.auth)
+            exchange = await workspace.pipeline.send(prepared)
+        except NeedsLogin as exc:
+            raise CarmanError(str(exc)) from None
+        items, more = _connections_page(exchange, request)
+        for item in items:
+            found.append(item)
+            cache.put(environment, VehicleSummary(item.id, item.make, item.model, item.year))
+        if not more:
+            break
+    return found
+
+
+def connections_request(page: int = 1) -> Request:
+    """GET one page of the application's connections with the application token."""
+    return Request(
+        name="List connections",
+        method="GET",
+        url=CONNECTIONS_URL,
+        params=[
+            KeyValue("page[number]", str(page)),
+            KeyValue("page[size]", str(CONNECTION_PAGE_SIZE)),
+        ],
+        auth=Auth(kind=AuthKind.APP_TOKEN),
+        meta={"permission": "none"},
+    )
+
+
+def _connections_page(exchange: Exchange, request: Request) -> tuple[list[VehicleSummary], bool]:
+    if exchange.error is not None:
+        raise CarmanError(f"Could not list the connections: {exchange.error.message}")
+    response = exchange.response
+    assert response is not None
+    if not exchange.ok:
+        explanation = explain(exchange, request=request)
+        reason = explanation.title if explanation else f"HTTP {response.status} {response.reason}"
+        raise CarmanError(f"Could not list the connections: {reason.strip()}")
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, list):
+        raise CarmanError("Could not list the connections: the answer has no data list")
+    summaries = [s for s in (connection_summary(item) for item in data) if s is not None]
+    links = body.get("links") if isinstance(body, dict) else None
+    more = isinstance(links, dict) and bool(links.get("next")) and bool(data)
+    return summaries, more
+
+
+def connection_summary(item: object) -> VehicleSummary | None:
+    """One v3 connection resource as a summary (None when it names no vehicle)."""
+    if not isinstance(item, dict):
+        return None
+
+    def related(name: str) -> str:
+        relationships = item.get("relationships")
+        entry = relationships.get(name) if isinstance(relationships, dict) else None
+        data = entry.get("data") if isinstance(entry, dict) else None
+        value = data.get("id") if isinstance(data, dict) else None
+        return str(value) if isinstance(value, str | int) else ""
+
+    vehicle_id = related("vehicle")
+    if not vehicle_id:
+        return None
+    attributes = item.get("attributes")
+    vehicle = attributes.get("vehicle") if isinstance(attributes, dict) else None
+    vehicle = vehicle if isinstance(vehicle, dict) else {}
+    return VehicleSummary(
+        id=vehicle_id,
+        make=str(vehicle.get("make") or ""),
+        model=str(vehicle.get("model") or ""),
+        year=_year(vehicle.get("year")),
+        user_id=related("user"),
+        connection_id=str(item.get("id") or ""),
+        powertrain=str(vehicle.get("powertrainType") or ""),
+    )
+
+
+async def _list_v2_vehicles(workspace: Workspace, *, refresh: bool) -> list[VehicleSummary]:
     ids = vehicle_ids(workspace)
     if not ids:
         return []
@@ -280,23 +408,31 @@ def _year(value: object) -> int | None:
 # ---- selecting -------------------------------------------------------------------------
 
 
-def select_vehicle(workspace: Workspace, vehicle_id: str) -> None:
-    """Make ``vehicle_id`` the session's ``{{vehicle_id}}`` (kept per environment)."""
+def select_vehicle(workspace: Workspace, vehicle_id: str, user_id: str | None = None) -> None:
+    """Make ``vehicle_id`` the session's ``{{vehicle_id}}`` (kept per environment), and with a
+    v3 connection its user the session's ``{{user_id}}`` (sent as ``sc-user-id``)."""
     vehicle_id = vehicle_id.strip()
     if not vehicle_id:
         raise CarmanError("No vehicle id to select")
-    workspace.set_session({VEHICLE_ID: vehicle_id})
+    values = {VEHICLE_ID: vehicle_id}
+    if user_id and user_id.strip():
+        values[USER_ID] = user_id.strip()
+    workspace.set_session(values)
 
 
 __all__ = [
     "VehicleCache",
     "VehicleSummary",
     "attributes_request",
+    "connection_summary",
+    "connections_request",
     "current_vehicle",
     "forget",
+    "list_connections",
     "list_vehicles",
     "select_vehicle",
     "summary_from_exchange",
+    "uses_connections",
     "vehicle_ids",
     "vehicle_label",
 ]
@@ -305,8 +441,11 @@ __all__ = [
 async def granted_permissions(workspace: Workspace, vehicle_id: str) -> list[str] | None:
     """The permissions the current token holds for ``vehicle_id`` (all pages), or None.
 
-    The error explainer uses it to say whether a 403's missing permission was granted.
+    The error explainer uses it to say whether a 403's missing permission was granted. With
+    API Authentication: what the connection of ``vehicle_id`` (and ``{{user_id}}``) holds.
     """
+    if uses_connections(workspace):
+        return await _connection_permissions(workspace, vehicle_id)
     request = Request(
         name="Vehicle permissions",
         url=ATTRIBUTES_URL + vehicle_id + "/permissions",
@@ -330,3 +469,24 @@ async def granted_permissions(workspace: Workspace, vehicle_id: str) -> list[str
     if not isinstance(permissions, list):
         return None
     return [str(p) for p in permissions]
+
+
+async def _connection_permissions(workspace: Workspace, vehicle_id: str) -> list[str] | None:
+    request = connections_request()
+    request.params = [KeyValue("filter[vehicleId]", vehicle_id)]
+    user_id = workspace.variables.get(USER_ID)
+    if user_id:
+        request.params.append(KeyValue("filter[userId]", user_id))
+    try:
+        prepared = prepare(request, workspace.variables, request.auth)
+        exchange = await workspace.pipeline.send(prepared)
+    except (NeedsLogin, CarmanError):
+        return None
+    if not exchange.ok or exchange.response is None:
+        return None
+    try:
+        data = exchange.response.json().get("data")
+        permissions = data[0]["attributes"]["permissions"]
+    except (ValueError, AttributeError, LookupError, TypeError):
+        return None
+    return [str(p) for p in permissions] if isinstance(permissions, list) else None

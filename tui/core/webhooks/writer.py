@@ -103,8 +103,9 @@ class DeliveryWriter:
             return self._idle.wait_for(lambda: self._pending == 0, timeout)
 
     def close(self, timeout: float | None = 5.0) -> None:
-        self._closed = True
-        thread = self._thread
+        with self._start_lock:  # a thread being started is joined only once it has started
+            self._closed = True
+            thread = self._thread
         if thread is None:
             return
         self._queue.put(_STOP)
@@ -112,7 +113,7 @@ class DeliveryWriter:
 
     def _ensure_thread(self) -> None:
         with self._start_lock:
-            if self._thread is None:
+            if self._thread is None and not self._closed:
                 self._thread = threading.Thread(
                     target=self._run, name="carman-webhook-writer", daemon=True
                 )

@@ -307,7 +307,20 @@ def _add_pipeline_auth(
     from tui.core.workspace import Workspace
 
     assert isinstance(marked, PreparedRequest) and isinstance(workspace, Workspace)
-    if marked.auth.kind != AuthKind.OAUTH2 or marked.header("authorization") is not None:
+    if marked.header("authorization") is not None:
+        return
+    if marked.auth.kind == AuthKind.APP_TOKEN:
+        # Smartcar v3: the token carman's pipeline adds is {{app_token}} (the application
+        # token, or the per-vehicle token in an environment with auth_model = "connect").
+        app = store.resolve("{{app_token}}")
+        if app.unresolved:
+            raise CarmanError(
+                "No application token to write into the snippet yet: send a v3 request first "
+                "(carman fetches the token)"
+            )
+        marked.headers.append(("Authorization", f"Bearer {app.text}"))
+        return
+    if marked.auth.kind != AuthKind.OAUTH2:
         return
     resolved = store.resolve("{{access_token}}")
     if resolved.unresolved:
