@@ -6,24 +6,26 @@ actions only open screens or dialogs that live in their own modules.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
 
-from tui.core.exchange import Exchange
-from tui.core.history import HistoryRecorder
-from tui.core.model import Collection, Request
-from tui.core.oauth.flow import LoginFlow
-from tui.core.oauth.manager import TokenManager
 from tui.core.session import SandboxHandle, Session
-from tui.core.workspace import Workspace
-from tui.dialogs.basic import ChoiceDialog
-from tui.dialogs.help import HelpScreen
+from tui.flows.deferred_start import DeferredStart
 from tui.palette import ActionCommands, EnvironmentCommands, RequestCommands
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:  # types only: what the first frame does not need is imported when used
+    from rich.text import Text
+
+    from tui.core.exchange import Exchange
+    from tui.core.history import HistoryRecorder
+    from tui.core.model import Collection, Request
+    from tui.core.oauth.flow import LoginFlow
+    from tui.core.oauth.manager import TokenManager
+    from tui.core.workspace import Workspace
 
 
 class CarmanApp(App[None]):
@@ -44,6 +46,8 @@ class CarmanApp(App[None]):
         self.vehicle_labels: dict[str, str] = {}
         self.vehicle_label_attempts: set[str] = set()
         self.active_logins: set[LoginFlow] = set()  # login flows whose listener is up
+        # The history, the sandbox and the HTTP client start after the first frame.
+        self.deferred = DeferredStart(self)
 
     @property
     def sandbox(self) -> SandboxHandle | None:
@@ -59,7 +63,6 @@ class CarmanApp(App[None]):
         # The main screen applies [keymap] to the action table itself (two-step keys included);
         # Textual's keymap covers the app's own bindings (quit).
         self.set_keymap({k: v for k, v in self.workspace.config.keymap.items() if k == "quit"})
-        self._attach_history()
         self.push_screen(MainScreen(self.workspace.config.keymap))
         self.set_interval(30, self._refresh_header)
 
@@ -86,7 +89,9 @@ class CarmanApp(App[None]):
 
         install_themes(self)
 
-    def _attach_history(self) -> None:
+    def attach_history(self) -> None:
+        """Record every exchange from now on (idempotent; ``DeferredStart`` calls it)."""
+
         def failed(exc: Exception) -> None:  # runs on the writer thread
             self.call_from_thread(self.notify, f"History: {exc}", severity="error", timeout=10)
 
@@ -180,9 +185,13 @@ class CarmanApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------------
     def action_show_help(self) -> None:
+        from tui.dialogs.help import HelpScreen
+
         self.push_screen(HelpScreen(self.workspace.config.keymap))
 
     def action_pick_environment(self) -> None:
+        from tui.dialogs.basic import ChoiceDialog
+
         names = sorted(self.workspace.environments)
         options = [(name, name) for name in names]
 
@@ -207,7 +216,7 @@ class CarmanApp(App[None]):
     def action_login(self) -> None:
         from tui.dialogs.login import open_login
 
-        open_login(self)
+        self.deferred.then(lambda: open_login(self))  # the sandbox's client, once it is up
 
     def action_logout(self) -> None:
         from tui.dialogs.login import logout
@@ -232,7 +241,7 @@ class CarmanApp(App[None]):
     def action_pick_vehicle(self) -> None:
         from tui.dialogs.vehicle_picker import open_vehicle_picker
 
-        open_vehicle_picker(self)
+        self.deferred.then(lambda: open_vehicle_picker(self))  # lists from the sandbox
 
     def action_pick_theme(self) -> None:
         from tui.dialogs.theme_picker import open_theme_picker

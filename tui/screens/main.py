@@ -14,9 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.actions import ActionSpec, bindings
@@ -28,7 +26,9 @@ from tui.core.prepare import InvalidJsonBody
 from tui.core.send import NeedsLogin
 from tui.dialogs.basic import Field, FormDialog
 from tui.flows.tree_actions import TreeActions
+from tui.screens.steady_size import SteadySizeScreen
 from tui.widgets.collection_tree import CollectionTree, RequestTree
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_hint import KeyHint
 from tui.widgets.request_editor import RequestEditor
 from tui.widgets.response_viewer import ResponseViewer
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from tui.app import CarmanApp
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SteadySizeScreen):
     DEFAULT_CSS = """
     MainScreen #panes { height: 1fr; }
     MainScreen #right { width: 1fr; }
@@ -73,7 +73,7 @@ class MainScreen(Screen[None]):
                 yield RequestEditor(self.carman.workspace.variables, id="editor")
                 yield ResponseViewer(id="response")
         yield KeyHint()
-        yield Footer()
+        yield KeyFooter()
 
     # -- startup ---------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -90,11 +90,8 @@ class MainScreen(Screen[None]):
         self.set_focus(tree.tree)
         for issue in workspace.issues:
             self.notify(str(issue), title="Could not load", severity="error", timeout=15)
-        self.call_after_refresh(self._warm_up)
-
-    @work(thread=True, group="warm-up", description="prepare the HTTP client")
-    def _warm_up(self) -> None:
-        self.carman.workspace.pipeline.warm_up()
+        # The history, the sandbox and the HTTP client start once this frame is painted.
+        self.call_after_refresh(self.carman.deferred.begin)
 
     def _variables_changed(self, layer: str, name: str) -> None:
         self.query_one(RequestEditor).refresh_preview()
@@ -113,6 +110,7 @@ class MainScreen(Screen[None]):
         header.set_state(
             environment=workspace.environment_name,
             sandbox=self.carman.sandbox is not None,
+            sandbox_starting=self.carman.deferred.sandbox_starting,
             vehicle=label,
             units=workspace.variables.get("unit_system") or "metric",
         )
@@ -192,6 +190,7 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="send", description="send the request")
     async def _send(self, collection: Collection | None, request: Request) -> None:
+        await self.carman.deferred.ready()  # a send right after the start waits for the sandbox
         try:
             exchange, capture = await self.carman.workspace.send(collection, request)
         except NeedsLogin as exc:
@@ -253,6 +252,7 @@ class MainScreen(Screen[None]):
     async def _fetch_vehicle_label(self) -> None:
         from tui.core.smartcar.vehicles import list_vehicles
 
+        await self.carman.deferred.ready()
         for summary in await list_vehicles(self.carman.workspace):
             if summary.ok:
                 self.carman.vehicle_labels[summary.id] = summary.label

@@ -20,6 +20,7 @@ class StatusHeader(Static):
         super().__init__("", id=id)
         self.environment = ""
         self.sandbox = False
+        self.sandbox_starting = False  # carman starts the sandbox after its first frame
         self.token = "no login"
         self.token_style = "dim"
         self.vehicle = ""
@@ -30,6 +31,7 @@ class StatusHeader(Static):
         *,
         environment: str | None = None,
         sandbox: bool | None = None,
+        sandbox_starting: bool | None = None,
         token: str | None = None,
         token_style: str | None = None,
         vehicle: str | None = None,
@@ -39,6 +41,8 @@ class StatusHeader(Static):
             self.environment = environment
         if sandbox is not None:
             self.sandbox = sandbox
+        if sandbox_starting is not None:
+            self.sandbox_starting = sandbox_starting
         if token is not None:
             self.token = token
         if token_style is not None:
@@ -60,7 +64,9 @@ class StatusHeader(Static):
             text.append("carman  ", style="bold")
         text.append("env: ", style="dim")
         text.append(self.environment or "none", style="bold")
-        if self.sandbox and roomy:
+        if self.sandbox_starting:
+            text.append(" (starting sandbox…)", style="italic")
+        elif self.sandbox and roomy:
             text.append(" (offline)", style="italic")
         text.append("  token: ", style="dim")
         text.append(self.token, style=self.token_style)
