@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
 from tui.core.session import SandboxHandle, Session
 from tui.flows.deferred_start import DeferredStart
@@ -58,13 +59,29 @@ class CarmanApp(App[None]):
         return self.session.history
 
     # -- lifecycle -------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        # The main screen is the base screen rather than pushed from on_mount: Textual runs
+        # on_mount inside a start-up batch that discards every frame and waits there for a
+        # pushed screen to mount, so the first frame was painted, thrown away, laid out and
+        # painted again (~60 ms of a start). The themes come first so the screen is styled
+        # once, in its theme.
         self._install_themes()
-        # The main screen applies [keymap] to the action table itself (two-step keys included);
+        # The main screen applies [keymap] to the action table itself (two-step keys included).
+        return MainScreen(self.workspace.config.keymap)
+
+    def on_mount(self) -> None:
         # Textual's keymap covers the app's own bindings (quit).
         self.set_keymap({k: v for k, v in self.workspace.config.keymap.items() if k == "quit"})
-        self.push_screen(MainScreen(self.workspace.config.keymap))
         self.set_interval(30, self._refresh_header)
+
+    async def _ready(self) -> None:
+        # Textual's hook before the app handles its first event: wait until the main screen
+        # (and the widgets it composes) has mounted, as a pushed screen was waited for. Keys
+        # typed ahead reach a focused tree, and code run at start finds the screen's widgets.
+        # (Textual 8.2 internals: _ready and the screen's _mounted_event; AwaitMount would
+        # also ask for another layout of the whole screen.)
+        await super()._ready()
+        await self.screen._mounted_event.wait()
 
     async def on_event(self, event: events.Event) -> None:
         # The key after a prefix (ctrl+w) belongs to the prefix, whatever has focus: handled

@@ -3,7 +3,8 @@ client.
 
 None of them is needed to draw the first screen, and together they took about a third of a
 start (the sandbox's import and server start, the history package and its database, httpx's
-transport and TLS context). So the main screen asks for them once it has painted (``begin``).
+transport and TLS context). So the main screen asks for them once it has painted (``begin``,
+which ``start``s them a moment later).
 Whatever needs them waits instead of failing: a send, a vehicle lookup and the login dialog
 (``ready`` / ``then``); a send pressed before the sandbox is up waits for it.
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from tui.app import CarmanApp
     from tui.core.session import SandboxHandle
 
+# After the first frame is painted, this long for it to reach the terminal before starting.
+AFTER_FRAME_S = 0.1
 # The HTTP client's warm-up (imports, TLS context: ~0.1 s of CPU) waits this long after the
 # first frame, so it does not compete with the first keys.
 WARM_UP_DELAY_S = 1.0
@@ -32,6 +35,7 @@ class DeferredStart:
     def __init__(self, app: CarmanApp) -> None:
         self.app = app
         self.begun = False
+        self._scheduled = False
         self._sandbox_up: asyncio.Event | None = None  # made on the app's loop
         self._waiting: list[Callable[[], object]] = []
         self._sandbox_failed = False
@@ -42,6 +46,14 @@ class DeferredStart:
         return self.app.session.sandbox_pending and not self._sandbox_failed
 
     def begin(self) -> None:
+        """The first frame is painted: start the deferred services a moment later, once the
+        frame is written out (Textual writes it from a thread that needs the GIL: work started
+        at once held the frame back by ~0.1 s)."""
+        if not self._scheduled:
+            self._scheduled = True
+            self.app.set_timer(AFTER_FRAME_S, self.start)
+
+    def start(self) -> None:
         """Start what was deferred (once; again is a no-op)."""
         if self.begun:
             return
@@ -62,14 +74,14 @@ class DeferredStart:
 
     async def ready(self) -> None:
         """Return once sends can go out: the history records and the sandbox (if it is the
-        environment) answers. A send pressed before the first frame's callback starts it."""
-        self.begin()
+        environment) answers. A send pressed before they were started starts them."""
+        self.start()
         assert self._sandbox_up is not None
         await self._sandbox_up.wait()
 
     def then(self, callback: Callable[[], object]) -> None:
         """Run ``callback`` now if nothing is being started, else once it is."""
-        self.begin()
+        self.start()
         if self._sandbox_up is not None and self._sandbox_up.is_set():
             callback()
         else:

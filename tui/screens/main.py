@@ -85,8 +85,9 @@ class MainScreen(SteadySizeScreen):
         first = tree.first_request_node()
         if first is not None and first.data is not None and first.data.request is not None:
             self._open(first.data.collection, first.data.request)
-            # The tree knows line numbers only after its first layout.
-            self.call_after_refresh(tree.select_request, first.data.request)
+            # The cursor goes there after the tree's first layout (line numbers exist then),
+            # and before a selection asked for later (keys typed ahead, code run at start).
+            tree.select_request(first.data.request)
         self.set_focus(tree.tree)
         for issue in workspace.issues:
             self.notify(str(issue), title="Could not load", severity="error", timeout=15)

@@ -1,4 +1,4 @@
-"""A screen mixin that skips two full passes Textual makes over a freshly opened screen.
+"""A screen mixin that skips three full passes Textual makes over a freshly opened screen.
 
 1. A resize to the size the screen is already laid out at. Textual hands a screen every Resize
    its terminal reports, also one to the same size: under tmux (and other terminals that answer
@@ -10,6 +10,14 @@
    have changed meanwhile). On the first one the widgets were styled a moment before, when they
    were mounted, with the same stylesheet: a tenth of the main screen's start was spent doing it
    again. It is skipped only when the app's CSS has not changed since the screen was made.
+3. Painting while the app is in a batch update. Textual starts an app inside one (on_mount runs
+   in it, and it waits there for a screen pushed from on_mount to mount), and discards every
+   frame painted meanwhile: the main screen's first paint (~40 ms) was thrown away and redone
+   before anything reached the terminal. The paint is asked for again once the batch is over
+   (the app's own message loop, which only runs then, asks for it).
+
+These override Textual internals (``_screen_resized``, ``_on_screen_resume``,
+``_compositor_refresh``; Textual 8.2): the UI tests and snapshots would show a break.
 """
 
 from __future__ import annotations
@@ -24,6 +32,7 @@ from textual.screen import Screen
 class SteadySizeScreen(Screen[None]):
     _laid_out_at: Size | None = None
     _resumed_once = False
+    _paint_asked = False
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -44,3 +53,15 @@ class SteadySizeScreen(Screen[None]):
         super()._screen_resized(size)
         if self.stack_updates and self.is_attached:  # when Textual did lay it out
             self._laid_out_at = size
+
+    def _compositor_refresh(self) -> None:
+        if self.app._batch_count:  # what would be painted now is discarded
+            if not self._paint_asked:
+                self._paint_asked = True
+                self.app.call_later(self._paint_after_batch)
+            return
+        super()._compositor_refresh()
+
+    def _paint_after_batch(self) -> None:
+        self._paint_asked = False
+        self.refresh()

@@ -25,6 +25,7 @@ class StatusHeader(Static):
         self.token_style = "dim"
         self.vehicle = ""
         self.units = "metric"
+        self._shown: Text | None = None
 
     def set_state(
         self,
@@ -51,10 +52,17 @@ class StatusHeader(Static):
             self.vehicle = vehicle
         if units is not None:
             self.units = units
-        self.update(self.render_text())
+        self._show()
 
     def on_resize(self) -> None:
-        self.update(self.render_text())
+        self._show()
+
+    def _show(self) -> None:
+        # Updating a Static lays the screen out again: only when the line really changed.
+        text = self.render_text()
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
 
     def render_text(self) -> Text:
         # Narrow terminals (80 columns) drop the name and the sandbox note, not the vehicle.
