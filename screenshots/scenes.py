@@ -108,6 +108,12 @@ async def quiet(pilot: Pilot[Any], workers: bool = True) -> None:
     if workers:
         await pilot.app.workers.wait_for_complete()
     pilot.app.clear_notifications()
+    # A steady cursor: a blinking one is on or off depending on how long the scene took, and
+    # the picture must not depend on the machine's load.
+    from textual.widgets import Input
+
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
     # A few idle frames so tables have measured their columns before the picture.
     for _ in range(5):
         await pilot.pause(0.1)

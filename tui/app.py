@@ -8,25 +8,27 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
-from tui.core.exchange import Exchange
-from tui.core.history import HistoryRecorder
-from tui.core.model import Collection, Request
-from tui.core.oauth.flow import LoginFlow
-from tui.core.oauth.manager import TokenManager
 from tui.core.session import SandboxHandle, Session
-from tui.core.workspace import SANDBOX_ENVIRONMENT, Workspace
-from tui.dialogs.basic import ChoiceDialog
-from tui.dialogs.help import HelpScreen
+from tui.core.workspace import SANDBOX_ENVIRONMENT
+from tui.flows.deferred_start import DeferredStart
 from tui.key_order import KeyOrder
 from tui.palette import ActionCommands, EnvironmentCommands, RequestCommands
 from tui.screens.main import MainScreen
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # types only: what the first frame does not need is imported when used
+    from rich.text import Text
+
+    from tui.core.exchange import Exchange
+    from tui.core.history import HistoryRecorder
+    from tui.core.model import Collection, Request
+    from tui.core.oauth.flow import LoginFlow
+    from tui.core.oauth.manager import TokenManager
+    from tui.core.workspace import Workspace
     from tui.flows.webhooks import WebhookHub, WebhookNews
 
 
@@ -52,6 +54,8 @@ class CarmanApp(App[None]):
         self.active_logins: set[LoginFlow] = set()  # login flows whose listener is up
         self.key_order = KeyOrder(self, self.on_event)
         self.webhook_hub: WebhookHub | None = None  # the webhook receiver, once opened
+        # The history, the sandbox and the HTTP client start after the first frame.
+        self.deferred = DeferredStart(self)
 
     @property
     def sandbox(self) -> SandboxHandle | None:
@@ -62,14 +66,28 @@ class CarmanApp(App[None]):
         return self.session.history
 
     # -- lifecycle -------------------------------------------------------------------------
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        # The main screen is the base screen rather than pushed from on_mount: Textual runs
+        # on_mount inside a start-up batch that discards every frame and waits there for a
+        # pushed screen to mount, so the first frame was painted, thrown away, laid out and
+        # painted again (~60 ms of a start). The themes come first so the screen is styled
+        # once, in its theme.
         self._install_themes()
-        # The main screen applies [keymap] to the action table itself (two-step keys included);
+        # The main screen applies [keymap] to the action table itself (two-step keys included).
+        return MainScreen(self.workspace.config.keymap)
+
+    def on_mount(self) -> None:
         # Textual's keymap covers the app's own bindings (quit).
         self.set_keymap({k: v for k, v in self.workspace.config.keymap.items() if k == "quit"})
-        self._attach_history()
-        self.push_screen(MainScreen(self.workspace.config.keymap))
-        self.call_after_refresh(self._serve_sandbox_webhooks)
+
+    async def _ready(self) -> None:
+        # Textual's hook before the app handles its first event: wait until the main screen
+        # (and the widgets it composes) has mounted, as a pushed screen was waited for. Keys
+        # typed ahead reach a focused tree, and code run at start finds the screen's widgets.
+        # (Textual 8.2 internals: _ready and the screen's _mounted_event; AwaitMount would
+        # also ask for another layout of the whole screen.)
+        await super()._ready()
+        await self.screen._mounted_event.wait()
 
     async def on_event(self, event: events.Event) -> None:
         # Keys arrive here one at a time and in order: the place to keep bursts in order.
@@ -87,7 +105,7 @@ class CarmanApp(App[None]):
             if event.is_forwarded:  # handed to the focused widget (no priority key took it)
                 self.key_order.sent(event, self.focused or self.screen)
             if event.key == "enter":
-                self.key_order.handled_enter(screen, focused_before)
+                self.key_order.handled_enter(screen, focused_before, event)
             return
         await super().on_event(event)
 
@@ -110,7 +128,9 @@ class CarmanApp(App[None]):
 
         install_themes(self)
 
-    def _attach_history(self) -> None:
+    def attach_history(self) -> None:
+        """Record every exchange from now on (idempotent; ``DeferredStart`` calls it)."""
+
         def failed(exc: Exception) -> None:  # runs on the writer thread
             self.call_from_thread(self.notify, f"History: {exc}", severity="error", timeout=10)
 
@@ -197,9 +217,9 @@ class CarmanApp(App[None]):
         self.notify(f"Environment: {name}")
         if self.webhook_hub is not None:
             self.webhook_hub.follow_environment()  # check deliveries with this env's token
-        self._serve_sandbox_webhooks()
+        self.serve_sandbox_webhooks()
 
-    def _serve_sandbox_webhooks(self) -> None:
+    def serve_sandbox_webhooks(self) -> None:
         """The sandbox delivers webhooks to carman with no setup (``WebhookHub.serve_sandbox``)."""
         if self.sandbox is not None and self.workspace.environment_name == SANDBOX_ENVIRONMENT:
             from tui.flows.webhooks import hub_of
@@ -208,9 +228,13 @@ class CarmanApp(App[None]):
 
     # -- actions ---------------------------------------------------------------------------
     def action_show_help(self) -> None:
+        from tui.dialogs.help import HelpScreen
+
         self.push_screen(HelpScreen(self.workspace.config.keymap))
 
     def action_pick_environment(self) -> None:
+        from tui.dialogs.basic import ChoiceDialog
+
         names = sorted(self.workspace.environments)
         options = [(name, name) for name in names]
 
@@ -234,7 +258,7 @@ class CarmanApp(App[None]):
     def action_login(self) -> None:
         from tui.dialogs.login import open_login
 
-        open_login(self)
+        self.deferred.then(lambda: open_login(self))  # the sandbox's client, once it is up
 
     def action_logout(self) -> None:
         from tui.dialogs.login import logout
@@ -269,7 +293,7 @@ class CarmanApp(App[None]):
     def action_pick_vehicle(self) -> None:
         from tui.dialogs.vehicle_picker import open_vehicle_picker
 
-        open_vehicle_picker(self)
+        self.deferred.then(lambda: open_vehicle_picker(self))  # lists from the sandbox
 
     def action_pick_theme(self) -> None:
         from tui.dialogs.theme_picker import open_theme_picker

@@ -36,6 +36,9 @@ POLL_S = 0.002
 WAIT_FOR_FOCUS_S = 0.5  # a screen with nothing to focus gets its keys after this
 WAIT_PER_KEY_S = 0.25  # a widget that never goes idle (a busy timer) does not stall keys
 WAIT_FOR_CLOSE_S = 0.5  # a dialog that got Enter and stays open (a field moved on, say)
+# A key the dialog did not want after that (it came back unhandled) waits for the dialog to
+# close, this long at most: on a loaded machine the palette took 0.5 s to act on its Enter.
+MAX_WAIT_FOR_CLOSE_S = 3.0
 REMEMBERED = 256  # keys in flight whose screen is remembered (a burst is far shorter)
 
 Deliver = Callable[[events.Key], Awaitable[None]]
@@ -52,6 +55,8 @@ class KeyOrder:
         self._settled: weakref.WeakSet[Screen[object]] = weakref.WeakSet()
         self._giving_back = False  # a held key on its way: it must not be held again
         self._closing: tuple[Screen[object], float] | None = None  # a dialog that got Enter
+        self._closing_enter: int | None = None  # the id of that Enter
+        self._bounced = False  # a later key it did not want waits until it has closed
         # Keys handed to a widget and not yet dealt with by it (id -> when), and the widgets
         # whose "message handled" signal is watched.
         self._in_flight: dict[int, float] = {}
@@ -65,7 +70,9 @@ class KeyOrder:
             target.message_signal.subscribe(self.app, self._handled, immediate=True)
             self._watched.add(target)
 
-    def handled_enter(self, screen: Screen[object], focused_before: object) -> None:
+    def handled_enter(
+        self, screen: Screen[object], focused_before: object, event: events.Key
+    ) -> None:
         """Enter went to ``screen``. In a dialog's list or field Enter usually chooses, and the
         dialog closes after a step or two of its own (the palette even waits a moment to show
         the choice): while it is still up, the next keys wait, as they are meant for the
@@ -74,6 +81,7 @@ class KeyOrder:
         still_up = bool(self.app.screen_stack) and self.app.screen is screen
         if isinstance(screen, ModalScreen) and still_up and screen.focused is focused_before:
             self._closing = (screen, time.monotonic())
+            self._closing_enter, self._bounced = id(event), False
 
     def _handled(self, message: Message) -> None:
         if isinstance(message, events.Key):
@@ -106,9 +114,12 @@ class KeyOrder:
         screen = self.app.screen
         if self._closing is not None:
             closing, since = self._closing
-            if closing is screen and time.monotonic() - since < WAIT_FOR_CLOSE_S:
-                return False
-            self._closing = None
+            waited = time.monotonic() - since
+            if closing is screen and waited < MAX_WAIT_FOR_CLOSE_S:
+                if waited < WAIT_FOR_CLOSE_S or self._bounced:
+                    return False
+            else:
+                self._closing, self._closing_enter, self._bounced = None, None, False
         if screen.focused is not None:
             self._settled.add(screen)
         if screen not in self._settled:
@@ -124,7 +135,7 @@ class KeyOrder:
             screen = self.app.screen if self.app.screen_stack else None
             limit = WAIT_PER_KEY_S if screen in self._settled else WAIT_FOR_FOCUS_S
             if self._closing is not None:
-                limit = max(limit, WAIT_FOR_CLOSE_S)
+                limit = max(limit, MAX_WAIT_FOR_CLOSE_S if self._bounced else WAIT_FOR_CLOSE_S)
             while not self._free() and waited < limit:
                 await asyncio.sleep(POLL_S)
                 waited += POLL_S
@@ -149,11 +160,32 @@ class KeyOrder:
         longer on top (a key before it opened a dialog, or closed one), it goes to the screen
         on top now; True when it did."""
         meant_for = self._meant_for.pop(id(event), None)
+        if self._bounce(event, meant_for):
+            return True
         if meant_for is None or not self.app.screen_stack or meant_for is self.app.screen:
             return False
         key = events.Key(event.key, event.character)
         if not self.take(key):
             await self.deliver(key)
+        return True
+
+
+    def _bounce(self, event: events.Key, meant_for: Screen[object] | None) -> bool:
+        """A key typed after the Enter that is closing a dialog, that the dialog (still up,
+        busy with that Enter) did not want: hold it until the dialog has closed, so it
+        reaches the screen below as the person meant. True when it was held."""
+        closing = self._closing
+        if closing is None or id(event) == self._closing_enter or not self.app.screen_stack:
+            return False
+        screen, since = closing
+        if meant_for is not screen or self.app.screen is not screen:
+            return False
+        if time.monotonic() - since >= MAX_WAIT_FOR_CLOSE_S:
+            return False
+        self._bounced = True
+        self._held.insert(0, events.Key(event.key, event.character))
+        if len(self._held) == 1:
+            self.app.call_later(self._release)
         return True
 
 

@@ -146,7 +146,7 @@ def install_themes(app: App[Any]) -> None:
     # Palettes change at once (so anything rendered next uses them); cached renders are redone
     # after Textual has refreshed its CSS for the new theme.
     app.watch(app, "theme", lambda name: apply_palette(app, name), init=False)
-    app.theme_changed_signal.subscribe(app, lambda _theme: restyle_widgets(app))
+    app.theme_changed_signal.subscribe(app, lambda theme: _theme_changed(app, theme.name))
 
     wanted = NO_COLOR_THEME if no_color_requested() else _configured_theme(app)
     if wanted not in app.available_themes:
@@ -163,6 +163,19 @@ def install_themes(app: App[Any]) -> None:
     else:  # no shipped themes could be read: a broken install, say so and keep Textual's
         app.notify(f"Theme {DEFAULT_THEME} could not be loaded", severity="error", timeout=15)
     apply_palette(app, app.theme)  # also when the theme was already the active one
+    # Nothing was drawn with another theme yet: the change announced for this first choice
+    # needs no restyle (it came after the first frame and relaid the tree out).
+    setattr(app, _RESTYLED_FOR, app.theme)
+
+
+_RESTYLED_FOR = "_carman_theme_restyled_for"
+
+
+def _theme_changed(app: App[Any], name: str) -> None:
+    if getattr(app, _RESTYLED_FOR, None) == name:
+        return
+    setattr(app, _RESTYLED_FOR, name)
+    restyle_widgets(app)
 
 
 def _configured_theme(app: App[Any]) -> str:

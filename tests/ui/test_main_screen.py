@@ -189,6 +189,9 @@ async def test_body_kind_switch_and_method_picker(xdg: Path, http_server: str) -
     async with app.run_test(size=(100, 30)) as pilot:
         await _select(pilot, app, "Echo")
         app.screen.query_one("#method", Select).value = "POST"
+        # The Body tab's widgets are built when it is first shown (and then mounted).
+        app.screen.query_one(TabbedContent).active = "tab-body"
+        await pilot.pause()
         app.screen.query_one("#body-kind", Select).value = BodyKind.JSON
         await pilot.pause()
         app.screen.query_one("#body-text", TextArea).load_text('{"x": 1}')

@@ -175,6 +175,8 @@ async def test_the_auth_tab_offers_the_app_token(sandbox) -> None:  # type: igno
     app = _app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
+        app.screen.query_one("#request-tabs", TabbedContent).active = "tab-auth"
+        await pilot.pause()  # the tab's widgets are built as it opens
         select = app.screen.query_one("#auth-kind", Select)
         labels = dict((kind, label) for label, kind in select._options)  # type: ignore[attr-defined]
         assert labels[AuthKind.APP_TOKEN] == "app token (API Authentication)"

@@ -43,8 +43,10 @@ def _parser(selected: str | None) -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name, (module_name, help_text) in SUBCOMMANDS.items():
         command = sub.add_parser(name, help=help_text, description=help_text)
-        # Only the chosen command's module is imported (all of them for plain --help).
-        if selected is None or selected == name:
+        # Only the chosen command's module is imported: plain ``carman`` (the TUI) and
+        # ``carman --help`` need none of them (their help lines are above), and importing all
+        # seven cost ~0.12 s of the TUI's startup.
+        if selected == name:
             module = importlib.import_module(module_name)
             module.add_arguments(command)
             command.set_defaults(_module=module)

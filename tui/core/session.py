@@ -15,11 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from tui.core.history.recorder import ErrorCallback, HistoryRecorder
 from tui.core.oauth.manager import TokenManager
 from tui.core.workspace import SANDBOX_ENVIRONMENT, Workspace
+
+if TYPE_CHECKING:  # the history package is imported when the history is opened
+    from tui.core.history.recorder import ErrorCallback, HistoryRecorder
 
 
 class SandboxHandle(Protocol):
@@ -78,6 +80,16 @@ class Session:
         if name == SANDBOX_ENVIRONMENT:
             self.attach_sandbox()
 
+    @property
+    def sandbox_pending(self) -> bool:
+        """The sandbox environment is selected but its sandbox is not attached yet (the TUI
+        starts it after its first frame: ``open_session(..., defer_sandbox=True)``)."""
+        return (
+            self.sandbox is None
+            and self.sandbox_provider is not None
+            and self.workspace.environment_name == SANDBOX_ENVIRONMENT
+        )
+
     def attach_sandbox(self) -> SandboxHandle | None:
         if self.sandbox is None and self.sandbox_provider is not None:
             self.sandbox = self.sandbox_provider()
@@ -88,6 +100,8 @@ class Session:
     def open_history(self, on_error: ErrorCallback | None = None) -> HistoryRecorder:
         """Record every exchange from now on (off the caller's thread)."""
         if self.history is None:
+            from tui.core.history.recorder import HistoryRecorder
+
             self.history = HistoryRecorder(limits=self.workspace.config.history, on_error=on_error)
             self.workspace.on_exchange(self.history.listener(self.workspace.secret_values))
         return self.history
@@ -109,9 +123,13 @@ def open_session(
     *,
     sandbox_provider: SandboxProvider | None = None,
     workspace: Workspace | None = None,
+    defer_sandbox: bool = False,
 ) -> Session:
     """Load the workspace, select ``environment`` (or the default one) and give it its token
-    manager. Raises CarmanError naming an unknown environment (``tui.core.errors``)."""
+    manager. Raises CarmanError naming an unknown environment (``tui.core.errors``).
+
+    With ``defer_sandbox`` the sandbox environment's sandbox is not started here: the caller
+    calls ``attach_sandbox()`` when it suits it (``sandbox_pending`` says it is still due)."""
     workspace = workspace or Workspace().load(None)
     # A workspace given with its own token manager (tests with a fake clock) keeps it.
     source = workspace.pipeline.token_source
@@ -120,6 +138,6 @@ def open_session(
     workspace.set_token_source(tokens)
     if environment:
         workspace.select_environment(environment)
-    if workspace.environment_name == SANDBOX_ENVIRONMENT:
+    if workspace.environment_name == SANDBOX_ENVIRONMENT and not defer_sandbox:
         session.attach_sandbox()
     return session

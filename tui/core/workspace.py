@@ -20,7 +20,6 @@ from tui.core.config import Config, load_config
 from tui.core.environments import SessionStore, load_environment_file, load_environments
 from tui.core.errors import CarmanError, LoadIssue
 from tui.core.exchange import Exchange
-from tui.core.history.template import template_of
 from tui.core.model import AuthKind, Collection, Environment, OAuth2Settings, Request
 from tui.core.prepare import PreparedRequest, prepare
 from tui.core.secrets import SecretsStore
@@ -324,6 +323,9 @@ class Workspace:
         exchange.environment = self.environment_name
         exchange.collection = collection.name if collection else ""
         exchange.request_name = request.name
+        # Imported here: the history package is not needed for a first frame (see session).
+        from tui.core.history.template import template_of
+
         exchange.template = template_of(request, prepared.auth)
         exchange.collection_id, exchange.request_id = request_ids(collection, request)
         result = apply_captures(request.captures, exchange)

@@ -348,6 +348,7 @@ class HistoryEntryScreen(Screen[None]):
         replay = replay_of(self.entry, exactly=exactly)
         workspace = self.carman.workspace
         collection = workspace.collection_by_id(replay.collection_id)
+        await self.carman.deferred.ready()  # the sandbox starts after carman's first frame
         try:
             exchange, _ = await workspace.send(collection, replay.request)
         except NeedsLogin as exc:

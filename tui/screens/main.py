@@ -15,10 +15,8 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import BindingsMap
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.actions import ActionSpec, bindings
@@ -31,7 +29,9 @@ from tui.core.send import NeedsLogin
 from tui.core.smartcar.vehicles import cache_for, current_vehicle, short_id
 from tui.dialogs.basic import Field, FormDialog
 from tui.flows.tree_actions import TreeActions
+from tui.screens.steady_size import SteadySizeScreen
 from tui.widgets.collection_tree import CollectionTree
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.key_hint import KeyHint
 from tui.widgets.request_editor import RequestEditor
 from tui.widgets.response_viewer import ResponseViewer
@@ -41,7 +41,7 @@ if TYPE_CHECKING:
     from tui.app import CarmanApp
 
 
-class MainScreen(Screen[None]):
+class MainScreen(SteadySizeScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (72, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (22, "-tall")]
     DEFAULT_CSS = """
@@ -83,7 +83,7 @@ class MainScreen(Screen[None]):
                 yield RequestEditor(self.carman.workspace.variables, id="editor")
                 yield ResponseViewer(id="response")
         yield KeyHint()
-        yield Footer()
+        yield KeyFooter()
 
     # -- startup ---------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -100,20 +100,18 @@ class MainScreen(Screen[None]):
         first = tree.first_request_node()
         if first is not None and first.data is not None and first.data.request is not None:
             self._open(first.data.collection, first.data.request)
-            # The tree knows line numbers only after its first layout.
-            self.call_after_refresh(tree.select_request, first.data.request)
+            # The cursor goes there after the tree's first layout (line numbers exist then),
+            # and before a selection asked for later (keys typed ahead, code run at start).
+            tree.select_request(first.data.request)
         self.set_focus(tree.tree)
         for issue in workspace.issues:
             self.notify(str(issue), title="Could not load", severity="error", timeout=15)
-        self.call_after_refresh(self._warm_up)
+        # The history, the sandbox and the HTTP client start once this frame is painted.
+        self.call_after_refresh(self.carman.deferred.begin)
 
     def on_unmount(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
-
-    @work(thread=True, group="warm-up", description="prepare the HTTP client")
-    def _warm_up(self) -> None:
-        self.carman.workspace.pipeline.warm_up()
 
     def _variables_changed(self, layer: str, name: str) -> None:
         if not self.is_attached or not self.query(RequestEditor):
@@ -143,6 +141,7 @@ class MainScreen(Screen[None]):
         self.query_one(StatusHeader).set_state(
             environment=environment,
             sandbox=self.carman.sandbox is not None,
+            sandbox_starting=self.carman.deferred.sandbox_starting,
             vehicle=label,
             user=workspace.variables.get("user_id") or "",
             units=workspace.variables.get("unit_system") or "metric",
@@ -272,6 +271,7 @@ class MainScreen(Screen[None]):
 
     @work(exclusive=True, group="send", description="send the request")
     async def _send(self, collection: Collection | None, request: Request) -> None:
+        await self.carman.deferred.ready()  # a send right after the start waits for the sandbox
         try:
             exchange, capture = await self.carman.workspace.send(collection, request)
         except NeedsLogin as exc:
@@ -331,6 +331,7 @@ class MainScreen(Screen[None]):
     async def _fetch_vehicle_label(self) -> None:
         from tui.core.smartcar.vehicles import list_vehicles
 
+        await self.carman.deferred.ready()  # the sandbox may still be starting
         await list_vehicles(self.carman.workspace)  # answers land in the cache, which says so
 
     def action_cancel_send(self) -> None:

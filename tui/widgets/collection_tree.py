@@ -153,7 +153,9 @@ class CollectionTree(Vertical):
             if node.data is not None and node.data.request is request:
                 parent = node.parent
                 while parent is not None:
-                    parent.expand()
+                    # Expanding an open node (or the hidden root) lays the tree out again.
+                    if not parent.is_expanded and parent is not self.tree.root:
+                        parent.expand()
                     parent = parent.parent
                 # Line numbers exist only after the tree laid out the expanded nodes.
                 self.tree.call_after_refresh(self.tree.move_cursor, node)

@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Input,
@@ -37,6 +38,7 @@ from tui.core.prepare import build_url
 from tui.core.variables import VariableStore
 from tui.dialogs.basic import Field, FormDialog
 from tui.widgets.kv_table import KeyValueTable
+from tui.widgets.lazy_tabs import LazyTabbedContent, LazyTabPane
 from tui.widgets.url_bar import UrlBar
 
 
@@ -135,6 +137,18 @@ class CaptureTable(KeyValueTable):
 
 BODY_KINDS = [(kind.value, kind) for kind in BodyKind]
 AUTH_KINDS = [(AUTH_KIND_LABELS[kind], kind) for kind in AuthKind]
+AUTH_HELP = {
+    AuthKind.INHERIT: "Uses the auth of its folder or collection.",
+    AuthKind.NONE: "No authentication.",
+    AuthKind.BEARER: "Sends Authorization: Bearer <token>.",
+    AuthKind.BASIC: "Sends Authorization: Basic base64(username:password).",
+    AuthKind.OAUTH2: "OAuth2 authorization code: carman adds the token and refreshes it."
+    " Settings come from the environment unless set here.",
+    AuthKind.APP_TOKEN: "Smartcar API Authentication: carman adds the application token"
+    " (client credentials, from the environment's [app_auth]), fetches it when needed"
+    " and renews it by itself. With auth_model = \"connect\" it adds the per-vehicle"
+    " token instead. Log in (Connect) to set {{user_id}} for sc-user-id.",
+}
 
 
 class RequestEditor(Vertical):
@@ -193,39 +207,100 @@ class RequestEditor(Vertical):
     def compose(self) -> ComposeResult:
         yield UrlBar(self.variables.is_defined)
         yield Static("", id="preview")
-        with TabbedContent(id="request-tabs"):
+        # Only the Params tab is there from the start; the others are built (from the request
+        # open by then) the first time they are shown: most of the editor's widgets sit in them.
+        with LazyTabbedContent(id="request-tabs"):
             with TabPane("Params", id="tab-params"):
                 yield KeyValueTable("query param", id="params")
-            with TabPane("Headers", id="tab-headers"):
-                yield KeyValueTable("header", id="headers")
-            with TabPane("Body", id="tab-body"):
-                yield Select(BODY_KINDS, value=BodyKind.NONE, allow_blank=False, id="body-kind")
-                yield TextArea("", id="body-text", soft_wrap=True, show_line_numbers=True)
-                yield KeyValueTable("form field", id="body-form", files=True)
-            with TabPane("Auth", id="tab-auth"), VerticalScroll():
-                yield Select(AUTH_KINDS, value=AuthKind.INHERIT, allow_blank=False, id="auth-kind")
-                yield Static("", id="auth-help", classes="hint")
-                yield Input(
+            yield LazyTabPane("Headers", self._build_headers, id="tab-headers")
+            yield LazyTabPane("Body", self._build_body, id="tab-body")
+            yield LazyTabPane("Auth", self._build_auth, id="tab-auth")
+            yield LazyTabPane("Captures", self._build_captures, id="tab-captures")
+            yield LazyTabPane("Info", self._build_info, id="tab-info")
+
+    # -- building a tab's widgets (filled from the request open at that moment) -----------
+    # Built inside ``prevent``: a widget remembers the messages prevented where it was made and
+    # prevents them on its mount too, so building a pane is never an edit either.
+    def _build_headers(self) -> list[Widget]:
+        with self.prevent(*self._LOAD_MESSAGES):
+            table = KeyValueTable("header", id="headers")
+            if self.request is not None:
+                table.set_rows(self.request.headers, self.request)
+            return [table]
+
+    def _build_body(self) -> list[Widget]:
+        request = self.request
+        kind = request.body.kind if request else BodyKind.NONE
+        with self.prevent(*self._LOAD_MESSAGES):
+            select = Select(BODY_KINDS, value=kind, allow_blank=False, id="body-kind")
+            text = TextArea(
+                request.body.text if request else "",
+                id="body-text",
+                soft_wrap=True,
+                show_line_numbers=True,
+            )
+            form = KeyValueTable("form field", id="body-form", files=True)
+            if request is not None:
+                form.set_rows(request.body.form, request)
+            text.display, form.display = self._body_fields_shown(kind)
+            return [select, text, form]
+
+    def _build_auth(self) -> list[Widget]:
+        request = self.request
+        auth = request.auth if request else None
+        kind = auth.kind if auth else AuthKind.INHERIT
+        with self.prevent(*self._LOAD_MESSAGES):
+            fields = [
+                Select(AUTH_KINDS, value=kind, allow_blank=False, id="auth-kind"),
+                Static(AUTH_HELP[kind], id="auth-help", classes="hint"),
+                Input(
+                    auth.token if auth else "",
                     placeholder="token, e.g. {{access_token}}",
                     id="auth-token",
                     classes="auth-field",
-                )
-                yield Input(placeholder="username", id="auth-username", classes="auth-field")
-                yield Input(
+                ),
+                Input(
+                    auth.username if auth else "",
+                    placeholder="username",
+                    id="auth-username",
+                    classes="auth-field",
+                ),
+                Input(
+                    auth.password if auth else "",
                     placeholder="password ({{variable}} recommended)",
                     password=True,
                     id="auth-password",
                     classes="auth-field",
+                ),
+                Button("Log in (ctrl+o)", id="auth-login"),
+            ]
+            for field, shown in zip(fields[2:], self._auth_fields_shown(kind), strict=True):
+                field.display = shown
+            return [VerticalScroll(*fields)]
+
+    def _build_captures(self) -> list[Widget]:
+        with self.prevent(*self._LOAD_MESSAGES):
+            table = CaptureTable(id="captures")
+            if self.request is not None:
+                table.set_captures(self.request.captures, self.request)
+            return [table]
+
+    def _build_info(self) -> list[Widget]:
+        request = self.request
+        with self.prevent(*self._LOAD_MESSAGES):
+            return [
+                VerticalScroll(
+                    Label("Name", classes="hint"),
+                    Input(request.name if request else "", id="info-name"),
+                    Label("Description", classes="hint"),
+                    Input(request.description if request else "", id="info-description"),
+                    Static(self._meta_text(request) if request else "", id="info-meta"),
                 )
-                yield Button("Log in (ctrl+o)", id="auth-login")
-            with TabPane("Captures", id="tab-captures"):
-                yield CaptureTable(id="captures")
-            with TabPane("Info", id="tab-info"), VerticalScroll():
-                yield Label("Name", classes="hint")
-                yield Input(id="info-name")
-                yield Label("Description", classes="hint")
-                yield Input(id="info-description")
-                yield Static("", id="info-meta")
+            ]
+
+    def _built(self, pane_id: str) -> bool:
+        pane = self.query_one(f"#{pane_id}", TabPane)
+        return not isinstance(pane, LazyTabPane) or pane.built
 
     # -- loading a request -----------------------------------------------------------------
     # Setting a widget's value posts its Changed message; when keys arrive in a burst those
@@ -244,20 +319,26 @@ class RequestEditor(Vertical):
             self.query_one("#method", Select).value = request.method
             self.query_one("#url", Input).value = self._display_url(request)
             self.query_one("#params", KeyValueTable).set_rows(request.params, request)
-            self.query_one("#headers", KeyValueTable).set_rows(request.headers, request)
-            self.query_one("#body-kind", Select).value = request.body.kind
-            self.query_one("#body-text", TextArea).load_text(request.body.text)
-            self.query_one("#body-form", KeyValueTable).set_rows(request.body.form, request)
-            self.query_one("#auth-kind", Select).value = request.auth.kind
-            self.query_one("#auth-token", Input).value = request.auth.token
-            self.query_one("#auth-username", Input).value = request.auth.username
-            self.query_one("#auth-password", Input).value = request.auth.password
-            self.query_one("#captures", CaptureTable).set_captures(request.captures, request)
-            self.query_one("#info-name", Input).value = request.name
-            self.query_one("#info-description", Input).value = request.description
-            self._show_meta(request)
-            self._show_body_fields()
-            self._show_auth_fields()
+            # Tabs not built yet are built from the request open when they are first shown.
+            if self._built("tab-headers"):
+                self.query_one("#headers", KeyValueTable).set_rows(request.headers, request)
+            if self._built("tab-body"):
+                self.query_one("#body-kind", Select).value = request.body.kind
+                self.query_one("#body-text", TextArea).load_text(request.body.text)
+                self.query_one("#body-form", KeyValueTable).set_rows(request.body.form, request)
+                self._show_body_fields()
+            if self._built("tab-auth"):
+                self.query_one("#auth-kind", Select).value = request.auth.kind
+                self.query_one("#auth-token", Input).value = request.auth.token
+                self.query_one("#auth-username", Input).value = request.auth.username
+                self.query_one("#auth-password", Input).value = request.auth.password
+                self._show_auth_fields()
+            if self._built("tab-captures"):
+                self.query_one("#captures", CaptureTable).set_captures(request.captures, request)
+            if self._built("tab-info"):
+                self.query_one("#info-name", Input).value = request.name
+                self.query_one("#info-description", Input).value = request.description
+                self.query_one("#info-meta", Static).update(self._meta_text(request))
             self.refresh_preview()
 
     @staticmethod
@@ -268,7 +349,8 @@ class RequestEditor(Vertical):
         query = "&".join(f"{name}={value}" if value else name for name, value in enabled)
         return f"{request.url}{'&' if '?' in request.url else '?'}{query}"
 
-    def _show_meta(self, request: Request) -> None:
+    @staticmethod
+    def _meta_text(request: Request) -> Text:
         text = Text()
         permission = request.meta.get("permission")
         if permission:
@@ -286,36 +368,32 @@ class RequestEditor(Vertical):
         if notes:
             text.append("\nNotes (imported scripts, not run)\n", style="dim")
             text.append(str(notes))
-        self.query_one("#info-meta", Static).update(text)
+        return text
+
+    @staticmethod
+    def _body_fields_shown(kind: BodyKind) -> tuple[bool, bool]:
+        """Whether the body's text area and its form table show for ``kind``."""
+        return kind in (BodyKind.JSON, BodyKind.TEXT), kind in (BodyKind.FORM, BodyKind.MULTIPART)
+
+    @staticmethod
+    def _auth_fields_shown(kind: AuthKind) -> tuple[bool, bool, bool, bool]:
+        """Whether the token, username, password and login button show for ``kind``."""
+        basic = kind == AuthKind.BASIC
+        login = kind in (AuthKind.OAUTH2, AuthKind.INHERIT, AuthKind.APP_TOKEN)
+        return kind == AuthKind.BEARER, basic, basic, login
 
     def _show_body_fields(self) -> None:
         kind = self.request.body.kind if self.request else BodyKind.NONE
-        self.query_one("#body-text").display = kind in (BodyKind.JSON, BodyKind.TEXT)
-        self.query_one("#body-form").display = kind in (BodyKind.FORM, BodyKind.MULTIPART)
+        text, form = self._body_fields_shown(kind)
+        self.query_one("#body-text").display = text
+        self.query_one("#body-form").display = form
 
     def _show_auth_fields(self) -> None:
         kind = self.request.auth.kind if self.request else AuthKind.INHERIT
-        self.query_one("#auth-token").display = kind == AuthKind.BEARER
-        self.query_one("#auth-username").display = kind == AuthKind.BASIC
-        self.query_one("#auth-password").display = kind == AuthKind.BASIC
-        self.query_one("#auth-login").display = kind in (
-            AuthKind.OAUTH2,
-            AuthKind.INHERIT,
-            AuthKind.APP_TOKEN,
-        )
-        help_text = {
-            AuthKind.INHERIT: "Uses the auth of its folder or collection.",
-            AuthKind.NONE: "No authentication.",
-            AuthKind.BEARER: "Sends Authorization: Bearer <token>.",
-            AuthKind.BASIC: "Sends Authorization: Basic base64(username:password).",
-            AuthKind.OAUTH2: "OAuth2 authorization code: carman adds the token and refreshes it."
-            " Settings come from the environment unless set here.",
-            AuthKind.APP_TOKEN: "Smartcar API Authentication: carman adds the application token"
-            " (client credentials, from the environment's [app_auth]), fetches it when needed"
-            " and renews it by itself. With auth_model = \"connect\" it adds the per-vehicle"
-            " token instead. Log in (Connect) to set {{user_id}} for sc-user-id.",
-        }[kind]
-        self.query_one("#auth-help", Static).update(help_text)
+        fields = ("#auth-token", "#auth-username", "#auth-password", "#auth-login")
+        for selector, shown in zip(fields, self._auth_fields_shown(kind), strict=True):
+            self.query_one(selector).display = shown
+        self.query_one("#auth-help", Static).update(AUTH_HELP[kind])
 
     # -- preview ---------------------------------------------------------------------------
     def refresh_preview(self) -> None:
@@ -459,7 +537,7 @@ class RequestEditor(Vertical):
 
     def show_json_error(self, line: int, column: int) -> None:
         """Put the cursor on a JSON error in the body."""
-        self.query_one(TabbedContent).active = "tab-body"
+        self.query_one(TabbedContent).active = "tab-body"  # built now if it was not
         area = self.query_one("#body-text", TextArea)
         area.cursor_location = (max(0, line - 1), max(0, column - 1))
         self.screen.set_focus(area)

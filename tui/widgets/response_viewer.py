@@ -17,6 +17,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
 
 from tui.core.body_index import LineSource
@@ -26,6 +27,7 @@ from tui.core.jsonpath_query import JsonPathError, query
 from tui.core.masking import mask_json_secrets, redact
 from tui.widgets.body_view import BodyView
 from tui.widgets.json_highlight import JsonColours, highlight_json_line
+from tui.widgets.lazy_tabs import LazyTabbedContent, LazyTabPane
 from tui.widgets.method_style import status_style
 from tui.widgets.paged_body import BodyPipeline, ShownBody, copy_text
 from tui.widgets.signals_table import SignalsTable
@@ -99,6 +101,7 @@ class ResponseViewer(Vertical, can_focus=False):
         # Said under the body whatever the formatter's note is (e.g. "cut in history").
         self._caveat = ""
         self._note = Text()
+        self._tool_widgets: tuple[Horizontal, Input, Static] | None = None
 
     @property
     def _formatted(self) -> ShownBody | None:
@@ -126,27 +129,35 @@ class ResponseViewer(Vertical, can_focus=False):
             id="status-line",
         )
         yield Static("", id="explanation")
-        with TabbedContent(id="response-tabs"):
+        # The Headers, Raw and Timing tabs' widgets and the search/filter line are built with
+        # the first response (or when a tab or the line is first opened): none of them is
+        # needed for carman's first frame.
+        with LazyTabbedContent(id="response-tabs"):
             with TabPane("Body", id="tab-body"):
-                with Horizontal(id="body-tools"):
-                    yield Input(id="body-tool-input")
-                    yield Static("", id="search-info")
                 yield Static("", id="body-note")
                 yield BodyView(id="body")
-            with TabPane("Headers", id="tab-headers"):
-                yield DataTable(id="headers-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("Raw", id="tab-raw"):
-                yield BodyView(id="raw")
-            with TabPane("Timing", id="tab-timing"):
-                yield Static("", id="timing")
+            yield LazyTabPane("Headers", self._build_headers, id="tab-headers")
+            yield LazyTabPane("Raw", self._build_raw, id="tab-raw")
+            yield LazyTabPane("Timing", lambda: [Static("", id="timing")], id="tab-timing")
             with TabPane("Signals", id="tab-signals"):
                 yield SignalsTable(id="signals-table")
 
     def on_mount(self) -> None:
-        table = self.query_one("#headers-table", DataTable)
+        self.body_view.tools = self.run_tool  # the body's keys (/ n N f w y s v) run here
+        self.query_one(TabbedContent).hide_tab("tab-signals")  # shown for v3 signals
+
+    def _build_raw(self) -> list[Widget]:
+        view = BodyView(id="raw")
+        view.tools = self.run_tool
+        return [view]
+
+    @staticmethod
+    def _build_headers() -> list[Widget]:
+        table: DataTable[object] = DataTable(
+            id="headers-table", cursor_type="row", zebra_stripes=True
+        )
         table.add_columns("Header", "Value")
-        for view in self.query(BodyView):
-            view.tools = self.run_tool  # the body's keys (/ n N f w y s v) run here
+        return [table]
 
     def run_tool(self, name: str) -> None:
         tools = {
@@ -160,7 +171,21 @@ class ResponseViewer(Vertical, can_focus=False):
             "reveal": self.action_toggle_reveal,
         }
         tools[name]()
-        self.query_one(TabbedContent).hide_tab("tab-signals")
+
+    def _build_tabs(self) -> None:
+        for pane in self.query(LazyTabPane):
+            pane.ensure_built()
+        self._tools()
+
+    def _tools(self) -> tuple[Horizontal, Input, Static]:
+        """The search / filter line above the body (its box, field and info), made when it is
+        first needed. Kept by reference: the box's children mount a moment after it."""
+        if self._tool_widgets is None:
+            field, info = Input(id="body-tool-input"), Static("", id="search-info")
+            tools = Horizontal(field, info, id="body-tools")
+            self.query_one("#tab-body", TabPane).mount(tools, before="#body-note")
+            self._tool_widgets = (tools, field, info)
+        return self._tool_widgets
 
     def on_unmount(self) -> None:
         self._body.close()  # the body's temporary files go with the view
@@ -197,6 +222,7 @@ class ResponseViewer(Vertical, can_focus=False):
         widget.update(text or "")
 
     def show_exchange(self, exchange: Exchange) -> None:
+        self._build_tabs()  # the first response builds the rest of the viewer
         self.exchange = exchange
         self._caveat = ""
         self.show_explanation(None)
@@ -309,10 +335,9 @@ class ResponseViewer(Vertical, can_focus=False):
     def show_filter_result(
         self, path: str, lines: LineSource | None, count: int, error: str
     ) -> None:
-        field = self.query_one("#body-tool-input", Input)
+        _, field, info = self._tools()
         if self._tool != "filter" or field.value != path:
             return  # the user typed on (or closed the filter) meanwhile
-        info = self.query_one("#search-info", Static)
         if lines is None:
             info.update(Text(error.split(":")[-1].strip()[:40], style="red"))
             return
@@ -372,17 +397,18 @@ class ResponseViewer(Vertical, can_focus=False):
     def _open_tool(self, tool: str, placeholder: str) -> None:
         self._tool = tool
         self.query_one(TabbedContent).active = "tab-body"
-        tools = self.query_one("#body-tools")
+        tools, field, _ = self._tools()
         tools.add_class("-visible")
-        field = self.query_one("#body-tool-input", Input)
         field.placeholder = placeholder
         field.value = ""
         self.screen.set_focus(field)
 
     def _clear_tool(self) -> None:
         self._tool = ""
-        self.query_one("#body-tools").remove_class("-visible")
-        self.query_one("#search-info", Static).update("")
+        if self._tool_widgets is not None:  # none before the first response
+            tools, _, info = self._tool_widgets
+            tools.remove_class("-visible")
+            info.update("")
         self.body_view.search("")
 
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -392,14 +418,14 @@ class ResponseViewer(Vertical, can_focus=False):
         if self._tool == "search":
             count = self.body_view.search(event.value)
             if self.body_view.search_pending:
-                self.query_one("#search-info", Static).update(Text("searching …", style="dim"))
+                self._tools()[2].update(Text("searching …", style="dim"))
             else:
                 self._search_info(count, self.body_view.current_match)
         elif self._tool == "filter":
             self.apply_filter(event.value)
 
     def apply_filter(self, path: str) -> None:
-        info = self.query_one("#search-info", Static)
+        info = self._tools()[2]
         if not path.strip():
             self.body_view.set_lines(self._pretty_lines, _highlighter)
             info.update("")
@@ -422,7 +448,7 @@ class ResponseViewer(Vertical, can_focus=False):
         info.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
 
     def _search_info(self, count: int, current: int) -> None:
-        self.query_one("#search-info", Static).update(f"{current}/{count}" if count else "0/0")
+        self._tools()[2].update(f"{current}/{count}" if count else "0/0")
 
     def on_body_view_search_changed(self, event: BodyView.SearchChanged) -> None:
         if self._tool == "search":

@@ -27,6 +27,7 @@ class StatusHeader(Static):
         super().__init__("", id=id)
         self.environment = ""
         self.sandbox = False
+        self.sandbox_starting = False  # carman starts the sandbox after its first frame
         self.token = "no login"
         self.token_style = "dim"
         # Smartcar v3: the application token (API Authentication); "" when not used.
@@ -35,12 +36,14 @@ class StatusHeader(Static):
         self.user = ""  # {{user_id}}, the sc-user-id of v3 requests
         self.vehicle = ""
         self.units = "metric"
+        self._shown: Text | None = None
 
     def set_state(
         self,
         *,
         environment: str | None = None,
         sandbox: bool | None = None,
+        sandbox_starting: bool | None = None,
         token: str | None = None,
         token_style: str | None = None,
         app_token: str | None = None,
@@ -53,6 +56,8 @@ class StatusHeader(Static):
             self.environment = environment
         if sandbox is not None:
             self.sandbox = sandbox
+        if sandbox_starting is not None:
+            self.sandbox_starting = sandbox_starting
         if token is not None:
             self.token = token
         if token_style is not None:
@@ -67,10 +72,17 @@ class StatusHeader(Static):
             self.vehicle = vehicle
         if units is not None:
             self.units = units
-        self.update(self.render_text())
+        self._show()
 
     def on_resize(self) -> None:
-        self.update(self.render_text())
+        self._show()
+
+    def _show(self) -> None:
+        # Updating a Static lays the screen out again: only when the line really changed.
+        text = self.render_text()
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
 
     def _segments(self, short_user: bool) -> list[tuple[str, Text]]:
         # Narrow terminals (80 columns) never show the name and the sandbox note.
@@ -81,7 +93,9 @@ class StatusHeader(Static):
         env = Text("env: ", style="dim")
         env.append(self.environment or "none", style="bold")
         segments.append(("env", env))
-        if self.sandbox and roomy:
+        if self.sandbox_starting:  # the sandbox starts after the first frame
+            segments.append(("offline", Text(" (starting sandbox…)", style="italic")))
+        elif self.sandbox and roomy:
             segments.append(("offline", Text(" (offline)", style="italic")))
         token = Text("  token: ", style="dim")
         token.append(self.token, style=self.token_style)
