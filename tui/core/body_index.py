@@ -70,7 +70,7 @@ class ListLines(LineSource):
             return self._lines == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like the list it compares equal to
 
 
 def _map(path: Path) -> mmap.mmap | None:
