@@ -294,7 +294,7 @@ class BodyPipeline:
 
 def _files_of(source: LineSource) -> tuple[str, str] | None:
     """The text and offsets files behind a source on disk (None for one in memory)."""
-    inner = getattr(source, "_source", source)  # RedactedLines wraps an IndexedLines
+    inner = source._source if isinstance(source, RedactedLines) else source  # wraps IndexedLines
     if isinstance(inner, IndexedLines):
         return str(inner.text_path), str(inner.offsets_path)
     return None
