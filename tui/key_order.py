@@ -24,6 +24,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from textual import events
 from textual.app import App
@@ -45,7 +46,7 @@ Deliver = Callable[[events.Key], Awaitable[None]]
 
 
 class KeyOrder:
-    def __init__(self, app: App[object], deliver: Deliver) -> None:
+    def __init__(self, app: App[Any], deliver: Deliver) -> None:
         self.app = app
         self.deliver = deliver  # handles a key as if it had just arrived
         self._held: list[events.Key] = []

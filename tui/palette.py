@@ -17,7 +17,7 @@ class ActionCommands(Provider):
     """Every action in the registry, with its key."""
 
     def _entries(self) -> list[tuple[str, str, str]]:
-        app: CarmanApp = self.app  # type: ignore[assignment]
+        app: CarmanApp = self.app  # type: ignore[assignment]  # Textual: App[object]; carman runs in CarmanApp
         keymap = app.workspace.config.keymap
         return [
             (spec.description, spec.action, show_key(key_of(spec, keymap)))
@@ -50,7 +50,7 @@ class RequestCommands(Provider):
     """Open any request by typing part of its collection, folder or name."""
 
     async def search(self, query: str) -> Hits:
-        app: CarmanApp = self.app  # type: ignore[assignment]
+        app: CarmanApp = self.app  # type: ignore[assignment]  # Textual: App[object]; carman runs in CarmanApp
         matcher = self.matcher(query)
         for collection in app.workspace.collections:
             for folders, request in collection.walk():
@@ -67,7 +67,7 @@ class RequestCommands(Provider):
 
 class EnvironmentCommands(Provider):
     async def search(self, query: str) -> Hits:
-        app: CarmanApp = self.app  # type: ignore[assignment]
+        app: CarmanApp = self.app  # type: ignore[assignment]  # Textual: App[object]; carman runs in CarmanApp
         matcher = self.matcher(query)
         for name in sorted(app.workspace.environments):
             label = f"Environment: {name}"

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.errors import StyleSyntaxError
 from rich.style import Style
@@ -43,6 +43,11 @@ from tui.core.theme_files import (
     ThemeSpec,
     load_themes,
 )
+
+if TYPE_CHECKING:
+    from tui.app import CarmanApp
+    from tui.widgets.collection_tree import CollectionTree
+    from tui.widgets.response_viewer import ResponseViewer
 
 _STATE_ATTRIBUTE = "carman_themes"  # the catalogue, kept on the app (no module globals)
 
@@ -99,12 +104,14 @@ def to_textual_theme(spec: ThemeSpec) -> Theme:
         # without them its CSS fails to parse.
         variables.setdefault("ansi-background", "ansi_black" if spec.dark else "ansi_white")
         variables.setdefault("ansi-foreground", "ansi_white" if spec.dark else "ansi_black")
+    # Any: ** cannot tell mypy that each colour (a str) fills one of Theme's str fields.
+    colours: dict[str, Any] = dict(spec.colours)
     return Theme(
         name=spec.name,
         dark=spec.dark,
         ansi=spec.ansi,
         variables=variables,
-        **dict(spec.colours),
+        **colours,
     )
 
 
@@ -135,7 +142,7 @@ def no_color_requested() -> bool:
 
 
 # -- installing --------------------------------------------------------------------------------
-def install_themes(app: App[Any]) -> None:
+def install_themes(app: CarmanApp) -> None:
     catalogue = load_catalogue()
     setattr(app, _STATE_ATTRIBUTE, catalogue)
     for spec in catalogue.themes.values():
@@ -178,10 +185,8 @@ def _theme_changed(app: App[Any], name: str) -> None:
     restyle_widgets(app)
 
 
-def _configured_theme(app: App[Any]) -> str:
-    workspace = getattr(app, "workspace", None)
-    config = getattr(workspace, "config", None)
-    return str(getattr(config, "theme", "") or DEFAULT_THEME)
+def _configured_theme(app: CarmanApp) -> str:
+    return app.workspace.config.theme or DEFAULT_THEME
 
 
 # -- applying ----------------------------------------------------------------------------------
@@ -234,7 +239,7 @@ def restyle_widgets(app: App[Any]) -> None:
                 field.refresh()
 
 
-def _relabel_tree(tree: Any) -> None:
+def _relabel_tree(tree: CollectionTree) -> None:
     pending = list(tree.tree.root.children)
     while pending:
         node = pending.pop()
@@ -243,14 +248,14 @@ def _relabel_tree(tree: Any) -> None:
             node.set_label(tree.request_label(node.data.request))
 
 
-def _restyle_status_line(viewer: Any) -> None:
+def _restyle_status_line(viewer: ResponseViewer) -> None:
     """Give the status pill (" 200 OK ") the new status colour; the rest keeps its style."""
     from textual.widgets import Static
 
     from tui.widgets.method_style import status_style
 
     exchange = viewer.exchange
-    response = getattr(exchange, "response", None)
+    response = exchange.response if exchange is not None else None
     if response is None:
         return
     status_line = viewer.query_one("#status-line", Static)

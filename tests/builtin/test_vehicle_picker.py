@@ -25,7 +25,7 @@ ATTRIBUTES = {
 
 
 class FakeTokens:
-    """A token source that always has a token, and counts ensure_fresh calls."""
+    """A TokenSource that always has a token, and counts ensure_fresh calls."""
 
     def __init__(self, fail: bool = False) -> None:
         self.fail = fail
@@ -36,10 +36,16 @@ class FakeTokens:
             raise NeedsLogin("Not logged in. Log in with ctrl+o in carman")
         return "token-123"
 
+    async def app_token(self, *, stale: str | None = None) -> str:
+        return await self.access_token(OAuth2Settings(), stale=stale)
+
     async def ensure_fresh(self, settings: OAuth2Settings) -> None:
         self.ensured += 1
         if self.fail:
             raise NeedsLogin("Not logged in. Log in with ctrl+o in carman")
+
+    def secret_values(self) -> set[str]:
+        return {"token-123"}
 
 
 class FakeSmartcar:

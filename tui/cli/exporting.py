@@ -33,7 +33,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_code_arguments(formats)
 
 
-def _add_code_arguments(formats: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def _add_code_arguments(formats: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from tui.core.exporters.code.registry import TARGETS
 
     listed = "; ".join(f"{t.id} ({t.label})" for t in TARGETS)

@@ -16,9 +16,9 @@ import mmap
 import os
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import overload
+from typing import Final, overload
 
-OFFSET_TYPECODE = "Q"  # array / memoryview format of the offsets file
+OFFSET_TYPECODE: Final = "Q"  # array / memoryview format of the offsets file
 OFFSET_SIZE = 8
 
 
@@ -70,7 +70,7 @@ class ListLines(LineSource):
             return self._lines == other
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, like the list it compares equal to
 
 
 def _map(path: Path) -> mmap.mmap | None:
@@ -92,7 +92,7 @@ class IndexedLines(LineSource):
         self.offsets_path = offsets
         self._text = _map(text)
         self._offsets_map = _map(offsets)
-        self._offsets: memoryview | None = (
+        self._offsets: memoryview[int] | None = (
             memoryview(self._offsets_map).cast(OFFSET_TYPECODE)
             if self._offsets_map is not None
             else None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 import shutil
 from pathlib import Path
+from typing import TypeVar
 
 from tui.core.collection_io import save_collection, slugify
 from tui.core.errors import CarmanError
@@ -102,7 +103,15 @@ def move(collection: Collection, item: Request | Folder, step: int) -> bool:
     parent = parent_of(collection, item)
     if parent is None:
         return False
-    siblings: list = parent.requests if isinstance(item, Request) else parent.folders  # type: ignore[type-arg]
+    if isinstance(item, Request):
+        return _move_among(collection, parent.requests, item, step)
+    return _move_among(collection, parent.folders, item, step)
+
+
+_Item = TypeVar("_Item", Request, Folder)
+
+
+def _move_among(collection: Collection, siblings: list[_Item], item: _Item, step: int) -> bool:
     index = next(i for i, s in enumerate(siblings) if s is item)
     target = index + step
     if not 0 <= target < len(siblings):

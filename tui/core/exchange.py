@@ -48,6 +48,8 @@ class Response:
     body: bytes  # a property (below): a spilled body is read from its file when asked for
     # Set when the body outgrew [response] max_in_memory_bytes: it lives in this file.
     spilled: SpilledBody | None = field(default=None, repr=False, compare=False)
+    if TYPE_CHECKING:  # what the body property below keeps; not a dataclass field at run time
+        _body: bytes = field(init=False, repr=False, compare=False)
 
     @property
     def size(self) -> int:
@@ -97,7 +99,7 @@ def _set_body(response: Response, value: bytes) -> None:
 
 # Installed after @dataclass (which would take a property in the class body for a default):
 # ``Response(..., body=b"...")`` and ``response.body`` keep working for every caller.
-Response.body = property(_get_body, _set_body)  # type: ignore[assignment,method-assign]
+Response.body = property(_get_body, _set_body)  # type: ignore[assignment]  # field made a property
 
 
 @dataclass

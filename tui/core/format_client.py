@@ -26,6 +26,14 @@ class FormatWorkerError(RuntimeError):
     """The worker answered with an error, or went away before answering."""
 
 
+class _Sent(Future[dict[str, Any]]):
+    """The future of one request, with the worker process it was sent to."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        super().__init__()
+        self.process = process
+
+
 def _package_root() -> str:
     return str(Path(tui.__file__).resolve().parents[1])
 
@@ -34,7 +42,7 @@ class FormatClient:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
-        self._pending: dict[int, Future[dict[str, Any]]] = {}
+        self._pending: dict[int, _Sent] = {}
         self._next_id = 0
 
     # -- the process -----------------------------------------------------------------------
@@ -79,14 +87,8 @@ class FormatClient:
         with self._lock:
             if self._process is process:
                 self._process = None
-            orphans = [
-                key
-                for key, future in self._pending.items()
-                if getattr(future, "_carman_proc", None) is process
-            ]
+            orphans = [key for key, sent in self._pending.items() if sent.process is process]
             futures = [self._pending.pop(key) for key in orphans]
-        for future in orphans:
-            self._pending = {k: v for k, v in self._pending.items() if v is not future}
         for future in futures:
             if not future.done():
                 future.set_exception(FormatWorkerError("the format worker stopped"))
@@ -94,7 +96,6 @@ class FormatClient:
     # -- requests --------------------------------------------------------------------------
     def request(self, op: str, **args: Any) -> Future[dict[str, Any]]:
         """Send one request; the future resolves with the worker's answer (from a thread)."""
-        future: Future[dict[str, Any]] = Future()
         line = b""
         with self._lock:
             if self._process is None or self._process.poll() is not None:
@@ -102,7 +103,7 @@ class FormatClient:
             process = self._process
             self._next_id += 1
             request_id = self._next_id
-            future._carman_proc = process  # type: ignore[attr-defined]
+            future = _Sent(process)
             self._pending[request_id] = future
             line = json.dumps({"id": request_id, "op": op, "args": args}).encode() + b"\n"
             try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 # A name is secret when it contains one of these words (case-insensitive):
 # access_token, client_secret, password, api_key, X-Api-Key, amt_key ...
@@ -33,7 +34,7 @@ def mask_authorization(value: str) -> str:
     return MASK
 
 
-def redact(text: str, secrets: list[str] | tuple[str, ...] | set[str]) -> str:
+def redact(text: str, secrets: Collection[str]) -> str:
     """Replace every occurrence of each known secret value in ``text`` by the mask."""
     for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
         text = text.replace(secret, MASK)
@@ -61,7 +62,7 @@ def mask_json_secrets(value: object) -> tuple[object, set[str]]:
             for key, item in node.items():
                 secret = isinstance(item, str) and item and is_secret_name(str(key))
                 if secret and str(key).lower() not in PUBLIC_JSON_FIELDS:
-                    hidden.add(item)  # type: ignore[arg-type]
+                    hidden.add(item)
                     out[key] = MASK
                     continue
                 out[key] = walk(item)

@@ -10,6 +10,7 @@ import base64
 import json
 import mimetypes
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -120,7 +121,7 @@ def prepare(
     return prepared
 
 
-def _encode_body(request: Request, prepared: PreparedRequest, r) -> None:  # type: ignore[no-untyped-def]
+def _encode_body(request: Request, prepared: PreparedRequest, r: Callable[[str], str]) -> None:
     body = request.body
     content_type = body.content_type
     if body.kind == BodyKind.JSON:
@@ -136,7 +137,7 @@ def _encode_body(request: Request, prepared: PreparedRequest, r) -> None:  # typ
         prepared.body = r(body.text).encode("utf-8")
         content_type = content_type or "text/plain; charset=utf-8"
     elif body.kind == BodyKind.FORM:
-        pairs = [(r(row.name), r(row.value)) for row in _enabled(body.form)]
+        pairs = tuple((r(row.name), r(row.value)) for row in _enabled(body.form))
         prepared.body = str(httpx.QueryParams(pairs)).encode("ascii")
         content_type = content_type or "application/x-www-form-urlencoded"
     elif body.kind == BodyKind.MULTIPART:
@@ -147,7 +148,7 @@ def _encode_body(request: Request, prepared: PreparedRequest, r) -> None:  # typ
         prepared.headers.append(("Content-Type", content_type))
 
 
-def _multipart(rows: list[KeyValue], r, boundary: str) -> bytes:  # type: ignore[no-untyped-def]
+def _multipart(rows: list[KeyValue], r: Callable[[str], str], boundary: str) -> bytes:
     chunks: list[bytes] = []
     for row in _enabled(rows):
         name = r(row.name).replace('"', "%22")
@@ -175,7 +176,7 @@ def _multipart(rows: list[KeyValue], r, boundary: str) -> bytes:  # type: ignore
     return b"".join(chunks)
 
 
-def _apply_static_auth(prepared: PreparedRequest, auth: Auth, r) -> None:  # type: ignore[no-untyped-def]
+def _apply_static_auth(prepared: PreparedRequest, auth: Auth, r: Callable[[str], str]) -> None:
     # An explicit Authorization header typed by the user wins over the auth tab.
     if prepared.header("authorization") is not None:
         return

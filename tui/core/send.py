@@ -35,7 +35,7 @@ USER_AGENT = "carman"
 
 
 class TokenSource(Protocol):
-    """Hands out access tokens for OAuth2 settings (the token store implements it)."""
+    """Hands out access tokens for OAuth2 settings (``TokenManager`` implements it)."""
 
     async def access_token(self, settings: OAuth2Settings, *, stale: str | None = None) -> str:
         """A valid access token; with ``stale``, that token was refused: refresh it."""
@@ -43,6 +43,14 @@ class TokenSource(Protocol):
 
     async def app_token(self, *, stale: str | None = None) -> str:
         """The token of ``app_token`` requests; with ``stale``, that one was refused."""
+        ...
+
+    async def ensure_fresh(self, settings: OAuth2Settings) -> None:
+        """Refresh a due token before a send resolves {{access_token}}; no token: no-op."""
+        ...
+
+    def secret_values(self) -> set[str]:
+        """The stored token values, for the masker."""
         ...
 
 
@@ -273,10 +281,7 @@ class SendPipeline:
             what = "an application token" if kind == AuthKind.APP_TOKEN else "OAuth2"
             raise NeedsLogin(f"This request uses {what} but no login is configured.")
         if kind == AuthKind.APP_TOKEN:
-            app_token = getattr(self.token_source, "app_token", None)
-            if app_token is None:  # a token source that predates application tokens
-                raise NeedsLogin("This request uses an application token but none can be had.")
-            return str(await app_token(stale=stale))
+            return await self.token_source.app_token(stale=stale)
         assert settings is not None
         return await self.token_source.access_token(settings, stale=stale)
 

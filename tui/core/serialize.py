@@ -6,7 +6,7 @@ naming the field that was wrong; callers add the file and line.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar, overload
 
 from tui.core.model import (
     HTTP_METHODS,
@@ -133,6 +133,13 @@ def app_auth_to_dict(settings: AppAuthSettings) -> dict[str, Any]:
 # ---- reading ---------------------------------------------------------------------------
 
 
+_T = TypeVar("_T")
+
+
+@overload
+def _expect(value: Any, kind: type[_T], field: str) -> _T: ...
+@overload
+def _expect(value: Any, kind: tuple[type, ...], field: str) -> Any: ...
 def _expect(value: Any, kind: type | tuple[type, ...], field: str) -> Any:
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)

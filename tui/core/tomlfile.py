@@ -34,9 +34,9 @@ def read_toml(path: Path) -> dict[str, Any]:
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         match = _LINE.search(message)
-        line = int(match.group(1)) if match else None
+        at_line = int(match.group(1)) if match else None
         clean = re.sub(r"\(at line \d+, (column \d+)\)", r"(\1)", message)
-        raise TomlFileError(LoadIssue(path, f"invalid TOML: {clean}", line)) from exc
+        raise TomlFileError(LoadIssue(path, f"invalid TOML: {clean}", at_line)) from exc
 
 
 def line_of_key(path: Path, key: str) -> int | None:

@@ -8,6 +8,7 @@ previews can re-render.
 
 from __future__ import annotations
 
+import builtins
 import re
 import time
 import uuid
@@ -153,7 +154,7 @@ class VariableStore:
                 infos.append(VariableInfo(name, value, "dynamic", "token store"))
         return infos
 
-    def secret_values(self) -> set[str]:
+    def secret_values(self) -> builtins.set[str]:  # `set` here is the method above
         """Values of secret-named variables: the masker redacts them from any text."""
         values = {
             value

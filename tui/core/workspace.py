@@ -260,10 +260,10 @@ class Workspace:
         adds (and renews) that token as it sends."""
         if APP_TOKEN_VARIABLE not in self._request_text(request, request.auth.token):
             return
-        source = getattr(self.pipeline.token_source, "app_token", None)
+        source = self.pipeline.token_source
         defined = any("app_token" in self.variables.layer(layer) for layer in LAYERS)
         if source is not None and not defined:  # a value set by hand is the user's choice
-            await source()
+            await source.app_token()
 
     @staticmethod
     def _request_text(request: Request, token: str = "") -> str:
@@ -310,9 +310,7 @@ class Workspace:
         resolved = self.resolve_settings(settings) if settings is not None else None
         if resolved is not None and self.pipeline.token_source is not None:
             # Refresh a due token first so {{access_token}} in imported collections is fresh.
-            ensure = getattr(self.pipeline.token_source, "ensure_fresh", None)
-            if ensure is not None:
-                await ensure(resolved)
+            await self.pipeline.token_source.ensure_fresh(resolved)
         await self._ensure_app_token(request)
         context = _SENDING_WITH.set(resolved)
         try:
@@ -341,10 +339,10 @@ class Workspace:
 
     def secret_values(self) -> set[str]:
         values = self.variables.secret_values()
-        stored = getattr(self.pipeline.token_source, "secret_values", None)
-        if stored is not None:
+        source = self.pipeline.token_source
+        if source is not None:
             with contextlib.suppress(CarmanError, OSError):
-                values |= set(stored())
+                values |= set(source.secret_values())
         with contextlib.suppress(CarmanError):
             values |= self.secrets.all_values()
         return values

@@ -135,7 +135,7 @@ class CodeSnippetDialog(ModalScreen[None]):
             view.update(Text(self.problem, style="italic"))
             notes.update("")
             return
-        dark = getattr(self.app.current_theme, "dark", True)
+        dark = self.app.current_theme.dark
         view.update(
             Syntax(
                 self.snippet.text,

@@ -84,7 +84,7 @@ class LoginScreen(ModalScreen[LoginResult | None]):
 
     @property
     def carman(self) -> CarmanApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Textual: App[object]; carman runs in CarmanApp
 
     def compose(self) -> ComposeResult:
         settings = self.flow.settings

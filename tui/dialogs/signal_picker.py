@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -92,7 +93,7 @@ class SignalPicker(ModalScreen[str | None]):
         if index is not None and index < len(self.shown):
             self.dismiss(self.shown[index].code)
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         # Up and down move through the list while the filter keeps the focus.
         if event.key in ("up", "down") and self.focused is self.query_one(Input):
             event.stop()

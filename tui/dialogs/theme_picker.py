@@ -3,10 +3,10 @@ Esc puts the previous theme back."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -18,6 +18,9 @@ from tui.core.theme_files import ThemeSpec
 from tui.core.tomlfile import TomlFileError
 from tui.dialogs.basic import DIALOG_CSS
 from tui.theming import catalogue_of, no_color_requested
+
+if TYPE_CHECKING:
+    from tui.app import CarmanApp
 
 
 def _sample() -> Text:
@@ -114,7 +117,7 @@ class ThemePicker(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def open_theme_picker(app: App[Any]) -> None:
+def open_theme_picker(app: CarmanApp) -> None:
     catalogue = catalogue_of(app)
     if catalogue is None or not catalogue.themes:
         app.notify("No themes are available", severity="warning")
@@ -129,7 +132,7 @@ def open_theme_picker(app: App[Any]) -> None:
     app.push_screen(ThemePicker(list(catalogue.themes.values()), app.theme), chosen)
 
 
-def remember_theme(app: App[Any], name: str) -> None:
+def remember_theme(app: CarmanApp, name: str) -> None:
     """Save the theme in config.toml; a config file that needs fixing is never overwritten."""
     try:
         save_setting("theme", name)
@@ -139,7 +142,5 @@ def remember_theme(app: App[Any], name: str) -> None:
     except OSError as exc:
         app.notify(f"Using {name} for now; could not save it: {exc}", severity="error")
         return
-    config = getattr(getattr(app, "workspace", None), "config", None)
-    if config is not None:
-        config.theme = name
+    app.workspace.config.theme = name
     app.notify(f"Theme: {name} (saved in config.toml)", timeout=3)

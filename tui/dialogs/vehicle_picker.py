@@ -62,7 +62,7 @@ class VehiclePicker(ModalScreen[VehicleSummary | None]):
 
     @property
     def carman(self) -> CarmanApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Textual: App[object]; carman runs in CarmanApp
 
     def compose(self) -> ComposeResult:
         what = "{{vehicle_id}} and {{user_id}}" if self.connections else "{{vehicle_id}}"

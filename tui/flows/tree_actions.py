@@ -179,7 +179,8 @@ class TreeActions:
         self._move(ref, 1)
 
     def do_move_to(self, ref: NodeRef) -> None:
-        if ref.request is None:
+        request = ref.request
+        if request is None:
             return
         ops._writable(ref.collection)
         folders = ops.all_folders(ref.collection)
@@ -188,8 +189,8 @@ class TreeActions:
         def chosen(key: str | None) -> None:
             if key is None:
                 return
-            ops.move_to_folder(ref.collection, ref.request, folders[int(key)][1])  # type: ignore[arg-type]
-            self._after(ref.request)
+            ops.move_to_folder(ref.collection, request, folders[int(key)][1])
+            self._after(request)
 
         self.screen.app.push_screen(ChoiceDialog("Move to folder", options), chosen)
 

@@ -136,7 +136,7 @@ def _redirect_uris(ctx: Context, request: Request, body: dict[str, Any]) -> Resp
         with ctx.state.reading() as data:
             client_id = next((c for c, v in data["clients"].items() if v.get("amt")), None)
     try:
-        clients.register_redirect_uri(ctx, str(client_id), uri)  # type: ignore[arg-type]
+        clients.register_redirect_uri(ctx, str(client_id), uri)  # type: ignore[arg-type]  # a non-str is refused there
     except ValueError as error:
         raise validation(str(error), "uri") from None
     with ctx.state.reading() as data:

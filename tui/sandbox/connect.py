@@ -123,7 +123,7 @@ def begin(ctx: Context, params: dict[str, str]) -> dict[str, Any] | Redirect:
     make = catalog.normalize_make(params["make"]) if params.get("make") else None
     flags = _flags(params.get("flags"))
     now = ctx.clock.now()
-    session = {
+    session: dict[str, Any] = {
         "id": secrets.token_urlsafe(18),
         "client_id": client_id,
         "redirect_uri": redirect_uri,

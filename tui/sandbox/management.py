@@ -85,7 +85,8 @@ def get_connections(ctx: Context, request: Request) -> Response:
     mode = request.param("mode")
     if mode is not None and mode not in MODES:
         raise validation(f"mode must be one of {', '.join(MODES)}.", "mode")
-    offset = _decode_cursor(request.param("cursor")) if request.param("cursor") else 0
+    cursor = request.param("cursor")
+    offset = _decode_cursor(cursor) if cursor else 0
     connections = [
         c
         for c in _connections(ctx, client_id)

@@ -125,8 +125,10 @@ def charge_state(rng: random.Random, vehicle: Vehicle) -> tuple[bool, str]:
     if charging is not None:  # START/STOP was sent: report it
         return True, "CHARGING" if charging else "NOT_CHARGING"
     plugged = rng.random() < 0.5
-    state = rng.choice(["CHARGING", "FULLY_CHARGED", "NOT_CHARGING"]) if plugged else "NOT_CHARGING"
-    return plugged, state
+    reported = (
+        rng.choice(["CHARGING", "FULLY_CHARGED", "NOT_CHARGING"]) if plugged else "NOT_CHARGING"
+    )
+    return plugged, reported
 
 
 def charge(rng: random.Random, vehicle: Vehicle, now: float) -> Body:

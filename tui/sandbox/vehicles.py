@@ -171,8 +171,8 @@ def perform(
         raise ApiError("PERMISSION")
     apply = None
     if endpoint.kind == "command":
-        body = vehicle_commands.json_object(request)
-        apply = vehicle_commands.COMMANDS[endpoint.key](request, body, unit)
+        sent = vehicle_commands.json_object(request)
+        apply = vehicle_commands.COMMANDS[endpoint.key](request, sent, unit)
     forced = forced_error(ctx, grant["client_id"], vehicle)
     if forced is not None and not endpoint.static:
         raise forced

@@ -67,7 +67,7 @@ class VariablesScreen(Screen[None]):
 
     @property
     def carman(self) -> CarmanApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Textual: App[object]; carman runs in CarmanApp
 
     def compose(self) -> ComposeResult:
         with Vertical():

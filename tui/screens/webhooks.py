@@ -137,7 +137,7 @@ class WebhooksScreen(Screen[None]):
 
     @property
     def carman(self) -> CarmanApp:
-        return self.app  # type: ignore[return-value]
+        return self.app  # type: ignore[return-value]  # Textual: App[object]; carman runs in CarmanApp
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -176,12 +176,10 @@ class WebhooksScreen(Screen[None]):
         self.set_focus(table)
 
     def on_unmount(self) -> None:
-        for listeners, mine in (
-            (self.hub.listeners, self.delivery_arrived),
-            (self.hub.environment_listeners, self.show_where),
-        ):
-            if mine in listeners:
-                listeners.remove(mine)
+        if self.delivery_arrived in self.hub.listeners:
+            self.hub.listeners.remove(self.delivery_arrived)
+        if self.show_where in self.hub.environment_listeners:
+            self.hub.environment_listeners.remove(self.show_where)
 
     # -- where it listens ------------------------------------------------------------------
     def show_where(self) -> None:

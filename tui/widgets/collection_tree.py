@@ -88,7 +88,7 @@ class CollectionTree(Vertical):
         yield tree
 
     @property
-    def tree(self) -> RequestTree:
+    def tree(self) -> RequestTree:  # type: ignore[override]  # shadows DOMNode.tree, a debug dump
         return self.query_one(RequestTree)
 
     def set_collections(self, collections: list[Collection]) -> None:

@@ -8,6 +8,8 @@ message arrives.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -135,8 +137,9 @@ class KeyValueTable(DataTable[Text]):
 
         self.app.push_screen(self._dialog(f"Edit {self.noun}", row), edited)
 
-    def _items(self) -> list:  # type: ignore[type-arg]
-        """The model list the table edits (rows here; capture rules in a subclass)."""
+    def _items(self) -> list[Any]:
+        """The model list the table edits (rows here; capture rules in a subclass, hence Any:
+        one list type cannot be both, and a list of either is no list of the other)."""
         return self.rows_model
 
     def action_toggle_row(self) -> None:

@@ -19,7 +19,7 @@ import asyncio
 import contextlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tui.core.body_index import IndexedLines, LineSource, ListLines, Offsets, RedactedLines
 from tui.core.body_spool import BodySpool
@@ -35,6 +35,8 @@ from tui.core.formatting import (
 
 if TYPE_CHECKING:
     from tui.widgets.response_viewer import ResponseViewer
+
+_Opened = TypeVar("_Opened", bound=LineSource | Offsets)  # files closed with the pipeline
 
 # Bodies up to this size are formatted on the UI thread: json.loads and pretty-printing 64 KB
 # take ~3 ms, less than the trip to the worker.
@@ -122,7 +124,7 @@ class BodyPipeline:
             self._client.close()
             self._client = None
 
-    def _track(self, opened: Any) -> Any:
+    def _track(self, opened: _Opened) -> _Opened:
         self._opened.append(opened)
         return opened
 
@@ -292,7 +294,7 @@ class BodyPipeline:
 
 def _files_of(source: LineSource) -> tuple[str, str] | None:
     """The text and offsets files behind a source on disk (None for one in memory)."""
-    inner = getattr(source, "_source", source)  # RedactedLines wraps an IndexedLines
+    inner = source._source if isinstance(source, RedactedLines) else source  # wraps IndexedLines
     if isinstance(inner, IndexedLines):
         return str(inner.text_path), str(inner.offsets_path)
     return None

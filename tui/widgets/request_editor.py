@@ -449,12 +449,12 @@ class RequestEditor(Vertical):
         elif event.select.id == "body-kind":
             if request.body.kind == event.value:
                 return
-            request.body.kind = BodyKind(event.value)
+            request.body.kind = BodyKind(event.value)  # type: ignore[arg-type]  # not BLANK: checked above
             self._show_body_fields()
         else:
             if request.auth.kind == event.value:
                 return
-            request.auth.kind = AuthKind(event.value)
+            request.auth.kind = AuthKind(event.value)  # type: ignore[arg-type]  # not BLANK: checked above
             self._show_auth_fields()
         self._changed()
 

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -328,8 +330,8 @@ class ResponseViewer(Vertical, can_focus=False):
     def show_body_problem(self, message: str) -> None:
         self._set_note(Text(message, style="red"))
 
-    def show_matches(self, source: LineSource, text: str, matches: LineSource | object) -> None:
-        if self.body_view.show_matches(source, text, matches):  # type: ignore[arg-type]
+    def show_matches(self, source: LineSource, text: str, matches: Sequence[int]) -> None:
+        if self.body_view.show_matches(source, text, matches):
             self._search_info(self.body_view.match_count, self.body_view.current_match)
 
     def show_filter_result(
@@ -461,7 +463,7 @@ class ResponseViewer(Vertical, can_focus=False):
                 self.body_view.next_match(1)
             self.screen.set_focus(self.body_view)
 
-    def on_key(self, event) -> None:  # type: ignore[no-untyped-def]
+    def on_key(self, event: events.Key) -> None:
         focused = self.app.focused
         if event.key == "escape" and focused is not None and focused.id == "body-tool-input":
             event.stop()

@@ -139,7 +139,8 @@ def mask_record(
         text = redact(body[:max_body_bytes].decode("utf-8", "surrogateescape"), known)
         masked_body = text.encode("utf-8", "surrogateescape")[:max_body_bytes]
         truncated = len(body) > max_body_bytes
-    fields = {name: redact(getattr(record, name), known) for name in _TEXT_FIELDS}
+    # Any: ** cannot tell mypy that each of these (str) values fills a str field.
+    fields: dict[str, Any] = {name: redact(getattr(record, name), known) for name in _TEXT_FIELDS}
     masked = dataclasses.replace(
         record,
         target=scrubbed.url,

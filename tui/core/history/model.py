@@ -131,7 +131,7 @@ class HistoryEntry:
 
     def compute_checksum(self) -> str:
         """A digest of every stored field: a row that does not match it was not written whole."""
-        fields = (
+        fields: tuple[object, ...] = (
             self.started_at,
             self.environment,
             self.collection,

@@ -319,7 +319,9 @@ def _statement_end(cursor: _Cursor) -> int:
     return cursor.pos
 
 
-def _aliases(text: str, code: list[bool]) -> tuple[dict[str, tuple[Segment, ...]], dict]:
+def _aliases(
+    text: str, code: list[bool]
+) -> tuple[dict[str, tuple[Segment, ...]], dict[str, list[tuple[int, int]]]]:
     aliases: dict[str, tuple[Segment, ...]] = {}
     spans: dict[str, list[tuple[int, int]]] = {}
     ambiguous: set[str] = set()

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -351,19 +351,20 @@ class TokenManager:
             return TokenState(TokenStatus.NONE, message="Not logged in.")
         now = self.clock()
         left = token.seconds_left(now)
-        common = {
-            "seconds_left": left,
-            "expires_at": token.expires_at,
-            "refresh_expires_at": token.refresh_expires_at,
-            "scope": token.scope,
-        }
+        valid = TokenState(
+            TokenStatus.VALID,
+            seconds_left=left,
+            expires_at=token.expires_at,
+            refresh_expires_at=token.refresh_expires_at,
+            scope=token.scope,
+        )
         if left >= self.refresh_margin:
-            return TokenState(TokenStatus.VALID, **common)
+            return valid
         if token.can_refresh(now):
-            return TokenState(
-                TokenStatus.REFRESHABLE, message="Refreshed on the next send.", **common
+            return replace(
+                valid, status=TokenStatus.REFRESHABLE, message="Refreshed on the next send."
             )
-        return TokenState(TokenStatus.EXPIRED, message="Log in again.", **common)
+        return replace(valid, status=TokenStatus.EXPIRED, message="Log in again.")
 
     def app_state(self) -> TokenState:
         """The application token's state. It is never the user's job: NONE and EXPIRED mean
@@ -381,11 +382,13 @@ class TokenManager:
         if token is None:
             return TokenState(TokenStatus.NONE, message="Fetched on the next send that needs it.")
         left = token.seconds_left(self.clock())
-        common = {"seconds_left": left, "expires_at": token.expires_at, "scope": token.scope}
+        valid = TokenState(
+            TokenStatus.VALID, seconds_left=left, expires_at=token.expires_at, scope=token.scope
+        )
         if left >= self.refresh_margin:
-            return TokenState(TokenStatus.VALID, **common)
-        return TokenState(
-            TokenStatus.REFRESHABLE, message="Renewed on the next send that needs it.", **common
+            return valid
+        return replace(
+            valid, status=TokenStatus.REFRESHABLE, message="Renewed on the next send that needs it."
         )
 
     def stored(self, settings: OAuth2Settings) -> StoredToken | None:

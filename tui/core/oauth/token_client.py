@@ -124,10 +124,11 @@ async def _post(
     owned = client is None
     http = client or new_client(TOKEN_TIMEOUT)
     try:
+        basic_auth = httpx.BasicAuth(settings.client_id, client_secret) if basic else None
         response = await http.post(
             settings.token_url,
             data=form,
-            auth=httpx.BasicAuth(settings.client_id, client_secret) if basic else None,
+            auth=basic_auth,  # type: ignore[arg-type]  # httpx takes None (no auth); hints omit it
             headers={"Accept": "application/json"},
         )
     except (httpx.HTTPError, httpx.InvalidURL, OSError) as exc:

@@ -210,11 +210,13 @@ class TokenStore:
         def change(data: Data) -> None:
             nonlocal removed
             section = data.get(kind)
-            clients = section.get(environment) if isinstance(section, dict) else None
+            if not isinstance(section, dict):
+                return
+            clients = section.get(environment)
             if isinstance(clients, dict) and clients.pop(client_id, None) is not None:
                 removed = True
                 if not clients:
-                    del section[environment]  # type: ignore[index]
+                    del section[environment]
 
         self.update(change)
         return removed

@@ -347,7 +347,8 @@ def _explain_v3(items: list[Any], context: _Context) -> Explanation | None:
     status = _int(first.get("status")) or context.status
     spec = table.lookup_v3(error_type, code)
     resolution_type, resolution_url = _resolution(first.get("resolution"))
-    links = first.get("links") if isinstance(first.get("links"), dict) else {}
+    raw_links = first.get("links")
+    links = raw_links if isinstance(raw_links, dict) else {}
     title_text = _text(first.get("title"))
     description = _text(first.get("detail")) or title_text or (spec.description if spec else "")
     details = [title_text] if title_text and title_text != description else []

@@ -340,9 +340,7 @@ async def _fetch_all(workspace: Workspace, ids: list[str]) -> list[VehicleSummar
         if resolved is not None and source is not None:
             # One refresh up front, not one per vehicle (the token source is single-flight
             # anyway, but this keeps N lookups from all waiting on it).
-            ensure = getattr(source, "ensure_fresh", None)
-            if ensure is not None:
-                await ensure(resolved)
+            await source.ensure_fresh(resolved)
     except (NeedsLogin, CarmanError) as exc:
         return [VehicleSummary(vehicle_id, error=str(exc)) for vehicle_id in ids]
     limit = asyncio.Semaphore(MAX_CONCURRENT)

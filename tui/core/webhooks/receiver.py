@@ -101,7 +101,9 @@ class _Server(ThreadingHTTPServer):
         self.server_name = "localhost"
         self.server_port = self.server_address[1]
 
-    def process_request(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+    def process_request(  # type: ignore[override]  # TCP: a socket, never UDP's (bytes, socket)
+        self, request: socket.socket, client_address: object
+    ) -> None:
         with self.active_lock:
             busy = len(self.active) >= self.receiver.max_connections
             if not busy:

@@ -91,7 +91,8 @@ def _state_reading(signal: object) -> SignalReading | None:
         status = "SUCCESS" if body is not None else "NO DATA"
     unit, value, number = "", "", None
     if isinstance(body, dict):
-        unit = body.get("unit") if isinstance(body.get("unit"), str) else ""
+        raw_unit = body.get("unit")
+        unit = raw_unit if isinstance(raw_unit, str) else ""
         if "value" in body:
             value, number = _compact(body["value"]), _number(body["value"])
         else:

@@ -47,8 +47,9 @@ class Received:
         return self.record.trusted and 200 <= self.record.status < 300
 
 
-StoredCallback = Callable[[Received], None]
-ErrorCallback = Callable[[Exception], None]
+# What a callback returns is ignored (a Textual app's post_message answers a bool).
+StoredCallback = Callable[[Received], object]
+ErrorCallback = Callable[[Exception], object]
 
 
 class DeliveryWriter:

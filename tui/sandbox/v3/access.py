@@ -91,10 +91,10 @@ def vehicle_access(
             raise errors.missing_user_id()
         with ctx.state.reading() as data:
             alive = connections.alive(data, who.client_id)
-            held = [r for r in alive if r["vehicle_id"] == vehicle_id]
-        if not held:
+            found = [r for r in alive if r["vehicle_id"] == vehicle_id]
+        if not found:
             raise errors.access_denied()
-        return VehicleAccess(who, None, tuple(held[0]["permissions"]), held[0]["mode"])
+        return VehicleAccess(who, None, tuple(found[0]["permissions"]), found[0]["mode"])
     with ctx.state.reading() as data:
         record = connections.find(data, who.client_id, user_id, vehicle_id)
     if record is None:

@@ -139,7 +139,7 @@ def _voltage(vehicle: Record, rng: random.Random, now: float) -> Any:
     return rng.choice((120, 208, 240)) if vehicle_state.is_plugged(vehicle) else 0
 
 
-def _time_to_complete(vehicle: Record, rng: random.Random, now: float) -> Any:
+def _time_to_complete(vehicle: Subject, rng: random.Random, now: float) -> Any:
     if not _charging(vehicle):
         return 0
     missing = max(0.0, _limit_percent(vehicle) - _soc_percent(vehicle)) / 100

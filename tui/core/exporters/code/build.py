@@ -19,6 +19,7 @@ import contextlib
 import copy
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tui.core.errors import CarmanError, UnresolvedVariables
@@ -48,9 +49,12 @@ from tui.core.exporters.code.template import (
 )
 from tui.core.masking import is_secret_name
 from tui.core.model import Auth, AuthKind, BodyKind, Collection, KeyValue, Request
-from tui.core.prepare import prepare
+from tui.core.prepare import PreparedRequest, prepare
 from tui.core.smartcar import sdk_calls
 from tui.core.variables import VariableStore, variable_names
+
+if TYPE_CHECKING:
+    from tui.core.workspace import Workspace
 
 PSEUDO = "carman.literal."  # a literal secret, stood in for by a variable of this name
 SMARTCAR_ENVIRONMENTS = ("sandbox", "test", "simulated", "live")
@@ -93,24 +97,21 @@ class _MarkingStore(VariableStore):
                 return value
             return marker(name, "{" + field + "}")
         if name.startswith("$") or not self.keep(name):
-            value = self.real.get(name)
-            if value is not None and self.inline(name):
-                self.inlined.add(value)
+            real = self.real.get(name)
+            if real is not None and self.inline(name):
+                self.inlined.add(real)
                 self.inlined_names.add(name)
-            return value
+            return real
         return marker(name, self.hint(name))
 
 
 def build_code_request(
-    workspace: object,
+    workspace: Workspace,
     collection: Collection | None,
     request: Request,
     options: CodeOptions = CodeOptions(),
 ) -> CodeRequest:
     """Raises CarmanError (unresolved variables, invalid JSON, a missing file...)."""
-    from tui.core.workspace import Workspace
-
-    assert isinstance(workspace, Workspace)
     workspace.use_collection(collection)
     real = workspace.variables
     auth = copy.deepcopy(collection.effective_auth(request) if collection else request.auth)
@@ -296,17 +297,13 @@ def _for_marking(request: Request) -> Request:
 
 
 def _add_pipeline_auth(
-    workspace: object,
+    workspace: Workspace,
     collection: Collection | None,
     request: Request,
-    marked: object,
+    marked: PreparedRequest,
     store: _MarkingStore,
 ) -> None:
     """What the send pipeline adds for OAuth2: the bearer token, in a header or the query."""
-    from tui.core.prepare import PreparedRequest
-    from tui.core.workspace import Workspace
-
-    assert isinstance(marked, PreparedRequest) and isinstance(workspace, Workspace)
     if marked.header("authorization") is not None:
         return
     if marked.auth.kind == AuthKind.APP_TOKEN:

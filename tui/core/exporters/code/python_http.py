@@ -87,7 +87,9 @@ def _headers(headers: list[tuple[Template, Template]], library: Library) -> str:
     return f"headers={{\n{rows}    }}"
 
 
-def _pairs(fields: list[tuple[Template, Template]] | tuple, indent: str) -> str:
+def _pairs(
+    fields: list[tuple[Template, Template]] | tuple[tuple[Template, Template], ...], indent: str
+) -> str:
     rows = "".join(f"{indent}    ({py.expr(n)}, {py.expr(v)}),\n" for n, v in fields)
     return f"[\n{rows}{indent}]"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import TypeGuard
 from urllib.parse import quote, unquote
 
 START, SEP, END = "\ue000", "\ue001", "\ue002"
@@ -99,14 +100,14 @@ def variables(template: Template) -> Iterator[Var]:
     return (part for part in template if isinstance(part, Var))
 
 
-def is_literal(template: Template) -> bool:
+def is_literal(template: Template) -> TypeGuard[tuple[str, ...]]:
     return all(isinstance(part, str) for part in template)
 
 
 def text_of(template: Template) -> str:
     """The literal text of a template that has no variables."""
     assert is_literal(template), template
-    return "".join(template)  # type: ignore[arg-type]
+    return "".join(template)
 
 
 def hinted(template: Template) -> str:
