@@ -358,3 +358,31 @@ async def test_secret_fields_in_a_body_are_masked_until_revealed(
         assert "at-1234567890" in body()
         await pilot.press("v")
         assert "at-1234567890" not in body()
+
+
+async def test_a_sandbox_that_cannot_start_is_said_and_carman_goes_on(xdg: Path) -> None:
+    """The sandbox starts after the first frame, on a thread; when it fails, the screen says
+    why and the header stops saying it is starting (a flag once shadowed the failure handler,
+    so the failure itself raised)."""
+    from tui.core.workspace import Workspace
+    from tui.widgets.status_header import StatusHeader
+
+    def refuse() -> object:
+        raise OSError("no free port between 8700 and 8719")
+
+    session = open_session(
+        "sandbox", workspace=Workspace().load(None), sandbox_provider=refuse, defer_sandbox=True
+    )
+    app = CarmanApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: any("did not start" in str(n.message) for n in app._notifications),
+        )
+        (said,) = [n for n in app._notifications if "did not start" in str(n.message)]
+        assert "no free port" in str(said.message) and said.severity == "error"
+        header = app.screen.query_one(StatusHeader)
+        await wait_for(pilot, lambda: not header.sandbox_starting)
+        assert "starting sandbox" not in str(header.render_text())
+        await pilot.press("ctrl+e")  # carman still answers keys
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "VariablesScreen")

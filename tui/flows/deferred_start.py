@@ -38,12 +38,12 @@ class DeferredStart:
         self._scheduled = False
         self._sandbox_up: asyncio.Event | None = None  # made on the app's loop
         self._waiting: list[Callable[[], object]] = []
-        self._sandbox_failed = False
+        self._sandbox_start_failed = False
 
     @property
     def sandbox_starting(self) -> bool:
         """The sandbox environment's sandbox is due or being started (the header says so)."""
-        return self.app.session.sandbox_pending and not self._sandbox_failed
+        return self.app.session.sandbox_pending and not self._sandbox_start_failed
 
     def begin(self) -> None:
         """The first frame is painted: start the deferred services a moment later, once the
@@ -96,7 +96,7 @@ class DeferredStart:
             handle = provider()
         except Exception as exc:  # said on screen; sends then fail with their own message
             if not get_current_worker().is_cancelled:
-                self.app.call_from_thread(self._sandbox_failed, exc)
+                self.app.call_from_thread(self._on_sandbox_failed, exc)
             return
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self._attach, handle)
@@ -110,8 +110,8 @@ class DeferredStart:
             handle.stop()
         self._sandbox_ready()
 
-    def _sandbox_failed(self, exc: Exception) -> None:
-        self._sandbox_failed = True
+    def _on_sandbox_failed(self, exc: Exception) -> None:
+        self._sandbox_start_failed = True
         self.app.notify(f"The sandbox did not start: {exc}", severity="error", timeout=15)
         self._sandbox_ready()
 

@@ -36,6 +36,7 @@ class SteadySizeScreen(Screen[None]):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self._css_count_at_init: int | None
         try:  # the app's CSS generation when this screen was made (its widgets mount after)
             self._css_count_at_init = self.app._css_update_count
         except Exception:  # no running app: never skip
