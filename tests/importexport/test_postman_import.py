@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.importexport.helpers import DATA, load_data
+from tui.core.exporters.postman import export_postman
 from tui.core.importers.postman import import_postman_collection, import_postman_file
 from tui.core.importers.report import CLIENT_SECRET, VARIABLE, ImportFailed, ImportReport
 from tui.core.model import (
@@ -20,6 +21,8 @@ from tui.core.model import (
     KeyValue,
     Request,
 )
+
+SCHEMA_V21 = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"
 
 
 @pytest.fixture(scope="module")
@@ -457,3 +460,41 @@ def test_a_collection_without_info_and_plain_url_requests_are_imported_with_warn
 def test_an_unrelated_json_object_is_still_refused() -> None:
     with pytest.raises(ImportFailed, match="not a Postman collection"):
         import_postman_collection({"item": [], "paths": {}})
+
+
+def test_a_hash_or_question_mark_in_a_path_segment_stays_in_the_path() -> None:
+    # A URL object without "raw" is rebuilt from its segments: a "#" there once started a
+    # fragment, so the request went to /vehicles/ (found by the fuzz test's round trip).
+    document = {
+        "info": {"name": "segments", "schema": SCHEMA_V21},
+        "item": [
+            {
+                "name": "Odd",
+                "request": {
+                    "method": "GET",
+                    "url": {
+                        "protocol": "https",
+                        "host": ["api", "smartcar", "com"],
+                        "path": ["v2.0", "vehicles", "#", "a?b", "odometer"],
+                    },
+                },
+            },
+            {
+                "name": "Path variable",
+                "request": {
+                    "method": "GET",
+                    "url": {
+                        "raw": "https://api.smartcar.com/v2.0/vehicles/:id/odometer",
+                        "variable": [{"key": "id", "value": "#1"}],
+                    },
+                },
+            },
+        ],
+    }
+    collection, _ = import_postman_collection(document)
+    odd, variable = collection.requests
+    assert odd.url == "https://api.smartcar.com/v2.0/vehicles/%23/a%3Fb/odometer"
+    assert variable.url == "https://api.smartcar.com/v2.0/vehicles/%231/odometer"
+    exported, _ = export_postman(collection)
+    again, _ = import_postman_collection(json.loads(json.dumps(exported)))
+    assert [r.url for r in again.requests] == [odd.url, variable.url]

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from rich.syntax import Syntax
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -158,11 +159,13 @@ class CodeSnippetDialog(ModalScreen[None]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         self._render_snippet()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "copy":
-            self.action_copy()
-        else:
-            self.dismiss(None)
+    @on(Button.Pressed, "#copy")
+    def _copy_pressed(self) -> None:
+        self.action_copy()
+
+    @on(Button.Pressed, "#close")
+    def _close_pressed(self) -> None:
+        self.dismiss(None)
 
     def action_toggle_resolve(self) -> None:
         box = self.query_one("#resolve", Checkbox)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -229,22 +229,23 @@ class LoginScreen(ModalScreen[LoginResult | None]):
         self.app.notify("Login cancelled", timeout=3)
         self.dismiss(None)
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        button = event.button.id
-        if button == "copy":
-            self.action_copy_url()
-        elif button == "cancel":
-            self.action_cancel()
-        elif button == "use-paste":
-            self._use_paste()
-        elif button == "approve":
-            self.action_approve_sandbox()
+    @on(Button.Pressed, "#copy")
+    def _copy_pressed(self) -> None:
+        self.action_copy_url()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "paste":
-            self._use_paste()
-        elif event.input.id == "sandbox-email":
-            self.action_approve_sandbox()
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    @on(Button.Pressed, "#use-paste")
+    @on(Input.Submitted, "#paste")
+    def _paste_given(self) -> None:
+        self._use_paste()
+
+    @on(Button.Pressed, "#approve")
+    @on(Input.Submitted, "#sandbox-email")
+    def _approve_given(self) -> None:
+        self.action_approve_sandbox()
 
     def _use_paste(self) -> None:
         text = self.query_one("#paste", Input).value.strip()

@@ -33,7 +33,9 @@ ArrivalListener = Callable[[Received], None]
 
 
 class WebhookNews(Message):
-    """From the receiver's writer thread: a delivery was stored, or storing failed."""
+    """From the receiver's writer thread: a delivery was stored, or storing failed
+    (``CarmanApp.on_webhook_news``, which hands it to ``WebhookHub.news``). Posted to the app,
+    so it has no control."""
 
     def __init__(self, received: Received | None = None, error: Exception | None = None) -> None:
         super().__init__()

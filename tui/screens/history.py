@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -149,11 +149,12 @@ class HistoryScreen(Screen[None]):
         self.set_focus(self.query_one("#history-filter", Input))
 
     # -- searching (off the UI thread) -----------------------------------------------------
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "history-filter":
-            self.search(event.value)
+    @on(Input.Changed, "#history-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    @on(Input.Submitted, "#history-filter")
+    def _filter_submitted(self) -> None:
         self.action_focus_table()
 
     def action_focus_table(self) -> None:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -230,13 +230,13 @@ class WebhooksScreen(Screen[None]):
         self.carman.copy_with_toast(how.callback_url, "the callback URL")
 
     # -- the list (searched off the UI thread) ---------------------------------------------
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "wh-filter":
-            self.search(event.value)
+    @on(Input.Changed, "#wh-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.search(event.value)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "wh-filter":
-            self.action_focus_table()
+    @on(Input.Submitted, "#wh-filter")
+    def _filter_submitted(self) -> None:
+        self.action_focus_table()
 
     def action_focus_table(self) -> None:
         self.set_focus(self.query_one(DataTable))
@@ -294,9 +294,9 @@ class WebhooksScreen(Screen[None]):
         line.append(summary.problem, style="red" if summary.status >= 400 else "")
         self._show_status(line)
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "wh-table":
-            self._show_highlighted()
+    @on(DataTable.RowHighlighted, "#wh-table")
+    def _row_highlighted(self) -> None:
+        self._show_highlighted()
 
     def _current(self) -> WebhookEventSummary | None:
         if not self.summaries:
@@ -366,9 +366,9 @@ class WebhooksScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "wh-table":
-            self.action_open()
+    @on(DataTable.RowSelected, "#wh-table")
+    def _row_selected(self) -> None:
+        self.action_open()
 
     def action_open(self) -> None:
         summary = self._current()

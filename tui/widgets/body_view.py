@@ -77,26 +77,46 @@ class BodyView(ScrollView, can_focus=True):
             self.tools(name)
 
     class SearchChanged(Message):
-        def __init__(self, matches: int, current: int) -> None:
+        """The matches of the search, or the current one, changed
+        (``ResponseViewer.on_body_view_search_changed``: the count beside the field)."""
+
+        def __init__(self, view: BodyView, matches: int, current: int) -> None:
             super().__init__()
+            self.view = view
             self.matches = matches
             self.current = current
 
-    class SearchRequested(Message):
-        """Find ``text`` in ``source`` (on disk); answer with ``show_matches``."""
+        @property
+        def control(self) -> BodyView:
+            return self.view
 
-        def __init__(self, source: LineSource, text: str) -> None:
+    class SearchRequested(Message):
+        """Find ``text`` in ``source`` (on disk); answer with ``show_matches``
+        (``ResponseViewer.on_body_view_search_requested``: the format worker searches)."""
+
+        def __init__(self, view: BodyView, source: LineSource, text: str) -> None:
             super().__init__()
+            self.view = view
             self.source = source
             self.text = text
 
-    class WrapRequested(Message):
-        """Lay ``source`` (on disk) out wrapped at ``width``; answer with ``set_wrap_rows``."""
+        @property
+        def control(self) -> BodyView:
+            return self.view
 
-        def __init__(self, source: LineSource, width: int) -> None:
+    class WrapRequested(Message):
+        """Lay ``source`` (on disk) out wrapped at ``width``; answer with ``set_wrap_rows``
+        (``ResponseViewer.on_body_view_wrap_requested``: the format worker counts rows)."""
+
+        def __init__(self, view: BodyView, source: LineSource, width: int) -> None:
             super().__init__()
+            self.view = view
             self.source = source
             self.width = width
+
+        @property
+        def control(self) -> BodyView:
+            return self.view
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -160,7 +180,7 @@ class BodyView(ScrollView, can_focus=True):
             if self._lines.on_disk:
                 # Counting rows walks every line: the owner does it in the format worker.
                 self._row_starts, self._wrap_width = [], 0
-                self.post_message(self.WrapRequested(self._lines, width))
+                self.post_message(self.WrapRequested(self, self._lines, width))
             else:
                 starts = []
                 row = 0
@@ -278,7 +298,7 @@ class BodyView(ScrollView, can_focus=True):
             self._matches, self._current_match = [], -1
             self._cache.clear()
             self.refresh()
-            self.post_message(self.SearchRequested(self._lines, text))
+            self.post_message(self.SearchRequested(self, self._lines, text))
             return 0
         self.search_pending = False
         self._matches = (
@@ -311,7 +331,7 @@ class BodyView(ScrollView, can_focus=True):
         self.refresh()
 
     def _show_current(self) -> None:
-        self.post_message(self.SearchChanged(len(self._matches), self._current_match + 1))
+        self.post_message(self.SearchChanged(self, len(self._matches), self._current_match + 1))
         if 0 <= self._current_match < len(self._matches):
             row = self._row_of_line(self._matches[self._current_match])
             height = max(1, self.size.height)

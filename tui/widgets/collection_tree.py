@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -67,12 +68,18 @@ class CollectionTree(Vertical):
     """
 
     class Selected(Message):
-        """A request was chosen (highlighted) in the tree."""
+        """A request was chosen (highlighted) in the tree
+        (``MainScreen.on_collection_tree_selected``)."""
 
-        def __init__(self, collection: Collection, request: Request) -> None:
+        def __init__(self, tree: CollectionTree, collection: Collection, request: Request) -> None:
             super().__init__()
+            self.tree = tree
             self.collection = collection
             self.request = request
+
+        @property
+        def control(self) -> CollectionTree:
+            return self.tree
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -171,27 +178,27 @@ class CollectionTree(Vertical):
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[NodeRef]) -> None:
         ref = event.node.data
         if ref is not None and ref.request is not None:
-            self.post_message(self.Selected(ref.collection, ref.request))
+            self.post_message(self.Selected(self, ref.collection, ref.request))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[NodeRef]) -> None:
         ref = event.node.data
         if ref is not None and ref.request is not None:
-            self.post_message(self.Selected(ref.collection, ref.request))
+            self.post_message(self.Selected(self, ref.collection, ref.request))
 
     def show_filter(self) -> None:
         field = self.query_one("#tree-filter", Input)
         field.add_class("-visible")
         self.screen.set_focus(field)
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "tree-filter":
-            event.stop()
-            self._filter = event.value
-            self.rebuild()
+    @on(Input.Changed, "#tree-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter = event.value
+        self.rebuild()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "tree-filter":
-            event.stop()
-            if not event.value:
-                event.input.remove_class("-visible")
-            self.screen.set_focus(self.tree)
+    @on(Input.Submitted, "#tree-filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if not event.value:
+            event.input.remove_class("-visible")
+        self.screen.set_focus(self.tree)

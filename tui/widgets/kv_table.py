@@ -35,7 +35,7 @@ class KeyValueTable(DataTable[Text]):
     ]
 
     class Changed(Message):
-        """The user edited the rows (handled by ``RequestEditor``)."""
+        """The user edited the rows (``RequestEditor._rows_edited``)."""
 
         def __init__(self, table: KeyValueTable, owner: object | None) -> None:
             super().__init__()

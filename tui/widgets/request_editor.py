@@ -146,7 +146,7 @@ AUTH_HELP = {
     " Settings come from the environment unless set here.",
     AuthKind.APP_TOKEN: "Smartcar API Authentication: carman adds the application token"
     " (client credentials, from the environment's [app_auth]), fetches it when needed"
-    " and renews it by itself. With auth_model = \"connect\" it adds the per-vehicle"
+    ' and renews it by itself. With auth_model = "connect" it adds the per-vehicle'
     " token instead. Log in (Connect) to set {{user_id}} for sc-user-id.",
 }
 
@@ -174,7 +174,8 @@ class RequestEditor(Vertical):
     """
 
     class Changed(Message):
-        """The user edited ``request`` (handled by the main screen: tree marker)."""
+        """The user edited ``request`` (``MainScreen.on_request_editor_changed``: the tree's
+        unsaved marker)."""
 
         def __init__(self, editor: RequestEditor, request: Request) -> None:
             super().__init__()
@@ -186,17 +187,39 @@ class RequestEditor(Vertical):
             return self.editor
 
     class SendPressed(Message):
-        """Send was asked for from the editor (handled by the main screen)."""
+        """Send was asked for from the editor (``MainScreen.on_request_editor_send_pressed``)."""
+
+        def __init__(self, editor: RequestEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
+        @property
+        def control(self) -> RequestEditor:
+            return self.editor
 
     class CurlPasted(Message):
-        """A curl command was typed or pasted into the URL bar (handled by the main screen)."""
+        """A curl command was typed or pasted into the URL bar
+        (``MainScreen.on_request_editor_curl_pasted``)."""
 
-        def __init__(self, command: str) -> None:
+        def __init__(self, editor: RequestEditor, command: str) -> None:
             super().__init__()
+            self.editor = editor
             self.command = command
 
+        @property
+        def control(self) -> RequestEditor:
+            return self.editor
+
     class LoginPressed(Message):
-        """The Auth tab's login button (handled by the main screen)."""
+        """The Auth tab's login button (``MainScreen.on_request_editor_login_pressed``)."""
+
+        def __init__(self, editor: RequestEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
+        @property
+        def control(self) -> RequestEditor:
+            return self.editor
 
     def __init__(self, variables: VariableStore, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -467,7 +490,7 @@ class RequestEditor(Vertical):
         if event.value == self._display_url(request):
             return  # no real change
         if event.value.lstrip().startswith("curl "):
-            self.post_message(self.CurlPasted(event.value))
+            self.post_message(self.CurlPasted(self, event.value))
             return
         base, parsed = split_url(event.value)
         disabled = [p for p in request.params if not p.enabled]
@@ -503,7 +526,7 @@ class RequestEditor(Vertical):
     @on(Input.Submitted, "#url")
     def _url_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.SendPressed())
+        self.post_message(self.SendPressed(self))
 
     @on(TextArea.Changed, "#body-text")
     def _body_edited(self, event: TextArea.Changed) -> None:
@@ -528,12 +551,12 @@ class RequestEditor(Vertical):
     @on(Button.Pressed, "#send-button")
     def _send_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.SendPressed())
+        self.post_message(self.SendPressed(self))
 
     @on(Button.Pressed, "#auth-login")
     def _login_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        self.post_message(self.LoginPressed())
+        self.post_message(self.LoginPressed(self))
 
     def show_json_error(self, line: int, column: int) -> None:
         """Put the cursor on a JSON error in the body."""

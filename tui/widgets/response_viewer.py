@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.text import Text
-from textual import events
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -70,15 +70,31 @@ class ResponseViewer(Vertical, can_focus=False):
     """
 
     class CopyRequested(Message):
-        def __init__(self, text: str, what: str) -> None:
+        """Copy ``text`` to the clipboard, said as ``what`` (the screen that shows the viewer:
+        ``MainScreen`` / ``WebhookEventScreen.on_response_viewer_copy_requested``)."""
+
+        def __init__(self, viewer: ResponseViewer, text: str, what: str) -> None:
             super().__init__()
+            self.viewer = viewer
             self.text = text
             self.what = what
 
+        @property
+        def control(self) -> ResponseViewer:
+            return self.viewer
+
     class SaveRequested(Message):
-        def __init__(self, response: Response) -> None:
+        """Save the body to a file (the screen that shows the viewer:
+        ``MainScreen`` / ``WebhookEventScreen.on_response_viewer_save_requested``)."""
+
+        def __init__(self, viewer: ResponseViewer, response: Response) -> None:
             super().__init__()
+            self.viewer = viewer
             self.response = response
+
+        @property
+        def control(self) -> ResponseViewer:
+            return self.viewer
 
         @property
         def body(self) -> bytes:
@@ -456,12 +472,12 @@ class ResponseViewer(Vertical, can_focus=False):
         if self._tool == "search":
             self._search_info(event.matches, event.current)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "body-tool-input":
-            event.stop()
-            if self._tool == "search":
-                self.body_view.next_match(1)
-            self.screen.set_focus(self.body_view)
+    @on(Input.Submitted, "#body-tool-input")
+    def _tool_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._tool == "search":
+            self.body_view.next_match(1)
+        self.screen.set_focus(self.body_view)
 
     def on_key(self, event: events.Key) -> None:
         focused = self.app.focused
@@ -494,14 +510,14 @@ class ResponseViewer(Vertical, can_focus=False):
             return
         filtered = self._tool == "filter"
         self.post_message(
-            self.CopyRequested(text, "filtered result" if filtered else "response body")
+            self.CopyRequested(self, text, "filtered result" if filtered else "response body")
         )
 
     def action_save_body(self) -> None:
         if self.exchange is None or self.exchange.response is None:
             self.notify("Nothing to save yet", severity="warning")
             return
-        self.post_message(self.SaveRequested(self.exchange.response))
+        self.post_message(self.SaveRequested(self, self.exchange.response))
 
     def show_json(self, value: object) -> None:
         """Used by tests and the history screen to show a stored JSON document."""

@@ -85,7 +85,7 @@ class RequestParts:
         def substitute(match: re.Match[str]) -> str:
             name = match.group(1)
             if values.get(name):
-                return "/" + values[name]
+                return "/" + _in_path(values[name])
             if name not in self.variables and name not in unresolved:
                 unresolved.append(name)
             return "/{{" + name + "}}"
@@ -204,6 +204,16 @@ def _segment(value: Any) -> str:
     return as_text(value)
 
 
+def _in_path(text: str) -> str:
+    # A segment (or a path variable's value) stays in the path: a "#" or "?" in it would start
+    # the fragment or the query of the URL carman sends and exports, so it is percent-encoded.
+    return text.replace("#", "%23").replace("?", "%3F")
+
+
+def _path_segment(value: Any) -> str:
+    return _in_path(_segment(value))
+
+
 def _rebuild_url(data: dict[str, Any]) -> str:
     """protocol://host:port/path from the pieces, for URL objects without ``raw``."""
     host_value, path_value = data.get("host"), data.get("path")
@@ -213,7 +223,7 @@ def _rebuild_url(data: dict[str, Any]) -> str:
         else as_text(host_value)
     )
     path = (
-        "/".join(_segment(part) for part in path_value)
+        "/".join(_path_segment(part) for part in path_value)
         if isinstance(path_value, list)
         else as_text(path_value).lstrip("/")
     )
