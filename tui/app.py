@@ -206,7 +206,7 @@ class CarmanApp(App[None]):
     def open_request(self, collection: Collection, request: Request) -> None:
         screen = self.main_screen
         if screen is not None:
-            screen.query_one("#tree").select_request(request)  # type: ignore[attr-defined]  # a CollectionTree
+            screen.open_request(collection, request)
 
     def switch_environment(self, name: str) -> None:
         try:

@@ -19,7 +19,6 @@ that is on top now.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import weakref
 from collections import OrderedDict
@@ -55,6 +54,8 @@ class KeyOrder:
         # has nothing focused now (its focused pane was hidden) gets its keys at once.
         self._settled: weakref.WeakSet[Screen[object]] = weakref.WeakSet()
         self._giving_back = False  # a held key on its way: it must not be held again
+        self._release_scheduled = False
+        self._waiting: tuple[float, Screen[object] | None] | None = None  # since, and on what
         self._closing: tuple[Screen[object], float] | None = None  # a dialog that got Enter
         self._closing_enter: int | None = None  # the id of that Enter
         self._bounced = False  # a later key it did not want waits until it has closed
@@ -105,8 +106,7 @@ class KeyOrder:
             self._remember(event)
             return False
         self._held.append(event)
-        if len(self._held) == 1:
-            self.app.call_later(self._release)
+        self._schedule_release()
         return True
 
     def _free(self) -> bool:
@@ -127,21 +127,39 @@ class KeyOrder:
             return False  # just opened: its field is about to be focused
         return not self._keys_in_flight() and not _busy(screen.focused or screen)
 
+    def _schedule_release(self, delay: float = 0.0) -> None:
+        if not self._release_scheduled:
+            self._release_scheduled = True
+            if delay:
+                self.app.set_timer(delay, self._release)
+            else:
+                self.app.call_later(self._release)
+
     async def _release(self) -> None:
         """Give the held keys back one at a time, each once the way is free (or it has waited
-        long enough). Runs in the app's task: sleeping here lets the widgets catch up while no
-        later key can overtake the held ones."""
+        long enough). It runs from the app's queue and, while it waits, returns to it (polling
+        again a moment later): what screens and widgets queue on the app meanwhile (a dialog's
+        dismiss, the palette's chosen command) runs first, and later keys are held behind."""
+        self._release_scheduled = False
         while self._held:
-            waited = 0.0
             screen = self.app.screen if self.app.screen_stack else None
-            limit = WAIT_PER_KEY_S if screen in self._settled else WAIT_FOR_FOCUS_S
+            if self._waiting is None:
+                self._waiting = (time.monotonic(), screen)
+            started, seen = self._waiting
+            limit = WAIT_PER_KEY_S if seen in self._settled else WAIT_FOR_FOCUS_S
             if self._closing is not None:
                 limit = max(limit, MAX_WAIT_FOR_CLOSE_S if self._bounced else WAIT_FOR_CLOSE_S)
-            while not self._free() and waited < limit:
-                await asyncio.sleep(POLL_S)
-                waited += POLL_S
-            if self.app.screen_stack:
-                self._settled.add(self.app.screen)
+            if not self._free() and time.monotonic() - started < limit:
+                self._schedule_release(POLL_S)
+                return
+            self._waiting = None
+            if screen is not seen:
+                # A screen closed or opened while this waited: what it queued on the app goes
+                # first (this runs again behind it).
+                self._schedule_release()
+                return
+            if screen is not None:
+                self._settled.add(screen)
             event = self._held.pop(0)
             self._giving_back = True
             try:
@@ -185,8 +203,7 @@ class KeyOrder:
             return False
         self._bounced = True
         self._held.insert(0, events.Key(event.key, event.character))
-        if len(self._held) == 1:
-            self.app.call_later(self._release)
+        self._schedule_release()
         return True
 
 

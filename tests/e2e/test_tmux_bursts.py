@@ -28,3 +28,23 @@ def test_bursts_through_the_tree_change_nothing(tmp_path: Path) -> None:
         assert "Unsaved changes" not in tmux.screen()
     finally:
         tmux.close()
+
+
+def test_a_request_chosen_in_the_palette_is_the_one_sent_by_the_next_key(tmp_path: Path) -> None:
+    """ctrl+p, the name, enter and ctrl+j in one burst: ctrl+j sends the chosen request, not
+    the one open before (the palette runs its choice from the app's queue after it closes;
+    the held key once went first and sent the old request)."""
+    tmux = Tmux(carman_env(tmp_path))
+    try:
+        tmux.start(["--sandbox"], cwd=tmp_path)
+        tmux.wait_for("Application token", timeout=60)
+        tmux.wait_until(lambda screen: "127.0.0.1:87" in screen, timeout=60)  # sandbox is up
+        tmux.burst("C-p")
+        tmux.wait_for("Search for commands")
+        tmux.burst("List webhooks", "Enter", "C-j")
+        screen = tmux.wait_for("Response · List webhooks")
+        screen = tmux.wait_for("200 OK")
+        assert "Response · Application token" not in screen
+        assert "sent before you moved on" not in screen
+    finally:
+        tmux.close()

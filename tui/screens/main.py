@@ -199,6 +199,13 @@ class MainScreen(SteadySizeScreen):
         if event.request is not self.request:
             self._open(event.collection, event.request)
 
+    def open_request(self, collection: Collection, request: Request) -> None:
+        """Open ``request`` now (the palette, history's save-as): a key typed right after it
+        acts on it. The tree's cursor follows after its next layout."""
+        if request is not self.request:
+            self._open(collection, request)
+        self.query_one(CollectionTree).select_request(request)
+
     def _open(self, collection: Collection, request: Request) -> None:
         self.collection = collection
         self.request = request
