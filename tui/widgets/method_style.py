@@ -64,6 +64,11 @@ class BadgeStyles:
             status={s: read_component(widget, c) for s, c in STATUS_COMPONENTS.items()},
         )
 
+    @property
+    def styled(self) -> bool:
+        """False when read before the widget had its CSS (every style empty)."""
+        return any((*self.methods.values(), *self.status.values()))
+
     @classmethod
     def from_palette(cls, palette: Palette) -> BadgeStyles:
         """Straight from a theme's palette (a preview of a theme that is not on screen)."""

@@ -208,7 +208,10 @@ class ResponseViewer(Vertical, can_focus=False):
     @property
     def badges(self) -> BadgeStyles:
         if self._badges is None:
-            self._badges = BadgeStyles.of(self)
+            badges = BadgeStyles.of(self)
+            if not badges.styled:  # not styled yet: read again next time
+                return badges
+            self._badges = badges
         return self._badges
 
     def _highlighter(self, line: str) -> Text:

@@ -23,17 +23,20 @@ VARIABLE_COMPONENTS: Mapping[str, str] = {
 
 
 class VariableHighlighter(Highlighter):
-    """Colours {{name}} by whether the current variables resolve it, in ``styles`` (its
-    owner keeps them the theme's)."""
+    """Colours {{name}} by whether the current variables resolve it, in the styles its owner
+    gives (the theme's, read as it draws)."""
 
-    def __init__(self, is_defined: Callable[[str], bool]) -> None:
+    def __init__(
+        self, is_defined: Callable[[str], bool], styles: Callable[[], Mapping[str, Style]]
+    ) -> None:
         self.is_defined = is_defined
-        self.styles: Mapping[str, Style] = {}
+        self.styles = styles
 
     def highlight(self, text: Text) -> None:
+        styles = self.styles()
         for match in VARIABLE.finditer(text.plain):
             style = "resolved" if self.is_defined(match.group(1)) else "unresolved"
-            text.stylize(self.styles.get(style, ""), match.start(), match.end())
+            text.stylize(styles.get(style, ""), match.start(), match.end())
 
 
 class UrlBar(Horizontal):
@@ -52,20 +55,17 @@ class UrlBar(Horizontal):
     def __init__(self, is_defined: Callable[[str], bool]) -> None:
         super().__init__()
         self._is_defined = is_defined
-        self._highlighter = VariableHighlighter(is_defined)
+        self._highlighter = VariableHighlighter(is_defined, self._variable_styles)
 
     def on_mount(self) -> None:
-        self._highlighter.styles = self._variable_styles()
         self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
 
     def _variable_styles(self) -> dict[str, Style]:
+        # Textual caches component styles until the next style update: cheap per keystroke.
         return {kind: read_component(self, c) for kind, c in VARIABLE_COMPONENTS.items()}
 
     def _theme_changed(self, _theme: Theme) -> None:
-        styles = self._variable_styles()
-        if styles != self._highlighter.styles:
-            self._highlighter.styles = styles
-            self.query_one("#url", Input).refresh()  # the field draws its text highlighted
+        self.query_one("#url", Input).refresh()  # the field draws its text highlighted
 
     def compose(self) -> ComposeResult:
         yield Select(
