@@ -6,15 +6,16 @@
    Textual's and Rich's own parsers, and registers each valid one as a ``textual.theme.Theme``;
 2. notifies about every skipped theme file (file:line: field: why);
 3. applies ``config.toml``'s ``theme`` — or ``carman-dark`` with a warning when it is unknown;
-4. keeps carman's own palettes (method badges, status line, JSON highlighting, URL
-   ``{{variables}}``) in step with ``app.theme``: they are set synchronously when the theme
-   changes, and widgets that cache rendered text are re-rendered on ``theme_changed_signal``.
+4. puts carman's own looks (method badges, status line, JSON highlighting, URL
+   ``{{variables}}``) into each theme as Textual variables (``$method-get``, ``$status-2xx``,
+   ``$json-key``, ``$variable-resolved``, each with ``-background`` and ``-style``). The widgets
+   read them through their component classes and redraw their own cached text when the theme
+   changes; nothing here touches a widget.
 
 NO_COLOR: when the ``NO_COLOR`` environment variable is set and non-empty, carman starts with
 ``carman-high-contrast`` (meaning carried by bold/underline/reverse, not by colour alone)
 whatever ``config.toml`` says, and does not save that choice; Textual itself sees NO_COLOR and
-renders in monochrome. Other widgets that bake theme colours into rendered text can subscribe to
-``app.theme_changed_signal``: by then the palettes below already hold the new theme's colours.
+renders in monochrome.
 """
 
 from __future__ import annotations
