@@ -1,6 +1,7 @@
-"""Themes in the running app: register them with Textual, apply carman's colours, re-render.
+"""Themes in the running app: build them (with carman's looks as theme variables), register them
+with Textual, switch them.
 
-``install_themes(app)`` (called from ``CarmanApp.on_mount``):
+``install_themes(app)`` (called from ``CarmanApp.get_default_screen``):
 
 1. loads shipped and user themes with ``tui.core.theme_files``, checking colours exactly with
    Textual's and Rich's own parsers, and registers each valid one as a ``textual.theme.Theme``;
