@@ -76,6 +76,13 @@ class CarmanApp(App[None]):
         # The main screen applies [keymap] to the action table itself (two-step keys included).
         return MainScreen(self.workspace.config.keymap)
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # carman's widgets style badges, JSON and {{variables}} with theme variables: a theme
+        # without them (one of Textual's own) gets carman-dark's or carman-light's.
+        from tui.theming import default_theme_variables
+
+        return default_theme_variables(self.current_theme.dark)
+
     def on_mount(self) -> None:
         # Textual's keymap covers the app's own bindings (quit).
         self.set_keymap({k: v for k, v in self.workspace.config.keymap.items() if k == "quit"})

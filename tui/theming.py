@@ -1,20 +1,22 @@
-"""Themes in the running app: register them with Textual, apply carman's colours, re-render.
+"""Themes in the running app: build them (with carman's looks as theme variables), register them
+with Textual, switch them.
 
-``install_themes(app)`` (called from ``CarmanApp.on_mount``):
+``install_themes(app)`` (called from ``CarmanApp.get_default_screen``):
 
 1. loads shipped and user themes with ``tui.core.theme_files``, checking colours exactly with
    Textual's and Rich's own parsers, and registers each valid one as a ``textual.theme.Theme``;
 2. notifies about every skipped theme file (file:line: field: why);
 3. applies ``config.toml``'s ``theme`` — or ``carman-dark`` with a warning when it is unknown;
-4. keeps carman's own palettes (method badges, status line, JSON highlighting, URL
-   ``{{variables}}``) in step with ``app.theme``: they are set synchronously when the theme
-   changes, and widgets that cache rendered text are re-rendered on ``theme_changed_signal``.
+4. puts carman's own looks (method badges, status line, JSON highlighting, URL
+   ``{{variables}}``) into each theme as Textual variables (``$method-get``, ``$status-2xx``,
+   ``$json-key``, ``$variable-resolved``, each with ``-background`` and ``-style``). The widgets
+   read them through their component classes and redraw their own cached text when the theme
+   changes; nothing here touches a widget.
 
 NO_COLOR: when the ``NO_COLOR`` environment variable is set and non-empty, carman starts with
 ``carman-high-contrast`` (meaning carried by bold/underline/reverse, not by colour alone)
 whatever ``config.toml`` says, and does not save that choice; Textual itself sees NO_COLOR and
-renders in monochrome. Other widgets that bake theme colours into rendered text can subscribe to
-``app.theme_changed_signal``: by then the palettes below already hold the new theme's colours.
+renders in monochrome.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ import os
 import re
 from typing import TYPE_CHECKING, Any
 
+from rich.color import ANSI_COLOR_NAMES, ColorType
+from rich.color import Color as RichColor
 from rich.errors import StyleSyntaxError
 from rich.style import Style
-from rich.text import Text
 from textual.app import App
 from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
@@ -46,8 +49,6 @@ from tui.core.theme_files import (
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp
-    from tui.widgets.collection_tree import CollectionTree
-    from tui.widgets.response_viewer import ResponseViewer
 
 _STATE_ATTRIBUTE = "carman_themes"  # the catalogue, kept on the app (no module globals)
 
@@ -98,7 +99,7 @@ def check_css(name: str, value: str) -> str | None:
 
 # -- building ----------------------------------------------------------------------------------
 def to_textual_theme(spec: ThemeSpec) -> Theme:
-    variables = dict(spec.css)
+    variables = {**palette_variables(spec.palette), **spec.css}
     if spec.ansi:
         # Textual's ANSI colour system leaves these two to the theme (as its ansi-dark does);
         # without them its CSS fails to parse.
@@ -150,11 +151,6 @@ def install_themes(app: CarmanApp) -> None:
     for issue in catalogue.issues:
         app.notify(str(issue), title="Theme skipped", severity="error", timeout=15)
 
-    # Palettes change at once (so anything rendered next uses them); cached renders are redone
-    # after Textual has refreshed its CSS for the new theme.
-    app.watch(app, "theme", lambda name: apply_palette(app, name), init=False)
-    app.theme_changed_signal.subscribe(app, lambda theme: _theme_changed(app, theme.name))
-
     wanted = NO_COLOR_THEME if no_color_requested() else _configured_theme(app)
     if wanted not in app.available_themes:
         if wanted:
@@ -169,27 +165,68 @@ def install_themes(app: CarmanApp) -> None:
         app.theme = wanted
     else:  # no shipped themes could be read: a broken install, say so and keep Textual's
         app.notify(f"Theme {DEFAULT_THEME} could not be loaded", severity="error", timeout=15)
-    apply_palette(app, app.theme)  # also when the theme was already the active one
-    # Nothing was drawn with another theme yet: the change announced for this first choice
-    # needs no restyle (it came after the first frame and relaid the tree out).
-    setattr(app, _RESTYLED_FOR, app.theme)
-
-
-_RESTYLED_FOR = "_carman_theme_restyled_for"
-
-
-def _theme_changed(app: App[Any], name: str) -> None:
-    if getattr(app, _RESTYLED_FOR, None) == name:
-        return
-    setattr(app, _RESTYLED_FOR, name)
-    restyle_widgets(app)
 
 
 def _configured_theme(app: CarmanApp) -> str:
     return app.workspace.config.theme or DEFAULT_THEME
 
 
-# -- applying ----------------------------------------------------------------------------------
+# -- carman's own looks as theme variables -----------------------------------------------------
+# Each palette entry (a Rich style) becomes three Textual variables, read by the widgets'
+# component classes: "<name>" (colour), "<name>-background" and "<name>-style" (text-style).
+# Method badges and the status line are always bold.
+_TEXT_STYLES = ("bold", "dim", "italic", "underline", "reverse", "strike", "blink", "overline")
+_ANSI_NAMES = {number: name for name, number in reversed(ANSI_COLOR_NAMES.items()) if number < 16}
+
+
+def _css_colour(colour: RichColor | None) -> str:
+    if colour is None:
+        return "transparent"  # no colour of its own: a transparent colour is left unset
+    if colour.type == ColorType.DEFAULT:
+        return "ansi_default"
+    if colour.type == ColorType.STANDARD and colour.number is not None:
+        return f"ansi_{_ANSI_NAMES[colour.number]}"
+    # Textual has no 256-colour palette: color(n) and Rich's named 256 colours become the RGB
+    # they stand for (the shipped themes use #rrggbb and ansi_* names only).
+    return colour.get_truecolor().hex
+
+
+def style_variables(name: str, style: str) -> dict[str, str]:
+    """A Rich style as the three CSS variables ``name``, ``name-background``, ``name-style``."""
+    parsed = Style.parse(style)
+    flags = []
+    for attribute in _TEXT_STYLES:
+        value = getattr(parsed, attribute)
+        if value is not None:
+            flags.append(attribute if value else f"not {attribute}")
+    return {
+        name: _css_colour(parsed.color),
+        f"{name}-background": _css_colour(parsed.bgcolor),
+        f"{name}-style": " ".join(flags) or "none",
+    }
+
+
+def palette_variables(palette: Palette) -> dict[str, str]:
+    variables: dict[str, str] = {}
+    for method, style in palette.methods.items():
+        variables |= style_variables(f"method-{method.lower()}", f"bold {style}")
+    for klass, style in palette.status.items():
+        variables |= style_variables(f"status-{klass}xx", f"bold {style}")
+    for kind, style in palette.json.items():
+        variables |= style_variables(f"json-{kind}", style)
+    for kind, style in palette.variables.items():
+        variables |= style_variables(f"variable-{kind}", style)
+    return variables
+
+
+def default_theme_variables(dark: bool) -> dict[str, str]:
+    """carman's looks for a theme that does not set them (Textual's own themes): those of
+    carman-dark or carman-light. An app showing carman's widgets returns these from
+    ``App.get_theme_variable_defaults``; without them their CSS cannot be parsed."""
+    return palette_variables(FALLBACK_DARK if dark else FALLBACK_LIGHT)
+
+
+# -- which palette a theme has -----------------------------------------------------------------
 def palette_for(app: App[Any], name: str) -> Palette:
     catalogue = catalogue_of(app)
     spec = catalogue.get(name) if catalogue is not None else None
@@ -202,74 +239,3 @@ def palette_for(app: App[Any], name: str) -> Palette:
 
 def active_palette(app: App[Any]) -> Palette:
     return palette_for(app, app.theme)
-
-
-def apply_palette(app: App[Any], name: str) -> None:
-    """Point the widgets' module palettes at the theme ``name``'s colours."""
-    from tui.widgets import response_viewer, url_bar
-    from tui.widgets.json_highlight import JsonColours
-    from tui.widgets.method_style import set_palette
-
-    palette = palette_for(app, name)
-    set_palette(dict(palette.methods), dict(palette.status))
-    json = {kind: Style.parse(style) for kind, style in palette.json.items()}
-    response_viewer.JSON_COLOURS[0] = JsonColours(**json)
-    url_bar.VARIABLE_STYLES.update(palette.variables)
-
-
-def restyle_widgets(app: App[Any]) -> None:
-    """Re-render what holds colours baked in at render time (labels, cached lines)."""
-    from textual.widgets import Input
-
-    from tui.widgets.body_view import BodyView
-    from tui.widgets.collection_tree import CollectionTree
-    from tui.widgets.response_viewer import ResponseViewer
-    from tui.widgets.url_bar import VariableHighlighter
-
-    for screen in app.screen_stack:
-        for tree in screen.query(CollectionTree):
-            _relabel_tree(tree)
-        for viewer in screen.query(ResponseViewer):
-            _restyle_status_line(viewer)
-        for view in screen.query(BodyView):
-            # set_wrap clears the line cache: cached lines hold the old colours and background.
-            view.set_wrap(view.wrap)
-        for field in screen.query(Input):
-            if isinstance(field.highlighter, VariableHighlighter):
-                field.refresh()
-
-
-def _relabel_tree(tree: CollectionTree) -> None:
-    pending = list(tree.tree.root.children)
-    while pending:
-        node = pending.pop()
-        pending.extend(node.children)
-        if node.data is not None and node.data.request is not None:
-            node.set_label(tree.request_label(node.data.request))
-
-
-def _restyle_status_line(viewer: ResponseViewer) -> None:
-    """Give the status pill (" 200 OK ") the new status colour; the rest keeps its style."""
-    from textual.widgets import Static
-
-    from tui.widgets.method_style import status_style
-
-    exchange = viewer.exchange
-    response = exchange.response if exchange is not None else None
-    if response is None:
-        return
-    status_line = viewer.query_one("#status-line", Static)
-    text = status_line.content
-    if not isinstance(text, Text):
-        return
-    pill = f" {response.status} {response.reason} "
-    if not text.plain.startswith(pill):
-        return
-    restyled = text.copy()
-    restyled.spans = [
-        span._replace(style=f"{status_style(response.status)} reverse")
-        if (span.start, span.end) == (0, len(pill))
-        else span
-        for span in text.spans
-    ]
-    status_line.update(restyled)

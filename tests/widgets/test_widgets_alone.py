@@ -9,6 +9,7 @@ from textual.widgets import Input
 from tui.core.model import KeyValue, Request
 from tui.core.variables import VariableStore
 from tui.dialogs.basic import FormDialog
+from tui.theming import default_theme_variables
 from tui.widgets.body_view import BodyView
 from tui.widgets.kv_table import KeyValueTable
 from tui.widgets.request_editor import RequestEditor
@@ -21,6 +22,10 @@ class Host(App[None]):
         super().__init__()
         self.widget = widget
         self.posted: list[object] = []
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        # carman's widgets take badge, JSON and {{variable}} colours from theme variables.
+        return default_theme_variables(self.current_theme.dark)
 
     def compose(self) -> ComposeResult:
         yield self.widget  # type: ignore[misc]

@@ -14,40 +14,45 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.core.config import save_setting
-from tui.core.theme_files import ThemeSpec
+from tui.core.theme_files import Palette, ThemeSpec
 from tui.core.tomlfile import TomlFileError
 from tui.dialogs.basic import DIALOG_CSS
-from tui.theming import catalogue_of, no_color_requested
+from tui.theming import active_palette, catalogue_of, no_color_requested, palette_for
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp
 
 
-def _sample() -> Text:
-    """A line of everything a theme colours, drawn with the palettes of the active theme."""
-    from tui.core.model import HTTP_METHODS
-    from tui.widgets import response_viewer, url_bar
-    from tui.widgets.json_highlight import highlight_json_line
-    from tui.widgets.method_style import method_badge, status_style
+def _sample(palette: Palette) -> Text:
+    """A line of everything a theme colours, drawn with ``palette`` (the previewed theme's)."""
+    from rich.style import Style
 
+    from tui.core.model import HTTP_METHODS
+    from tui.widgets.json_highlight import JsonColours, highlight_json_line
+    from tui.widgets.method_style import BadgeStyles, method_badge, status_style
+
+    badges = BadgeStyles.from_palette(palette)
     text = Text()
     for method in HTTP_METHODS:
-        text.append_text(method_badge(method))
+        text.append_text(method_badge(method, badges))
         text.append(" ")
     text.append("\n")
     for status, reason in ((200, "OK"), (302, "Found"), (404, "Not Found"), (500, "Error")):
-        text.append(f" {status} {reason} ", style=f"{status_style(status)} reverse")
+        text.append(
+            f" {status} {reason} ", style=status_style(status, badges) + Style(reverse=True)
+        )
         text.append(" ")
     text.append("\n")
     text.append_text(
         highlight_json_line(
-            '{"odometer": 104032.4, "unit": "km", "ok": true}', response_viewer.JSON_COLOURS[0]
+            '{"odometer": 104032.4, "unit": "km", "ok": true}',
+            JsonColours.from_styles(palette.json),
         )
     )
     text.append("\n")
-    text.append("{{vehicle_id}}", style=url_bar.VARIABLE_STYLES["resolved"])
+    text.append("{{vehicle_id}}", style=palette.variables["resolved"])
     text.append(" resolved   ", style="dim")
-    text.append("{{missing}}", style=url_bar.VARIABLE_STYLES["unresolved"])
+    text.append("{{missing}}", style=palette.variables["unresolved"])
     text.append(" unresolved", style="dim")
     return text
 
@@ -81,7 +86,7 @@ class ThemePicker(ModalScreen[str | None]):
                 hint += "\nNO_COLOR is set: colours show in monochrome"
             yield Static(Text(hint, style="dim"), classes="field-label")
             yield OptionList(*[self._option(name) for name in self._names], id="theme-list")
-            yield Static(_sample(), id="theme-sample")
+            yield Static(_sample(active_palette(self.app)), id="theme-sample")
 
     def _option(self, name: str) -> Option:
         spec = self._specs.get(name)
@@ -105,8 +110,10 @@ class ThemePicker(ModalScreen[str | None]):
             return  # stale: the list's own first highlight, before on_mount moved it
         name = event.option.id
         if name and name != self.app.theme:
-            self.app.theme = name  # the live preview; the palettes follow synchronously
-        self.query_one("#theme-sample", Static).update(_sample())
+            self.app.theme = name  # the live preview
+        self.query_one("#theme-sample", Static).update(
+            _sample(palette_for(self.app, self.app.theme))
+        )
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -17,6 +17,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
@@ -35,7 +36,13 @@ from tui.core.history import HistoryEntry, HistoryStore, HistorySummary, replay_
 from tui.core.send import NeedsLogin
 from tui.dialogs.basic import ConfirmDialog
 from tui.flows.history_save import save_entry_as_request
-from tui.widgets.method_style import method_badge, status_style
+from tui.widgets.method_style import (
+    BADGE_COMPONENTS,
+    BadgeStyles,
+    badge_css,
+    method_badge,
+    status_style,
+)
 from tui.widgets.response_viewer import ResponseViewer
 
 if TYPE_CHECKING:
@@ -73,9 +80,9 @@ def exchange_from_entry(entry: HistoryEntry) -> Exchange:
     return exchange
 
 
-def summary_row(summary: HistorySummary) -> tuple[Text, ...]:
+def summary_row(summary: HistorySummary, badges: BadgeStyles) -> tuple[Text, ...]:
     status = (
-        Text(str(summary.status), style=status_style(summary.status))
+        Text(str(summary.status), style=status_style(summary.status, badges))
         if summary.status is not None
         else Text(summary.error_kind or "error", style="red")
     )
@@ -86,7 +93,7 @@ def summary_row(summary: HistorySummary) -> tuple[Text, ...]:
     return (
         Text(str(summary.id), style="dim"),
         Text(summary.time.strftime("%m-%d %H:%M:%S")),
-        method_badge(summary.method, 6),
+        method_badge(summary.method, badges, 6),
         status,
         Text(f"{summary.total_ms:.0f} ms", justify="right"),
         where,
@@ -109,11 +116,16 @@ class HistoryTable(DataTable[Text]):
 
 
 class HistoryScreen(Screen[None]):
-    DEFAULT_CSS = """
+    # The rows' method and status colours: the theme's (see method_style).
+    COMPONENT_CLASSES = set(BADGE_COMPONENTS)
+    DEFAULT_CSS = (
+        badge_css("HistoryScreen")
+        + """
     HistoryScreen #history-filter { height: 3; }
     HistoryScreen DataTable { height: 1fr; }
     HistoryScreen #history-status { height: 1; padding: 0 1; color: $text-muted; }
     """
+    )
     BINDINGS = [
         Binding("escape", "back", "Back", priority=True),
         Binding("down", "focus_table", "Results", show=False),
@@ -122,6 +134,18 @@ class HistoryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list[HistorySummary] = []
+        self._badges = BadgeStyles()  # read once styled (on_mount); the rows are drawn with them
+
+    def _theme_changed(self, _theme: object) -> None:
+        badges = BadgeStyles.of(self)
+        if badges == self._badges:
+            return
+        self._badges = badges
+        table = self.query_one(DataTable)
+        for row, summary in enumerate(self.summaries[: table.row_count]):
+            cells = summary_row(summary, badges)
+            for column in (2, 3):  # method, status
+                table.update_cell_at(Coordinate(row, column), cells[column])
 
     @property
     def carman(self) -> CarmanApp:
@@ -145,6 +169,8 @@ class HistoryScreen(Screen[None]):
         for label, width in columns:
             table.add_column(label, width=width)
         table.add_column("Request", width=REQUEST_WIDTH)
+        self._badges = BadgeStyles.of(self)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
         self.search("")
         self.set_focus(self.query_one("#history-filter", Input))
 
@@ -180,7 +206,7 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         for summary in found:
-            table.add_row(*summary_row(summary), key=str(summary.id))
+            table.add_row(*summary_row(summary, self._badges), key=str(summary.id))
         shown = f"{len(found)} of {total} entries" if text else f"{total} entries"
         if len(found) == PAGE:
             shown += f" (newest {PAGE} shown; filter to narrow)"
@@ -270,12 +296,16 @@ class HistoryScreen(Screen[None]):
 class HistoryEntryScreen(Screen[None]):
     """One entry: the request as sent and the response as stored. Nothing is sent unless r."""
 
-    DEFAULT_CSS = """
+    COMPONENT_CLASSES = set(BADGE_COMPONENTS)  # the request's method badge
+    DEFAULT_CSS = (
+        badge_css("HistoryEntryScreen")
+        + """
     HistoryEntryScreen #entry-request {
         height: auto; max-height: 40%; padding: 0 1;
         border: round $primary 40%; overflow-y: auto;
     }
     """
+    )
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back"),
         Binding("r", "replay", "Replay (today's variables)"),
@@ -307,7 +337,7 @@ class HistoryEntryScreen(Screen[None]):
         if where:
             text.append(f"   {where}", style="dim")
         text.append("\n")
-        text.append_text(method_badge(entry.method, 7))
+        text.append_text(method_badge(entry.method, BadgeStyles.of(self), 7))
         text.append(f" {entry.url}\n", style="bold")
         for name, value in entry.request_headers:
             text.append(f"{name}: ", style="cyan")
@@ -319,7 +349,13 @@ class HistoryEntryScreen(Screen[None]):
                 text.append(f"\n… ({human_size(entry.request_body_size)} in all)", style="dim")
         return text
 
+    def _show_request(self, _theme: object = None) -> None:
+        # The method badge takes the theme's colours: drawn again when the theme changes.
+        self.query_one("#entry-request", Static).update(self._request_text())
+
     def on_mount(self) -> None:
+        self._show_request()
+        self.app.theme_changed_signal.subscribe(self, self._show_request, immediate=True)
         viewer = self.query_one(ResponseViewer)
         viewer.border_title = "Response (as recorded)"
         viewer.show_exchange(exchange_from_entry(self.entry))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -123,7 +124,10 @@ class WebhookEventScreen(Screen[None]):
         viewer.border_title = "Delivery (as received)"
         viewer.show_exchange(exchange_of(self.event))
         status = Text()
-        status.append(f" answered {first.status} ", style=f"{status_style(first.status)} reverse")
+        status.append(
+            f" answered {first.status} ",
+            style=status_style(first.status, viewer.badges) + Style(reverse=True),
+        )
         status.append(f"  {first.method} {first.target}", style="bold")
         status.append(f"  {human_size(first.body_size)}", style="dim")
         status.append(f"  from {first.remote or '?'}", style="dim")

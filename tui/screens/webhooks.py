@@ -23,6 +23,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
@@ -34,7 +35,7 @@ from tui.core.history.delivery_model import Signature, WebhookEventSummary
 from tui.core.webhooks import Received
 from tui.core.webhooks.signals import MAX_SERIES, numeric_codes, parse_body, series
 from tui.flows.webhooks import WebhookHub, hub_of
-from tui.widgets.method_style import status_style
+from tui.widgets.method_style import BADGE_COMPONENTS, BadgeStyles, badge_css, status_style
 from tui.widgets.signal_plot import SignalPlot
 
 if TYPE_CHECKING:
@@ -77,7 +78,7 @@ def _short(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def summary_row(summary: WebhookEventSummary) -> tuple[Text, ...]:
+def summary_row(summary: WebhookEventSummary, badges: BadgeStyles) -> tuple[Text, ...]:
     signature = summary.signature
     retries = Text(str(summary.retries) if summary.retries else "", style="yellow")
     problem = Text(summary.problem, style="red" if summary.status >= 400 else "dim")
@@ -89,9 +90,12 @@ def summary_row(summary: WebhookEventSummary) -> tuple[Text, ...]:
         Text(_short(summary.user_id, 8), style="dim"),
         Text(signature.mark, style=SIGNATURE_STYLE[signature]),
         retries,
-        Text(str(summary.status), style=status_style(summary.status)),
+        Text(str(summary.status), style=status_style(summary.status, badges)),
         problem,
     )
+
+
+STATUS_COLUMN = 6  # "Ans": the receiver's answer
 
 
 class WebhookTable(DataTable[Text]):
@@ -106,7 +110,11 @@ class WebhookTable(DataTable[Text]):
 
 
 class WebhooksScreen(Screen[None]):
-    DEFAULT_CSS = """
+    # The answer column's status colours: the theme's (see method_style).
+    COMPONENT_CLASSES = set(BADGE_COMPONENTS)
+    DEFAULT_CSS = (
+        badge_css("WebhooksScreen")
+        + """
     WebhooksScreen #wh-where { height: auto; padding: 0 1; background: $primary 30%; }
     WebhooksScreen #wh-warnings { height: auto; padding: 0 1; color: $warning; display: none; }
     WebhooksScreen #wh-warnings.-visible { display: block; }
@@ -119,6 +127,7 @@ class WebhooksScreen(Screen[None]):
     WebhooksScreen DataTable { height: 1fr; }
     WebhooksScreen #wh-status { height: 1; padding: 0 1; color: $text-muted; }
     """
+    )
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("ctrl+y", "copy_callback", "Copy callback URL", priority=True),
@@ -134,6 +143,18 @@ class WebhooksScreen(Screen[None]):
         self._refresh_timer: Timer | None = None
         self._reach_decided = False
         self._counts = Text("")
+        self._badges = BadgeStyles()  # read once styled (on_mount); the rows are drawn with them
+
+    def _theme_changed(self, _theme: object) -> None:
+        badges = BadgeStyles.of(self)
+        if badges == self._badges:
+            return
+        self._badges = badges
+        table = self.query_one(DataTable)
+        for row, summary in enumerate(self.summaries[: table.row_count]):
+            table.update_cell_at(
+                Coordinate(row, STATUS_COLUMN), summary_row(summary, badges)[STATUS_COLUMN]
+            )
 
     @property
     def carman(self) -> CarmanApp:
@@ -168,6 +189,8 @@ class WebhooksScreen(Screen[None]):
         for label, width in columns:
             table.add_column(label, width=width)
         table.add_column("Problem")
+        self._badges = BadgeStyles.of(self)
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
         self.show_where()
         self.search("")
         self.load_bodies()
@@ -263,7 +286,7 @@ class WebhooksScreen(Screen[None]):
         self.summaries = found
         table.clear()
         for summary in found:
-            table.add_row(*summary_row(summary), key=str(summary.id))
+            table.add_row(*summary_row(summary, self._badges), key=str(summary.id))
         if current is not None and was_at > 0:
             # Moved down to an event: the cursor stays on it while new ones arrive above it.
             # At the top it stays at the top, on the newest.

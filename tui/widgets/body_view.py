@@ -155,6 +155,16 @@ class BodyView(ScrollView, can_focus=True):
         self.scroll_to(0, 0, animate=False)
         self.refresh()
 
+    def restyle(self) -> None:
+        """Draw the lines again: the cached ones hold the colours they were drawn with."""
+        self._cache.clear()
+        self.refresh()
+
+    def on_mount(self) -> None:
+        # A theme change gives the view another background (and its owner's highlighter
+        # other colours, for which the owner calls ``restyle``).
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self.restyle(), immediate=True)
+
     def set_wrap(self, wrap: bool) -> None:
         self.wrap = wrap
         self._cache.clear()

@@ -10,11 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.theme import Theme
 from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.model import Collection, Folder, Request
-from tui.widgets.method_style import method_badge
+from tui.widgets.method_style import BADGE_COMPONENTS, BadgeStyles, badge_css, method_badge
 
 
 @dataclass
@@ -54,7 +55,11 @@ class RequestTree(Tree[NodeRef]):
 
 
 class CollectionTree(Vertical):
-    DEFAULT_CSS = """
+    # The method badges' colours: the theme's $method-* variables (see method_style).
+    COMPONENT_CLASSES = set(BADGE_COMPONENTS)
+    DEFAULT_CSS = (
+        badge_css("CollectionTree")
+        + """
     CollectionTree {
         width: 30;
         min-width: 16;
@@ -66,6 +71,7 @@ class CollectionTree(Vertical):
     CollectionTree #tree-filter.-visible { display: block; }
     CollectionTree RequestTree { background: transparent; padding: 0; overflow-x: hidden; }
     """
+    )
 
     class Selected(Message):
         """A request was chosen (highlighted) in the tree
@@ -86,6 +92,27 @@ class CollectionTree(Vertical):
         self.border_title = "Collections"
         self._collections: list[Collection] = []
         self._filter = ""
+        self._badges: BadgeStyles | None = None  # the styles the labels were made with
+
+    def on_mount(self) -> None:
+        # Labels hold their badge colours: made again when a theme change alters them.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
+
+    def _theme_changed(self, _theme: Theme) -> None:
+        if self._badges is not None and BadgeStyles.of(self) != self._badges:
+            self._badges = None
+            for node in self._walk(self.tree.root):
+                if node.data is not None and node.data.request is not None:
+                    node.set_label(self.request_label(node.data.request))
+
+    @property
+    def badges(self) -> BadgeStyles:
+        if self._badges is None:
+            badges = BadgeStyles.of(self)
+            if not badges.styled:  # not styled yet: read again next time
+                return badges
+            self._badges = badges
+        return self._badges
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name", id="tree-filter")
@@ -135,9 +162,8 @@ class CollectionTree(Vertical):
                 ),
             )
 
-    @staticmethod
-    def request_label(request: Request) -> Text:
-        label = method_badge(request.method)
+    def request_label(self, request: Request) -> Text:
+        label = method_badge(request.method, self.badges)
         label.append(" ")
         label.append(request.name)
         if request.dirty:

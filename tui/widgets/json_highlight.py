@@ -7,10 +7,14 @@ more than a small one.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
+from textual.widget import Widget
+
+from tui.widgets.method_style import component_css, read_component
 
 _TOKEN = re.compile(
     r'(?P<key>"(?:[^"\\]|\\.)*"(?=\s*:))'
@@ -30,14 +34,24 @@ class JsonColours:
     punct: Style
 
     @classmethod
-    def default(cls) -> JsonColours:
-        return cls(
-            key=Style.parse("bold #7aa2f7"),
-            string=Style.parse("#9ece6a"),
-            number=Style.parse("#ff9e64"),
-            literal=Style.parse("#bb9af7"),
-            punct=Style.parse("dim"),
-        )
+    def of(cls, widget: Widget) -> JsonColours:
+        """As ``widget``'s CSS gives them (the theme's ``$json-*``): it lists
+        ``JSON_COMPONENTS`` among its component classes and ``json_css`` in its CSS."""
+        return cls(**{kind: read_component(widget, c) for kind, c in JSON_COMPONENTS.items()})
+
+    @classmethod
+    def from_styles(cls, styles: Mapping[str, str]) -> JsonColours:
+        """From a theme's palette (Rich style strings by kind)."""
+        return cls(**{kind: Style.parse(style) for kind, style in styles.items()})
+
+
+JSON_COMPONENTS: Mapping[str, str] = {
+    kind: f"json--{kind}" for kind in ("key", "string", "number", "literal", "punct")
+}
+
+
+def json_css(selector: str) -> str:
+    return "".join(component_css(selector, c) for c in JSON_COMPONENTS.values())
 
 
 def highlight_json_line(line: str, colours: JsonColours) -> Text:

@@ -14,6 +14,7 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from rich.style import Style
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -28,24 +29,23 @@ from tui.core.formatting import ContentKind, human_size, pretty_json
 from tui.core.jsonpath_query import JsonPathError, query
 from tui.core.masking import mask_json_secrets, redact
 from tui.widgets.body_view import BodyView
-from tui.widgets.json_highlight import JsonColours, highlight_json_line
+from tui.widgets.json_highlight import JSON_COMPONENTS, JsonColours, highlight_json_line, json_css
 from tui.widgets.lazy_tabs import LazyTabbedContent, LazyTabPane
-from tui.widgets.method_style import status_style
+from tui.widgets.method_style import BADGE_COMPONENTS, BadgeStyles, badge_css, status_style
 from tui.widgets.paged_body import BodyPipeline, ShownBody, copy_text
 from tui.widgets.signals_table import SignalsTable
 
 # Bodies up to this size are read for the Signals tab (a signals answer is a few tens of KB).
 SIGNALS_MAX_BYTES = 2_000_000
 
-JSON_COLOURS: list[JsonColours] = [JsonColours.default()]  # the theme replaces [0]
-
-
-def _highlighter(line: str) -> Text:
-    return highlight_json_line(line, JSON_COLOURS[0])
-
 
 class ResponseViewer(Vertical, can_focus=False):
-    DEFAULT_CSS = """
+    # The status pill's and the JSON body's colours: the theme's $status-* and $json-*.
+    COMPONENT_CLASSES = {*BADGE_COMPONENTS, *JSON_COMPONENTS.values()}
+    DEFAULT_CSS = (
+        badge_css("ResponseViewer")
+        + json_css("ResponseViewer")
+        + """
     ResponseViewer {
         height: 1fr;
         border: round $primary 40%;
@@ -68,6 +68,7 @@ class ResponseViewer(Vertical, can_focus=False):
     ResponseViewer TabPane { padding: 0; }
     ResponseViewer #timing { padding: 0 1; }
     """
+    )
 
     class CopyRequested(Message):
         """Copy ``text`` to the clipboard, said as ``what`` (the screen that shows the viewer:
@@ -120,6 +121,11 @@ class ResponseViewer(Vertical, can_focus=False):
         self._caveat = ""
         self._note = Text()
         self._tool_widgets: tuple[Horizontal, Input, Static] | None = None
+        # The styles the status line and the body's cached lines were drawn with, and the
+        # exchange whose status line is on show (redrawn when a theme change alters them).
+        self._badges: BadgeStyles | None = None
+        self._json: JsonColours | None = None
+        self._status_of: Exchange | None = None
 
     @property
     def _formatted(self) -> ShownBody | None:
@@ -162,6 +168,7 @@ class ResponseViewer(Vertical, can_focus=False):
 
     def on_mount(self) -> None:
         self.body_view.tools = self.run_tool  # the body's keys (/ n N f w y s v) run here
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
         self.query_one(TabbedContent).hide_tab("tab-signals")  # shown for v3 signals
 
     def _build_raw(self) -> list[Widget]:
@@ -213,7 +220,33 @@ class ResponseViewer(Vertical, can_focus=False):
         return self.query_one("#body", BodyView)
 
     # -- showing ---------------------------------------------------------------------------
+    # -- looks ----------------------------------------------------------------------------
+    @property
+    def badges(self) -> BadgeStyles:
+        if self._badges is None:
+            badges = BadgeStyles.of(self)
+            if not badges.styled:  # not styled yet: read again next time
+                return badges
+            self._badges = badges
+        return self._badges
+
+    def _highlighter(self, line: str) -> Text:
+        if self._json is None:
+            self._json = JsonColours.of(self)
+        return highlight_json_line(line, self._json)
+
+    def _theme_changed(self, _theme: object) -> None:
+        if self._badges is not None and BadgeStyles.of(self) != self._badges:
+            self._badges = None
+            if self._status_of is not None:
+                self._show_status(self._status_of)
+        if self._json is not None and JsonColours.of(self) != self._json:
+            self._json = None
+            for view in self.query(BodyView):
+                view.restyle()
+
     def show_message(self, text: Text | str) -> None:
+        self._status_of = None
         """A line in place of the status (sending…, refused before sending, …)."""
         self.query_one("#status-line", Static).update(text)
 
@@ -262,17 +295,7 @@ class ResponseViewer(Vertical, can_focus=False):
             return
         response = exchange.response
         assert response is not None
-        status = Text()
-        status.append(
-            f" {response.status} {response.reason} ",
-            style=f"{status_style(response.status)} reverse",
-        )
-        status.append(f"  {exchange.timings.total_ms:.0f} ms", style="bold")
-        status.append(f"  {human_size(response.size)}", style="bold")
-        status.append(f"  {response.http_version}", style="dim")
-        if exchange.refreshed_token:
-            status.append("  token refreshed", style="italic dim")
-        self.show_message(status)
+        self._show_status(exchange)
         self._fill_headers(response.headers)
         self._fill_timing(exchange)
         self._show_signals(response)
@@ -285,6 +308,22 @@ class ResponseViewer(Vertical, can_focus=False):
             return
         self.body_view.set_lines(first_lines)
         self._set_note(Text(f"formatting {human_size(response.size)} …", style="dim"))
+
+    def _show_status(self, exchange: Exchange) -> None:
+        response = exchange.response
+        assert response is not None
+        status = Text()
+        status.append(
+            f" {response.status} {response.reason} ",
+            style=status_style(response.status, self.badges) + Style(reverse=True),
+        )
+        status.append(f"  {exchange.timings.total_ms:.0f} ms", style="bold")
+        status.append(f"  {human_size(response.size)}", style="bold")
+        status.append(f"  {response.http_version}", style="dim")
+        if exchange.refreshed_token:
+            status.append("  token refreshed", style="italic dim")
+        self.show_message(status)
+        self._status_of = exchange
 
     def _show_signals(self, response: Response | None) -> None:
         """The Signals tab: shown with a table for a v3 signals answer, hidden otherwise."""
@@ -327,7 +366,7 @@ class ResponseViewer(Vertical, can_focus=False):
     # -- what the body pipeline hands over -------------------------------------------------
     def show_formatted(self, formatted: ShownBody) -> None:
         self.revealed = False
-        highlighter = _highlighter if formatted.kind == ContentKind.JSON else None
+        highlighter = self._highlighter if formatted.kind == ContentKind.JSON else None
         self.body_view.set_lines(formatted.lines, highlighter)
         note = formatted.note
         self._set_note(Text(note, style="dim") if note else "")
@@ -359,7 +398,7 @@ class ResponseViewer(Vertical, can_focus=False):
         if lines is None:
             info.update(Text(error.split(":")[-1].strip()[:40], style="red"))
             return
-        self.body_view.set_lines(lines, _highlighter)
+        self.body_view.set_lines(lines, self._highlighter)
         info.update(f"{count} match{'es' if count != 1 else ''}")
 
     def on_body_view_search_requested(self, event: BodyView.SearchRequested) -> None:
@@ -376,7 +415,7 @@ class ResponseViewer(Vertical, can_focus=False):
             self.notify("Nothing is masked in this body", timeout=2)
             return
         self.revealed = not self.revealed
-        self.body_view.set_lines(self._pretty_lines, _highlighter)
+        self.body_view.set_lines(self._pretty_lines, self._highlighter)
         state = "revealed (v masks again)" if self.revealed else "masked (v reveals)"
         self._set_note(Text(f"secret fields {state}", style="dim"))
 
@@ -445,7 +484,7 @@ class ResponseViewer(Vertical, can_focus=False):
     def apply_filter(self, path: str) -> None:
         info = self._tools()[2]
         if not path.strip():
-            self.body_view.set_lines(self._pretty_lines, _highlighter)
+            self.body_view.set_lines(self._pretty_lines, self._highlighter)
             info.update("")
             return
         if self._document is None:
@@ -462,7 +501,7 @@ class ResponseViewer(Vertical, can_focus=False):
             info.update(Text(str(exc).split(":")[-1].strip()[:40], style="red"))
             return
         shown = matches[0] if len(matches) == 1 else matches
-        self.body_view.set_lines(pretty_json(shown).splitlines(), _highlighter)
+        self.body_view.set_lines(pretty_json(shown).splitlines(), self._highlighter)
         info.update(f"{len(matches)} match{'es' if len(matches) != 1 else ''}")
 
     def _search_info(self, count: int, current: int) -> None:
@@ -521,4 +560,4 @@ class ResponseViewer(Vertical, can_focus=False):
 
     def show_json(self, value: object) -> None:
         """Used by tests and the history screen to show a stored JSON document."""
-        self.body_view.set_lines(json.dumps(value, indent=2).splitlines(), _highlighter)
+        self.body_view.set_lines(json.dumps(value, indent=2).splitlines(), self._highlighter)
