@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input, Select, TabbedContent, TextArea
 
 from tests.net import LocalServer
@@ -386,3 +387,42 @@ async def test_a_sandbox_that_cannot_start_is_said_and_carman_goes_on(xdg: Path)
         assert "starting sandbox" not in str(header.render_text())
         await pilot.press("ctrl+e")  # carman still answers keys
         await wait_for(pilot, lambda: type(app.screen).__name__ == "VariablesScreen")
+
+
+async def test_a_vehicle_name_that_cannot_be_looked_up_leaves_the_short_id(
+    xdg: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The header looks the current vehicle's name up in the background. When the lookup
+    raises (switching from the sandbox to `test` while it ran: "the application token needs
+    {{client_id}}") its error once ended carman; now the header keeps the short id and the
+    id is not asked for again."""
+    from tui.core.errors import CarmanError
+    from tui.core.smartcar import vehicles
+    from tui.core.workspace import Workspace
+    from tui.widgets.status_header import StatusHeader
+
+    calls: list[str] = []
+
+    async def refuse(workspace: Workspace) -> list[vehicles.VehicleSummary]:
+        calls.append(workspace.environment_name)
+        raise CarmanError("Environment 'test': the application token needs {{client_id}}")
+
+    monkeypatch.setattr(vehicles, "list_vehicles", refuse)
+    workspace = Workspace().load(None)
+    session = open_session("test", workspace=workspace)
+    vehicle_id = "5a2c8c3e-0000-4000-8000-00000000cafe"
+    workspace.set_session({"vehicle_id": vehicle_id})
+    app = CarmanApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        cache = vehicles.cache_for(workspace)
+        await wait_for(pilot, lambda: cache.attempted("test", vehicle_id))
+        await pilot.press("ctrl+e")  # carman still answers keys
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "VariablesScreen")
+        assert app.is_running and app.return_code is None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen")
+        header = app.screen.query_one(StatusHeader)
+        assert header.vehicle.startswith(vehicle_id[:8])
+        app.screen.refresh_header()  # type: ignore[attr-defined]
+        await pilot.pause()
+        assert calls == ["test"]  # asked once

@@ -135,7 +135,10 @@ class MainScreen(SteadySizeScreen):
             if cache.get(environment, vehicle.id) is None and not cache.attempted(
                 environment, vehicle.id
             ):
-                self._fetch_vehicle_label()  # once per id; the cache announces the answer
+                # Once per id (marked now: refreshes come in bursts); the cache announces
+                # the answer.
+                cache.mark_attempted(environment, vehicle.id)
+                self._fetch_vehicle_label()
         token, style = self.carman.token_summary()
         app_token, app_style = self._app_token_summary()
         self.query_one(StatusHeader).set_state(
@@ -339,7 +342,12 @@ class MainScreen(SteadySizeScreen):
         from tui.core.smartcar.vehicles import list_vehicles
 
         await self.carman.deferred.ready()  # the sandbox may still be starting
-        await list_vehicles(self.carman.workspace)  # answers land in the cache, which says so
+        try:
+            await list_vehicles(self.carman.workspace)  # answers land in the cache
+        except Exception:
+            # A name for the header is never worth an error (no login or no application token
+            # in this environment, a dead network): the header keeps the short id.
+            return
 
     def action_cancel_send(self) -> None:
         if self._sending is not None:

@@ -104,6 +104,10 @@ class VehicleCache:
             self._entries[(environment, summary.id)] = summary
             self._changed()
 
+    def mark_attempted(self, environment: str, vehicle_id: str) -> None:
+        """A lookup of this id failed: it is not asked for again until the next clear."""
+        self._attempted.add((environment, vehicle_id))
+
     def attempted(self, environment: str, vehicle_id: str) -> bool:
         """Was this id looked up already (answered or failed) since the last clear?"""
         return (environment, vehicle_id) in self._attempted
