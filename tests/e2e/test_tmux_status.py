@@ -63,7 +63,9 @@ def test_refusals_say_what_and_where_and_clear_the_old_explanation(tmp_path: Pat
         assert "Unresolved variable" in flat
         assert UNRESOLVED in flat.replace(" ", ""), screen  # the whole name, even wrapped
         assert "No Authorization header was sent" not in screen  # the old explanation is gone
-        assert "previous response" in screen
+        # The refusal is this request's; the body below is said to be No auth's.
+        assert "Response · Unresolved" in screen
+        assert "No auth's last response" in flat, screen
 
         _open(tmux, "Bad JSON")
         tmux.burst("C-j")

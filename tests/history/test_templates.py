@@ -162,3 +162,40 @@ def test_checksums_hold_for_entries_with_and_without_templates(
     assert store.check() == []
     entry = store.get(entry_id)
     assert bool(entry.template) is with_template
+
+
+async def test_a_replay_keeps_what_the_request_was(xdg: Path) -> None:
+    """An "exactly as sent" replay (to yesterday's address) is recorded with the
+    original entry's template and ids, not its literal URL: replaying that new entry from its
+    template reaches today's server, and it still names its collection and request."""
+    yesterday, today = _server(), _server()
+    collection = Collection(name="Local", requests=[Request(name="Echo", url="{{base}}/echo")])
+    save_collection(collection, paths.collections_dir() / "local")
+    save_environment(Environment(name="local", variables={"base": _url(yesterday)}))
+    session = open_session("local")
+    workspace = session.workspace
+    found, request = workspace.find_request("Local/Echo")
+    first, _ = await workspace.send(found, request)
+    with HistoryStore() as store:
+        entry = store.get(store.record(first) or 0)
+    yesterday.shutdown()
+    yesterday.server_close()
+    workspace.set_environment_variable("base", _url(today))
+
+    exact = replay_of(entry, exactly=True)
+    refused, _ = await workspace.send(None, exact.request, recorded_as=exact.recorded_as)
+    assert refused.request.url.startswith(_url(yesterday))
+    assert (refused.collection_id, refused.request_id) == ("local", "echo")
+    with HistoryStore() as store:
+        replayed = store.get(store.record(refused) or 0)
+    assert replayed.template == entry.template
+
+    again = replay_of(replayed)
+    assert again.from_template and "{{base}}/echo" in again.note
+    answer, _ = await workspace.send(
+        workspace.collection_by_id(again.collection_id), again.request
+    )
+    assert answer.ok and answer.request.url.startswith(_url(today))
+    await session.aclose()
+    today.shutdown()
+    today.server_close()

@@ -426,3 +426,21 @@ async def test_a_vehicle_name_that_cannot_be_looked_up_leaves_the_short_id(
         app.screen.refresh_header()  # type: ignore[attr-defined]
         await pilot.pause()
         assert calls == ["test"]  # asked once
+
+
+async def test_a_refusal_is_titled_with_its_own_request(xdg: Path, http_server: str) -> None:
+    """Echo's answer is on show; the open request Unset is refused (unresolved variable): the
+    pane is titled Unset, and the body below is said to be Echo's, not Unset's."""
+    unset = Request(name="Unset", url="{{base}}/echo/{{nobody_set_this}}")
+    app = _app(http_server, extra=[unset])
+    async with app.run_test(size=(110, 36)) as pilot:
+        await _select(pilot, app, "Echo")
+        viewer = await _send_and_wait(pilot, app)
+        await _select(pilot, app, "Unset")
+        assert "Echo · not the open request" in str(viewer.border_title)
+        await pilot.press("ctrl+j")
+        status = viewer.query_one("#status-line")
+        await wait_for(pilot, lambda: "Unresolved variable" in str(status.render()))
+        assert str(viewer.border_title) == "Response · Unset"
+        note = str(viewer.query_one("#body-note").render())
+        assert "Echo's last response (this send was not made)" in note

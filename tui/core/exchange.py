@@ -139,3 +139,12 @@ class Exchange:
     @property
     def response_size(self) -> int:
         return self.response.size if self.response else 0
+
+
+@dataclass(frozen=True)
+class RecordedAs:
+    """What a replayed exchange is recorded as: the original entry's template and ids."""
+
+    template: Request | None
+    collection_id: str
+    request_id: str

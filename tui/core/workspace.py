@@ -19,7 +19,7 @@ from tui.core.collection_io import load_collection, load_collections
 from tui.core.config import Config, load_config
 from tui.core.environments import SessionStore, load_environment_file, load_environments
 from tui.core.errors import CarmanError, LoadIssue
-from tui.core.exchange import Exchange
+from tui.core.exchange import Exchange, RecordedAs
 from tui.core.model import AuthKind, Collection, Environment, OAuth2Settings, Request
 from tui.core.prepare import PreparedRequest, prepare
 from tui.core.secrets import SecretsStore
@@ -69,6 +69,7 @@ def builtin_environments() -> tuple[list[Environment], list[LoadIssue]]:
         env.read_only = True
         found.append(env)
     return found, issues
+
 
 
 class Workspace:
@@ -303,9 +304,16 @@ class Workspace:
         self.pipeline.token_source = source
 
     async def send(
-        self, collection: Collection | None, request: Request
+        self,
+        collection: Collection | None,
+        request: Request,
+        *,
+        recorded_as: RecordedAs | None = None,
     ) -> tuple[Exchange, CaptureResult]:
-        """Prepare, send, capture and announce one request. Raises CarmanError before sending."""
+        """Prepare, send, capture and announce one request. Raises CarmanError before sending.
+
+        ``recorded_as`` (a history replay): the template and ids the exchange keeps instead of
+        ``request``'s own, so a replay of a replay still knows what the request was."""
         settings = self.oauth_settings(collection, request)
         resolved = self.resolve_settings(settings) if settings is not None else None
         if resolved is not None and self.pipeline.token_source is not None:
@@ -324,8 +332,13 @@ class Workspace:
         # Imported here: the history package is not needed for a first frame (see session).
         from tui.core.history.template import template_of
 
-        exchange.template = template_of(request, prepared.auth)
-        exchange.collection_id, exchange.request_id = request_ids(collection, request)
+        if recorded_as is None:
+            exchange.template = template_of(request, prepared.auth)
+            exchange.collection_id, exchange.request_id = request_ids(collection, request)
+        else:
+            exchange.template = recorded_as.template
+            exchange.collection_id = recorded_as.collection_id
+            exchange.request_id = recorded_as.request_id
         result = apply_captures(request.captures, exchange)
         if result.captured:
             self.set_session(result.captured)

@@ -387,7 +387,9 @@ class HistoryEntryScreen(Screen[None]):
         collection = workspace.collection_by_id(replay.collection_id)
         await self.carman.deferred.ready()  # the sandbox starts after carman's first frame
         try:
-            exchange, _ = await workspace.send(collection, replay.request)
+            exchange, _ = await workspace.send(
+                collection, replay.request, recorded_as=replay.recorded_as
+            )
         except NeedsLogin as exc:
             viewer.show_message(Text(f"🔒 {exc}  Press ctrl+o to log in.", style="bold yellow"))
             return

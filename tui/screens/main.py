@@ -275,7 +275,10 @@ class MainScreen(SteadySizeScreen):
 
     def _refused(self, request: Request, text: Text) -> None:
         if request is self.request:
-            self.query_one(ResponseViewer).show_refusal(text)
+            viewer = self.query_one(ResponseViewer)
+            viewer.name_request(request.name)  # the refusal is this request's
+            owner = self._shown_for
+            viewer.show_refusal(text, owner.name if owner not in (None, request) else None)
         else:
             self.notify(f"{request.name}: {text.plain}", severity="warning")
 

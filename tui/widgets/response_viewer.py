@@ -253,14 +253,16 @@ class ResponseViewer(Vertical, can_focus=False):
     def show_pending(self, label: str) -> None:
         self.show_message(Text(f"⏳ {label} … (esc cancels)", style="italic"))
 
-    def show_refusal(self, text: Text) -> None:
+    def show_refusal(self, text: Text, body_of: str | None = None) -> None:
         """A send refused before it left (unresolved variable, bad JSON, no login): the
-        previous response's explanation goes, and its body is marked as the previous one."""
+        previous response's explanation goes, and its body is marked as the previous one
+        (``body_of``: the request it belongs to, when that is not the refused one)."""
         self.show_message(text)
         self.show_explanation(None)
         if self.exchange is not None:
+            whose = f"{body_of}'s last response" if body_of else "the previous response"
             self.query_one("#body-note", Static).update(
-                Text("↓ the previous response (this send was not made)", style="dim italic")
+                Text(f"↓ {whose} (this send was not made)", style="dim italic")
             )
 
     def name_request(self, name: str) -> None:

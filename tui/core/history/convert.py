@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, unquote, urlsplit, urlunsplit
 
+from tui.core.exchange import RecordedAs
 from tui.core.history.model import HistoryEntry
 from tui.core.history.template import request_from_template
 from tui.core.masking import MASK
@@ -129,6 +130,9 @@ class Replay:
     collection_id: str  # the collection whose variables apply ("" for none)
     from_template: bool
     note: str  # for the person: what will be sent, in words
+    # What the new exchange is recorded as: the entry's own template and ids, so replaying
+    # the replay (either way) still knows what the request was.
+    recorded_as: RecordedAs | None = None
 
 
 def _disable_masked(request: Request) -> list[str]:
@@ -152,17 +156,19 @@ def _disable_masked(request: Request) -> list[str]:
 def replay_of(entry: HistoryEntry, *, exactly: bool = False) -> Replay:
     """The entry's template with today's variables and token; or, with ``exactly`` (or for an
     entry recorded before templates existed), the request exactly as it was sent."""
+    recorded_as = RecordedAs(
+        request_from_template(entry.template), entry.collection_id, entry.request_id
+    )
     template = None if exactly else request_from_template(entry.template)
     if template is None:
         why = "as asked" if exactly else "it was recorded before carman kept templates"
-        return Replay(
-            replay_request(entry), "", False, f"Sent exactly as recorded ({why}): {entry.url}"
-        )
+        note = f"Sent exactly as recorded ({why}): {entry.url}"
+        return Replay(replay_request(entry), "", False, note, recorded_as)
     masked = _disable_masked(template)
     note = f"From its template with today's variables and token: {template.url}"
     if masked:
         note += f" (masked in history, left out: {', '.join(masked)})"
-    return Replay(template, entry.collection_id, True, note)
+    return Replay(template, entry.collection_id, True, note, recorded_as)
 
 
 def saved_request(entry: HistoryEntry, name: str) -> Request:
