@@ -444,3 +444,40 @@ async def test_a_refusal_is_titled_with_its_own_request(xdg: Path, http_server: 
         assert str(viewer.border_title) == "Response · Unset"
         note = str(viewer.query_one("#body-note").render())
         assert "Echo's last response (this send was not made)" in note
+
+
+async def test_a_new_collection_leaves_nothing_on_esc_and_asks_a_taken_name_again(
+    xdg: Path, http_server: str
+) -> None:
+    from tui.core import paths
+    from tui.dialogs.basic import Field
+    from tui.flows.collections import create_collection
+
+    app = _app(http_server)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        before = sorted(p.name for p in paths.collections_dir().iterdir())
+        create_collection(app)
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceDialog")
+        await pilot.press("enter")  # for Smartcar work
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        await pilot.press("escape")  # at the name
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "MainScreen")
+        assert sorted(p.name for p in paths.collections_dir().iterdir()) == before
+
+        # As history's "save as request" asks it: the name, then the request's name.
+        create_collection(app, extra_fields=[Field("request", "Request name", "Odometer")])
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChoiceDialog")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, FormDialog))
+        dialog = app.screen
+        name = dialog.query_one("#field-name", Input)
+        name.value = "Local"  # taken
+        await pilot.press("enter", "enter")  # to the request's name, then OK
+        assert app.screen is dialog
+        error = str(dialog.query_one("#dialog-error").render())
+        assert "already a collection named 'Local'" in error
+        assert dialog.focused is name  # the next keys fix the name
+        await pilot.press(*"Fleet", "ctrl+s")
+        await wait_for(pilot, lambda: (paths.collections_dir() / "fleet").is_dir())
+        assert load_collection(paths.collections_dir() / "fleet")[0].name == "Fleet"

@@ -94,6 +94,7 @@ async def test_an_unknown_layer_is_refused_and_asked_again(xdg: Path, http_serve
         error = str(dialog.query_one("#dialog-error").render())
         assert "Unknown layer 'enviroment'" in error and "environment" in error
         assert not any(c[0] == "colour" for c in _cells(screen))
-        dialog.query_one("#field-layer", Input).value = "environment"
-        await pilot.press("ctrl+s")
+        # The refused field has the focus, its text selected: typing replaces it.
+        assert dialog.focused is dialog.query_one("#field-layer", Input)
+        await pilot.press(*"environment", "ctrl+s")
         await wait_for(pilot, lambda: ("colour", "blue", "environment") in _cells(screen))

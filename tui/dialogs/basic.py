@@ -75,6 +75,17 @@ class Field:
     password: bool = False
 
 
+@dataclass(frozen=True)
+class FieldProblem:
+    """A validator's refusal that names the field to fix: the dialog focuses it."""
+
+    field: str
+    message: str
+
+
+Validator = Callable[[dict[str, str]], str | FieldProblem | None]
+
+
 class FormDialog(ModalScreen[dict[str, str] | None]):
     """Edit a few text fields; Enter on the last field (or ctrl+s) accepts, Esc cancels.
 
@@ -98,7 +109,7 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
         title: str,
         fields: list[Field],
         help_text: str = "",
-        validate: Callable[[dict[str, str]], str | None] | None = None,
+        validate: Validator | None = None,
     ) -> None:
         super().__init__()
         self._title = title
@@ -133,6 +144,12 @@ class FormDialog(ModalScreen[dict[str, str] | None]):
     def action_accept(self) -> None:
         values = self.values()
         problem = self._validate(values) if self._validate is not None else None
+        if isinstance(problem, FieldProblem):
+            self.query_one("#dialog-error", Static).update(problem.message)
+            field = self.query_one(f"#field-{problem.field}", Input)
+            self.set_focus(field)  # the next keys fix what was refused
+            field.select_all()
+            return
         if problem:
             self.query_one("#dialog-error", Static).update(problem)
             return

@@ -9,7 +9,7 @@ from tui.core import paths
 from tui.core.collection_ops import collection_name_problem, new_collection
 from tui.core.errors import CarmanError
 from tui.core.model import Auth, AuthKind, Collection, Request
-from tui.dialogs.basic import ChoiceDialog, Field, FormDialog
+from tui.dialogs.basic import ChoiceDialog, Field, FieldProblem, FormDialog, Validator
 from tui.flows.tree_actions import duplicate_into_user_collections
 
 if TYPE_CHECKING:
@@ -23,9 +23,14 @@ KINDS = [
 ]
 
 
-def _name_check(app: CarmanApp) -> Callable[[dict[str, str]], str | None]:
+def _name_check(app: CarmanApp) -> Validator:
     taken = [c.name for c in app.workspace.collections]
-    return lambda values: collection_name_problem(paths.collections_dir(), values["name"], taken)
+
+    def check(values: dict[str, str]) -> FieldProblem | None:
+        problem = collection_name_problem(paths.collections_dir(), values["name"], taken)
+        return FieldProblem("name", problem) if problem else None
+
+    return check
 
 
 def create_collection(

@@ -19,7 +19,7 @@ from tui.core.collection_io import save_collection
 from tui.core.environments import save_environment
 from tui.core.masking import is_secret_name
 from tui.core.variables import VariableInfo
-from tui.dialogs.basic import ConfirmDialog, Field, FormDialog
+from tui.dialogs.basic import ConfirmDialog, Field, FieldProblem, FormDialog
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp
@@ -35,13 +35,15 @@ LAYER_STYLE = {
 LAYERS = ("session", "environment", "collection")
 
 
-def _check_variable(values: dict[str, str]) -> str | None:
-    """The variable dialog's answer, refused (and asked again) when it cannot be used."""
+def _check_variable(values: dict[str, str]) -> FieldProblem | None:
+    """The variable dialog's answer, refused (and asked again, at the field to fix) when it
+    cannot be used."""
     if not values["name"].strip():
-        return "A variable needs a name"
+        return FieldProblem("name", "A variable needs a name")
     layer = values["layer"].strip().lower() or "session"
     if layer not in LAYERS:
-        return f"Unknown layer {values['layer'].strip()!r}: use {', '.join(LAYERS)}"
+        known = ", ".join(LAYERS)
+        return FieldProblem("layer", f"Unknown layer {values['layer'].strip()!r}: use {known}")
     return None
 
 
