@@ -22,8 +22,6 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-import httpx
-
 from tui.core.errors import CarmanError
 from tui.core.masking import redact
 from tui.core.model import AuthModel, OAuth2Settings
@@ -35,6 +33,8 @@ from tui.core.oauth.token_store import APP_TOKENS, StoredToken, TokenStore, form
 from tui.core.send import NeedsLogin
 
 if TYPE_CHECKING:
+    import httpx
+
     from tui.core.workspace import Workspace
 
 # Refresh when fewer than this many seconds are left: a request sent now must still carry a
