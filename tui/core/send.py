@@ -14,9 +14,7 @@ import socket
 import ssl
 import threading
 import time
-from typing import Protocol
-
-import httpx
+from typing import TYPE_CHECKING, Protocol
 
 from tui.core.body_spool import SpilledBody
 from tui.core.exchange import (
@@ -29,6 +27,9 @@ from tui.core.exchange import (
 )
 from tui.core.model import AuthKind, OAuth2Settings
 from tui.core.prepare import PreparedRequest
+
+if TYPE_CHECKING:
+    import httpx
 
 DEFAULT_TIMEOUT = 30.0
 USER_AGENT = "carman"
@@ -77,6 +78,8 @@ def _causes(exc: BaseException) -> list[BaseException]:
 
 def describe_transport_error(exc: BaseException, url: str) -> TransportError:
     """Turn an httpx exception into words a person understands."""
+    import httpx  # ~25 ms of a start: imported when first used, not for the first frame
+
     try:
         host = httpx.URL(url).host or url
     except (httpx.InvalidURL, TypeError, ValueError):
@@ -215,6 +218,8 @@ class SendPipeline:
         _ = self.client
 
     def _new_client(self) -> httpx.AsyncClient:
+        import httpx  # ~25 ms of a start: imported when first used, not for the first frame
+
         return httpx.AsyncClient(
             timeout=self.timeout,
             verify=self._verify,
@@ -302,6 +307,8 @@ class SendPipeline:
         timeout: float | None = None,
         follow_redirects: bool = False,
     ) -> Exchange:
+        import httpx  # imported by the client above already; here for the except clause
+
         sent = SentRequest(prepared.method, prepared.url, list(prepared.headers), prepared.body)
         timings = Timings(started_at=time.time())
         start = time.perf_counter()

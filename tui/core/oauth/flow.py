@@ -25,8 +25,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
-
 from tui.core.errors import CarmanError
 from tui.core.model import OAuth2Settings
 from tui.core.oauth.authorize import build_authorize_url, new_state
@@ -201,6 +199,8 @@ class LoginFlow:
         url = resolved.text.strip().rstrip("/") + "/v2.0/vehicles"
         assert login.token is not None
         headers = {"Authorization": f"Bearer {login.token.access_token}"}
+        import httpx  # ~25 ms of a start: imported when first used, not for the first frame
+
         try:
             async with self.manager.http_client() as client:
                 response = await client.get(url, headers=headers)

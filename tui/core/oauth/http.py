@@ -9,20 +9,26 @@ from __future__ import annotations
 
 import functools
 import ssl
-
-import httpx
+from typing import TYPE_CHECKING
 
 from tui import __version__
+
+if TYPE_CHECKING:
+    import httpx
 
 TIMEOUT = 30.0
 
 
 @functools.cache
 def _tls_context() -> ssl.SSLContext:
+    import httpx  # ~25 ms of a start: imported when first used, not for the first frame
+
     return httpx.create_ssl_context()
 
 
 def new_client(timeout: float = TIMEOUT) -> httpx.AsyncClient:
+    import httpx
+
     return httpx.AsyncClient(
         timeout=timeout,
         follow_redirects=False,

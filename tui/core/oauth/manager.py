@@ -22,19 +22,19 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-import httpx
-
 from tui.core.errors import CarmanError
 from tui.core.masking import redact
 from tui.core.model import AuthModel, OAuth2Settings
 from tui.core.oauth.app_tokens import AppTokens
-from tui.core.oauth.flow import LoginFlow, LoginResult
 from tui.core.oauth.http import new_client
 from tui.core.oauth.token_client import TokenError, TokenResponse, refresh_tokens
 from tui.core.oauth.token_store import APP_TOKENS, StoredToken, TokenStore, format_duration
 from tui.core.send import NeedsLogin
 
 if TYPE_CHECKING:
+    import httpx
+
+    from tui.core.oauth.flow import LoginFlow
     from tui.core.workspace import Workspace
 
 # Refresh when fewer than this many seconds are left: a request sent now must still carry a
@@ -43,7 +43,7 @@ REFRESH_MARGIN = 120.0
 
 Clock = Callable[[], float]
 
-__all__ = ["LoginFlow", "LoginResult", "TokenManager", "TokenState", "TokenStatus"]
+__all__ = ["TokenManager", "TokenState", "TokenStatus"]
 
 
 class TokenStatus(StrEnum):
@@ -423,6 +423,10 @@ class TokenManager:
         ``on_event`` hears about refused callbacks while waiting (called from the listener's
         thread: a TUI must hop to its own thread, e.g. with ``call_from_thread``).
         """
+        # Imported when a login starts: the login flow, its callback listener and http.server
+        # are ~15 ms of a start that the first frame does not need.
+        from tui.core.oauth.flow import LoginFlow
+
         return LoginFlow(self, settings, timeout=timeout, state=state, on_event=on_event)
 
     async def complete_login(

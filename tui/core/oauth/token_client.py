@@ -12,9 +12,7 @@ never appear in a message.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from tui.core.errors import CarmanError
 from tui.core.masking import redact
@@ -22,6 +20,9 @@ from tui.core.model import OAuth2Settings
 from tui.core.oauth.callback import clean_text
 from tui.core.oauth.http import new_client
 from tui.core.send import describe_transport_error
+
+if TYPE_CHECKING:
+    import httpx
 
 TOKEN_TIMEOUT = 30.0
 # Errors meaning the refresh token (or code) is dead: only a new login helps.
@@ -119,6 +120,8 @@ async def _post(
     client: httpx.AsyncClient | None,
     basic: bool = True,
 ) -> TokenResponse:
+    import httpx  # ~25 ms of a start: imported when first used, not for the first frame
+
     secrets = (*hide, client_secret)
     grant = form["grant_type"]
     owned = client is None

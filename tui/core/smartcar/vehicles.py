@@ -30,7 +30,6 @@ from tui.core.exchange import Exchange
 from tui.core.model import Auth, AuthKind, AuthModel, KeyValue, OAuth2Settings, Request
 from tui.core.prepare import prepare
 from tui.core.send import NeedsLogin
-from tui.core.smartcar.explainer import explain
 
 if TYPE_CHECKING:
     from tui.core.workspace import Workspace
@@ -270,6 +269,8 @@ def _connections_page(exchange: Exchange, request: Request) -> tuple[list[Vehicl
     response = exchange.response
     assert response is not None
     if not exchange.ok:
+        from tui.core.smartcar.explainer import explain  # ~10 ms of a start: only on an error
+
         explanation = explain(exchange, request=request)
         reason = explanation.title if explanation else f"HTTP {response.status} {response.reason}"
         raise CarmanError(f"Could not list the connections: {reason.strip()}")
@@ -379,6 +380,8 @@ def summary_from_exchange(
     response = exchange.response
     assert response is not None
     if not exchange.ok:
+        from tui.core.smartcar.explainer import explain  # ~10 ms of a start: only on an error
+
         explanation = explain(exchange, request=request)
         reason = explanation.title if explanation else f"HTTP {response.status} {response.reason}"
         return VehicleSummary(vehicle_id, error=reason.strip())
