@@ -599,6 +599,7 @@ def pasted_urls(draw: st.DrawFn) -> str:
 @example(text=f"http://localhost:8000/exchange?code=c&state={STATE}x")
 @example(text=f"?state={STATE}&state=forged&code=c")
 @example(text=f"?code=c#state={STATE}")
+@example(text=f"?error=%00&state={STATE}")  # an error named by nothing printable
 def test_pasted_callbacks_never_accept_a_wrong_state(text: str) -> None:
     try:
         result = parse_pasted_redirect(text, STATE)

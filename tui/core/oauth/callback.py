@@ -126,7 +126,8 @@ def result_from_query(query: dict[str, list[str]]) -> CallbackResult | None:
         description = first("error_description")
         details = {name: clean_text(first(name) or "", 120) for name in DETAIL_NAMES if first(name)}
         return CallbackResult(
-            error=clean_text(error, 60),
+            # An error whose name is nothing printable (error=%00) is still an error.
+            error=clean_text(error, 60) or "unknown_error",
             description=clean_text(description) if description else None,
             details=details,
         )
