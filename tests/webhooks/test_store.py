@@ -158,6 +158,8 @@ def test_search_finds_deliveries_by_any_part(xdg: object, backend: str) -> None:
         assert store.search("nothing-like-this") == []
         assert store.search('"; DROP TABLE webhook_events; --') == []
         assert [s.id for s in store.search("%")] == []
+        # "_" is literal too: unescaped, LIKE would read "4_4" as "404" and find the junk.
+        assert store.search("4_4") == []
 
 
 def test_retries_group_by_event_id_environment_and_signature(xdg: object) -> None:
