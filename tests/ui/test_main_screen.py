@@ -481,3 +481,25 @@ async def test_a_new_collection_leaves_nothing_on_esc_and_asks_a_taken_name_agai
         await pilot.press(*"Fleet", "ctrl+s")
         await wait_for(pilot, lambda: (paths.collections_dir() / "fleet").is_dir())
         assert load_collection(paths.collections_dir() / "fleet")[0].name == "Fleet"
+
+
+async def test_a_late_answer_is_named_as_another_request_s(
+    xdg: Path, http_server: LocalServer
+) -> None:
+    """Send Slow, open Echo while Slow is in flight: Slow's answer arrives under a border that
+    names Slow and says it is not the open request, and a toast says so."""
+    slow = Request(name="Slow", url="{{base}}/slow", headers=[KeyValue("X-Delay", "1")])
+    app = _app(http_server, extra=[slow])
+    async with app.run_test(size=(110, 36), notifications=True) as pilot:
+        await _select(pilot, app, "Slow")
+        await pilot.press("ctrl+j")
+        await wait_for(pilot, lambda: http_server.arrived("/slow") == 1)  # in flight
+        await _select(pilot, app, "Echo")
+        viewer = app.screen.query_one(ResponseViewer)
+        await wait_for(pilot, lambda: viewer.exchange is not None)
+        assert viewer.exchange.request.url.endswith("/slow")
+        assert str(viewer.border_title) == "Response · Slow · not the open request"
+        said = [str(n.message) for n in app._notifications]
+        assert any("Slow's, sent before you moved on" in m for m in said), said
+        await _select(pilot, app, "Slow")  # back to its own request: named plainly
+        assert str(viewer.border_title) == "Response · Slow"
