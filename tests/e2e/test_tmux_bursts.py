@@ -48,3 +48,19 @@ def test_a_request_chosen_in_the_palette_is_the_one_sent_by_the_next_key(tmp_pat
         assert "sent before you moved on" not in screen
     finally:
         tmux.close()
+
+
+def test_history_opened_and_replayed_in_one_burst(tmp_path: Path) -> None:
+    """ctrl+r, down, r in one burst: the keys reach the list before its first search has
+    filled it; r once did nothing then. It now replays the newest entry."""
+    tmux = Tmux(carman_env(tmp_path))
+    try:
+        tmux.start(["--sandbox"], cwd=tmp_path)
+        tmux.wait_until(lambda screen: "127.0.0.1:87" in screen, timeout=60)  # sandbox is up
+        tmux.burst("C-j")
+        tmux.wait_for("200 OK")
+        tmux.burst("C-r", "Down", "r")
+        screen = tmux.wait_for("Response (replayed now, from its template)")
+        assert "Application token" in screen
+    finally:
+        tmux.close()

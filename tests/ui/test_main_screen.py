@@ -503,3 +503,16 @@ async def test_a_late_answer_is_named_as_another_request_s(
         assert any("Slow's, sent before you moved on" in m for m in said), said
         await _select(pilot, app, "Slow")  # back to its own request: named plainly
         assert str(viewer.border_title) == "Response · Slow"
+
+
+async def test_ctrl_l_selects_the_url_even_when_it_has_the_focus(
+    xdg: Path, http_server: str
+) -> None:
+    app = _app(http_server)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _select(pilot, app, "Echo")
+        url = app.screen.query_one("#url", Input)
+        await pilot.press("ctrl+l", "end", "ctrl+l")  # already in the URL, cursor at its end
+        await pilot.press(*"{{base}}/big")
+        await wait_for(pilot, lambda: url.value == "{{base}}/big")
+        assert app.screen.request.url == "{{base}}/big"

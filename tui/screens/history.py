@@ -10,6 +10,7 @@ bound to their thread).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -134,6 +135,8 @@ class HistoryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.summaries: list[HistorySummary] = []
+        self._listed = False  # the first search has filled the list
+        self._waiting_for_rows: Callable[[], None] | None = None
         self._badges = BadgeStyles()  # read once styled (on_mount); the rows are drawn with them
 
     def _theme_changed(self, _theme: object) -> None:
@@ -203,6 +206,7 @@ class HistoryScreen(Screen[None]):
 
     def _fill(self, found: list[HistorySummary], total: int, text: str) -> None:
         self.summaries = found
+        self._listed = True
         table = self.query_one(DataTable)
         table.clear()
         for summary in found:
@@ -211,6 +215,9 @@ class HistoryScreen(Screen[None]):
         if len(found) == PAGE:
             shown += f" (newest {PAGE} shown; filter to narrow)"
         self._show_status(Text(shown + "  ·  type to filter · ↓ to the list, then enter, r, s…"))
+        waiting, self._waiting_for_rows = self._waiting_for_rows, None
+        if waiting is not None:
+            waiting()
 
     def _show_status(self, text: Text) -> None:
         self.query_one("#history-status", Static).update(text)
@@ -239,13 +246,25 @@ class HistoryScreen(Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.action_open()
 
+    def _once_listed(self, action: Callable[[], None]) -> bool:
+        """Keys typed before the first search has filled the list (ctrl+r, down, r in one
+        burst over SSH) act once it has: True when ``action`` was kept for then."""
+        if self._listed:
+            return False
+        self._waiting_for_rows = action
+        return True
+
     def action_open(self) -> None:
+        if self._once_listed(self.action_open):
+            return
         summary = self._current()
         entry = self._load(summary.id) if summary else None
         if entry is not None:
             self.app.push_screen(HistoryEntryScreen(entry))
 
     def action_replay(self, exactly: bool = False) -> None:
+        if self._once_listed(lambda: self.action_replay(exactly)):
+            return
         summary = self._current()
         entry = self._load(summary.id) if summary else None
         if entry is not None:
@@ -254,12 +273,16 @@ class HistoryScreen(Screen[None]):
             screen.call_after_refresh(screen.action_replay, exactly)
 
     def action_save_as(self) -> None:
+        if self._once_listed(self.action_save_as):
+            return
         summary = self._current()
         entry = self._load(summary.id) if summary else None
         if entry is not None:
             save_entry_as_request(self.carman, entry)
 
     def action_delete(self) -> None:
+        if self._once_listed(self.action_delete):
+            return
         summary = self._current()
         if summary is None:
             return

@@ -393,7 +393,9 @@ class MainScreen(SteadySizeScreen):
     # next key of a burst must already reach the newly focused widget.
     def action_focus_url(self) -> None:
         self._restore_from_maximized()
-        self.set_focus(self.query_one(RequestEditor).url_input)
+        url = self.query_one(RequestEditor).url_input
+        self.set_focus(url)
+        url.select_all()  # as a browser's ctrl+l: typing replaces it, even when it had focus
 
     def action_focus_pane(self, pane: str) -> None:
         if pane == "tree":
