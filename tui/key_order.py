@@ -188,7 +188,6 @@ class KeyOrder:
             await self.deliver(key)
         return True
 
-
     def _bounce(self, event: events.Key, meant_for: Screen[object] | None) -> bool:
         """A key typed after the Enter that is closing a dialog, that the dialog (still up,
         busy with that Enter) did not want: hold it until the dialog has closed, so it

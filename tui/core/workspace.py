@@ -71,7 +71,6 @@ def builtin_environments() -> tuple[list[Environment], list[LoadIssue]]:
     return found, issues
 
 
-
 class Workspace:
     def __init__(self, config: Config | None = None) -> None:
         self.config = config or load_config()
