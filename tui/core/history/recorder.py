@@ -8,9 +8,6 @@ them to ``App.call_from_thread``.
 
 from __future__ import annotations
 
-import contextlib
-import queue
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,10 +15,10 @@ from tui.core.config import HistoryLimits
 from tui.core.exchange import Exchange
 from tui.core.history.model import HistoryError
 from tui.core.history.store import HistoryStore
+from tui.core.serial_worker import SerialWorker
 
 ErrorCallback = Callable[[Exception], None]
 RecordedCallback = Callable[[int], None]
-_STOP = None
 
 
 class HistoryRecorder:
@@ -36,31 +33,26 @@ class HistoryRecorder:
     ) -> None:
         self.path = path
         self.limits = limits
-        self.on_error = on_error
         self.on_recorded = on_recorded
         self.error: Exception | None = None  # set when the database cannot be used at all
-        self._queue: queue.Queue[tuple[Exchange, frozenset[str]] | None] = queue.Queue(
-            maxsize=max_pending
+        self._store: HistoryStore | None = None  # the writer thread's own connection
+        self._worker: SerialWorker[tuple[Exchange, frozenset[str]]] = SerialWorker(
+            "carman-history",
+            self._record,
+            on_error=on_error,
+            on_stop=self._close_store,
+            max_pending=max_pending,
         )
-        self._pending = 0
-        self._idle = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._closed = False
-        self._start_lock = threading.Lock()
 
     def submit(self, exchange: Exchange, secrets: Iterable[str] = ()) -> bool:
         """Queue ``exchange`` for recording; never blocks. False when it was dropped (closed,
         the database unusable, or ``max_pending`` exchanges still waiting)."""
-        if self._closed or self.error is not None:
+        if self._worker.closed or self.error is not None:
             return False
-        self._ensure_thread()
-        with self._idle:
-            self._pending += 1
-        try:
-            self._queue.put_nowait((exchange, frozenset(secrets)))
-        except queue.Full:
-            self._done()
-            self._report(HistoryError("History is not keeping up; an exchange was not recorded"))
+        if not self._worker.submit((exchange, frozenset(secrets))):
+            self._worker.report(
+                HistoryError("History is not keeping up; an exchange was not recorded")
+            )
             return False
         return True
 
@@ -77,59 +69,26 @@ class HistoryRecorder:
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything submitted so far is written; False on timeout."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+        return self._worker.flush(timeout)
 
     def close(self, timeout: float | None = 5.0) -> None:
         """Write what is queued, then stop the writer thread."""
-        self._closed = True
-        thread = self._thread
-        if thread is None:
-            return
-        self._queue.put(_STOP)
-        thread.join(timeout)
+        self._worker.close(timeout)
 
-    # -- the writer thread -----------------------------------------------------------------
-    def _ensure_thread(self) -> None:
-        with self._start_lock:
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="carman-history", daemon=True
-                )
-                self._thread.start()
+    # -- on the writer thread --------------------------------------------------------------
+    def _record(self, item: tuple[Exchange, frozenset[str]]) -> None:
+        exchange, secrets = item
+        try:
+            if self._store is None and self.error is None:
+                self._store = HistoryStore(self.path, self.limits)
+        except HistoryError as exc:
+            self.error = exc  # cannot open: stop trying, say so once
+            raise
+        if self._store is not None:
+            entry_id = self._store.record(exchange, secrets)
+            if entry_id is not None and self.on_recorded is not None:
+                self.on_recorded(entry_id)
 
-    def _run(self) -> None:
-        store: HistoryStore | None = None
-        while True:
-            item = self._queue.get()
-            if item is _STOP:
-                break
-            exchange, secrets = item
-            try:
-                if store is None and self.error is None:
-                    store = HistoryStore(self.path, self.limits)
-                if store is not None:
-                    entry_id = store.record(exchange, secrets)
-                    if entry_id is not None and self.on_recorded is not None:
-                        self.on_recorded(entry_id)
-            except HistoryError as exc:
-                if store is None:
-                    self.error = exc  # cannot open: stop trying, say so once
-                self._report(exc)
-            except Exception as exc:  # a bug must not kill the writer and lose later sends
-                self._report(exc)
-            finally:
-                self._done()
-        if store is not None:
-            store.close()
-
-    def _done(self) -> None:
-        with self._idle:
-            self._pending -= 1
-            if self._pending == 0:
-                self._idle.notify_all()
-
-    def _report(self, exc: Exception) -> None:
-        if self.on_error is not None:
-            with contextlib.suppress(Exception):
-                self.on_error(exc)
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()

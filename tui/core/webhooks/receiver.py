@@ -30,9 +30,10 @@ from pathlib import Path
 
 from tui.core.errors import CarmanError
 from tui.core.history.deliveries import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS
+from tui.core.serial_worker import ErrorCallback
 from tui.core.webhooks.intake import Decision, Incoming, Keys, decide
 from tui.core.webhooks.settings import DEFAULT_HOST, DEFAULT_PATH, DEFAULT_PORT
-from tui.core.webhooks.writer import DeliveryWriter, ErrorCallback, StoredCallback
+from tui.core.webhooks.writer import DeliveryWriter, StoredCallback
 
 # Smartcar's payloads are at most 50 KB (§7.3); anything over this is refused unread.
 MAX_REQUEST_BYTES = 1024 * 1024

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from tui.core.captures import CaptureResult
 from tui.core.history.deliveries import DEFAULT_MAX_EVENTS
+from tui.core.serial_worker import ErrorCallback
 from tui.core.webhooks.captures import capture_from_delivery
 from tui.core.webhooks.receiver import WebhookReceiver
 from tui.core.webhooks.settings import WebhookSettings
-from tui.core.webhooks.writer import ErrorCallback, Received, StoredCallback
+from tui.core.webhooks.writer import Received, StoredCallback
 from tui.core.workspace import SANDBOX_ENVIRONMENT, Workspace
 
 

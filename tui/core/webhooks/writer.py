@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import queue
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,8 +22,7 @@ from tui.core.history.deliveries import (
 )
 from tui.core.history.delivery_model import DeliveryRecord, WebhookEventSummary
 from tui.core.history.model import HistoryError
-
-_STOP = None
+from tui.core.serial_worker import ErrorCallback, SerialWorker
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,6 @@ class Received:
 
 # What a callback returns is ignored (a Textual app's post_message answers a bool).
 StoredCallback = Callable[[Received], object]
-ErrorCallback = Callable[[Exception], object]
 
 
 class DeliveryWriter:
@@ -70,84 +66,55 @@ class DeliveryWriter:
         self.max_events = max_events
         self.max_body_bytes = max_body_bytes
         self.on_stored = on_stored
-        self.on_error = on_error
         self.secrets = secrets
         self.error: Exception | None = None  # the database cannot be used at all
         self.dropped = 0  # deliveries not stored because the queue was full
-        self._queue: queue.Queue[tuple[DeliveryRecord, frozenset[str]] | None] = queue.Queue(
-            maxsize=max_pending
+        self._store: DeliveryStore | None = None  # the writer thread's own connection
+        self._worker: SerialWorker[tuple[DeliveryRecord, frozenset[str]]] = SerialWorker(
+            "carman-webhook-writer",
+            self._write,
+            on_error=on_error,
+            on_stop=self._close_store,
+            max_pending=max_pending,
         )
-        self._pending = 0
-        self._idle = threading.Condition()
-        self._thread: threading.Thread | None = None
-        self._closed = False
-        self._start_lock = threading.Lock()
 
     def submit(self, record: DeliveryRecord, secrets: Iterable[str] = ()) -> bool:
         """Queue ``record``; never blocks. False when dropped (closed or queue full)."""
-        if self._closed:
+        if self._worker.closed:
             return False
-        self._ensure_thread()
-        with self._idle:
-            self._pending += 1
-        try:
-            self._queue.put_nowait((record, frozenset(secrets)))
-        except queue.Full:
+        if not self._worker.submit((record, frozenset(secrets))):
             self.dropped += 1
-            self._done()
             return False
         return True
 
     def flush(self, timeout: float | None = None) -> bool:
         """Wait until everything submitted so far is handled; False on timeout."""
-        with self._idle:
-            return self._idle.wait_for(lambda: self._pending == 0, timeout)
+        return self._worker.flush(timeout)
 
     def close(self, timeout: float | None = 5.0) -> None:
-        with self._start_lock:  # a thread being started is joined only once it has started
-            self._closed = True
-            thread = self._thread
-        if thread is None:
-            return
-        self._queue.put(_STOP)
-        thread.join(timeout)
+        self._worker.close(timeout)
 
-    def _ensure_thread(self) -> None:
-        with self._start_lock:
-            if self._thread is None and not self._closed:
-                self._thread = threading.Thread(
-                    target=self._run, name="carman-webhook-writer", daemon=True
-                )
-                self._thread.start()
-
-    def _run(self) -> None:
-        store: DeliveryStore | None = None
-        while True:
-            item = self._queue.get()
-            if item is _STOP:
-                break
-            record, secrets = item
+    # -- on the writer thread --------------------------------------------------------------
+    def _write(self, item: tuple[DeliveryRecord, frozenset[str]]) -> None:
+        record, secrets = item
+        if self.secrets is not None:
+            with contextlib.suppress(Exception):  # a broken secrets file: mask the rest
+                secrets = secrets | {s for s in self.secrets() if s}
+        masked, truncated = self._masked(record, secrets)
+        event, retry = None, False
+        if self._store is None and self.error is None:
+            self._store = self._open()
+        if self._store is not None:
             try:
-                if self.secrets is not None:
-                    with contextlib.suppress(Exception):  # a broken secrets file: mask the rest
-                        secrets = secrets | {s for s in self.secrets() if s}
-                masked, truncated = self._masked(record, secrets)
-                event, retry = None, False
-                if store is None and self.error is None:
-                    store = self._open()
-                if store is not None:
-                    try:
-                        added = store.add_masked(masked, truncated)
-                        event, retry = added.event, added.retry
-                    except Exception as exc:  # not stored, but still announced
-                        self._report(exc)
-                self._announce(Received(masked, event, retry))
-            except Exception as exc:  # a bug must never stop later deliveries being stored
-                self._report(exc)
-            finally:
-                self._done()
-        if store is not None:
-            store.close()
+                added = self._store.add_masked(masked, truncated)
+                event, retry = added.event, added.retry
+            except Exception as exc:  # not stored, but still announced
+                self._worker.report(exc)
+        self._announce(Received(masked, event, retry))
+
+    def _close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
 
     def _masked(
         self, record: DeliveryRecord, secrets: frozenset[str]
@@ -155,7 +122,7 @@ class DeliveryWriter:
         try:
             return mask_record(record, secrets, self.max_body_bytes)
         except Exception as exc:  # never lose the delivery: keep it without what failed
-            self._report(exc)
+            self._worker.report(exc)
             bare = dataclasses.replace(
                 record,
                 headers=[],
@@ -173,21 +140,10 @@ class DeliveryWriter:
             )
         except HistoryError as exc:
             self.error = exc  # cannot open: say so once, keep announcing deliveries
-            self._report(exc)
+            self._worker.report(exc)
             return None
 
     def _announce(self, received: Received) -> None:
         if self.on_stored is not None:
             with contextlib.suppress(Exception):  # a listener's bug must not stop the writer
                 self.on_stored(received)
-
-    def _done(self) -> None:
-        with self._idle:
-            self._pending -= 1
-            if self._pending == 0:
-                self._idle.notify_all()
-
-    def _report(self, exc: Exception) -> None:
-        if self.on_error is not None:
-            with contextlib.suppress(Exception):
-                self.on_error(exc)
