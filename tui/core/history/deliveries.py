@@ -32,12 +32,12 @@ from tui.core.history.delivery_model import (
 )
 from tui.core.history.model import HistoryError, headers_from_json
 from tui.core.history.redaction import scrub
+from tui.core.history.search_query import SearchTables, search_query
 from tui.core.history.search_text import body_text
 from tui.core.masking import redact
 
 DEFAULT_MAX_EVENTS = 10_000
 DEFAULT_MAX_BODY_BYTES = 1024 * 1024
-MIN_INDEXED_TERM = 3  # trigrams: shorter words match the summary columns only
 
 EVENT_COLUMNS = (
     "environment",
@@ -74,12 +74,11 @@ DELIVERY_COLUMNS = (
     "body_truncated",
     "answer",
 )
-_SHORT_TERM_COLUMNS = (
-    "e.event_type",
-    "CAST(e.status AS TEXT)",
-    "e.signature",
-    "e.vehicle_make",
-    "e.vehicle_model",
+SEARCH_TABLES = SearchTables(
+    "webhook_events",
+    schema.WEBHOOK_FTS_TABLE,
+    schema.WEBHOOK_LIKE_TABLE,
+    ("e.event_type", "CAST(e.status AS TEXT)", "e.signature", "e.vehicle_make", "e.vehicle_model"),
 )
 # Metadata fields copied from the body: masked like the body before they are written.
 _TEXT_FIELDS = (
@@ -95,15 +94,6 @@ _TEXT_FIELDS = (
     "mode",
     "problem",
 )
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _fts_phrase(term: str) -> str:
-    return '"' + term.replace('"', '""') + '"'
 
 
 def mask_record(
@@ -365,36 +355,16 @@ class DeliveryStore:
         case-insensitive substring of the event type, vehicle, user, webhook, ids, status,
         signature state, problem or body. Words under three characters match the event type,
         status, signature state, make and model only."""
-        terms = text.replace("\x00", " ").split()
-        long = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
-        short = [t for t in terms if len(t) < MIN_INDEXED_TERM]
-        where: list[str] = []
-        params: list[Any] = []
-        for term in short:
-            alternatives = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in _SHORT_TERM_COLUMNS)
-            where.append(f"({alternatives})")
-            params += [_like_pattern(term)] * len(_SHORT_TERM_COLUMNS)
-        if trusted_only:
-            where.append("e.signature = 'valid'")
         columns = ", ".join(f"e.{c}" for c in ("id", *EVENT_COLUMNS))
-        if long and self.backend == "fts5":
-            table = schema.WEBHOOK_FTS_TABLE
-            sql = (
-                f"SELECT {columns} FROM {table} f CROSS JOIN webhook_events e"
-                f" ON e.id = f.rowid WHERE {table} MATCH ?"
-                + "".join(f" AND {w}" for w in where)
-                + " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
-            )
-            params = [" AND ".join(_fts_phrase(t) for t in long), *params]
-        else:
-            source = "webhook_events e"
-            if long:
-                where += ["s.text LIKE ? ESCAPE '\\'" for _ in long]
-                params += [_like_pattern(t) for t in long]
-                source += f" JOIN {schema.WEBHOOK_LIKE_TABLE} s ON s.id = e.id"
-            condition = f" WHERE {' AND '.join(where)}" if where else ""
-            sql = f"SELECT {columns} FROM {source}{condition} ORDER BY e.id DESC LIMIT ? OFFSET ?"
-        params += [max(0, limit), max(0, offset)]
+        sql, params = search_query(
+            text,
+            SEARCH_TABLES,
+            columns,
+            self.backend,
+            where=["e.signature = 'valid'"] if trusted_only else [],
+            limit=limit,
+            offset=offset,
+        )
         with self._lock:
             try:
                 rows = self._conn.execute(sql, params).fetchall()

@@ -24,6 +24,7 @@ from tui.core.history.model import (
     headers_from_json,
 )
 from tui.core.history.record import entry_from_exchange
+from tui.core.history.search_query import SearchTables, search_query
 from tui.core.history.search_text import search_fields
 
 SUMMARY_COLUMNS = (
@@ -75,18 +76,12 @@ DATA_COLUMNS = (
     "request_id",
 )
 BULK_CACHE_KIB = -64 * 1024  # negative: KiB, as PRAGMA cache_size takes it
-MIN_INDEXED_TERM = 3  # trigrams: shorter terms are matched on the summary columns only
-_SHORT_TERM_COLUMNS = ("e.url", "e.method", "CAST(e.status AS TEXT)", "e.request_name")
-
-
-def _like_pattern(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _fts_phrase(term: str) -> str:
-    # A quoted string is a phrase of trigrams: a case-insensitive substring match.
-    return '"' + term.replace('"', '""') + '"'
+SEARCH_TABLES = SearchTables(
+    "entries",
+    schema.FTS_TABLE,
+    schema.LIKE_TABLE,
+    ("e.url", "e.method", "CAST(e.status AS TEXT)", "e.request_name"),
+)
 
 
 class HistoryStore:
@@ -355,38 +350,10 @@ class HistoryStore:
         name (or collection, environment) or the request and response bodies. Words shorter
         than three characters match the URL, method, status and request name only.
         """
-        # Why: a NUL ends an FTS5 query string ("unterminated string"); it is never a word.
-        terms = text.replace("\x00", " ").split()
-        long = [t for t in terms if len(t) >= MIN_INDEXED_TERM]
-        short = [t for t in terms if len(t) < MIN_INDEXED_TERM]
-        where: list[str] = []
-        params: list[Any] = []
-        for term in short:
-            alternatives = " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in _SHORT_TERM_COLUMNS)
-            where.append(f"({alternatives})")
-            params += [_like_pattern(term)] * len(_SHORT_TERM_COLUMNS)
         columns = ", ".join(f"e.{c}" for c in SUMMARY_COLUMNS)
-        if long and self.backend == "fts5":
-            # CROSS JOIN keeps the index outermost: it yields rowids newest first and the
-            # LIMIT stops it early, even when a word matches every entry.
-            match = " AND ".join(_fts_phrase(t) for t in long)
-            sql = (
-                f"SELECT {columns} FROM {schema.FTS_TABLE} f CROSS JOIN entries e"
-                f" ON e.id = f.rowid WHERE {schema.FTS_TABLE} MATCH ?"
-                + "".join(f" AND {w}" for w in where)
-                + " ORDER BY f.rowid DESC LIMIT ? OFFSET ?"
-            )
-            params = [match, *params]
-        else:
-            if long:
-                where += ["s.text LIKE ? ESCAPE '\\'" for _ in long]
-                params += [_like_pattern(t) for t in long]
-                source = f"entries e JOIN {schema.LIKE_TABLE} s ON s.id = e.id"
-            else:
-                source = "entries e"
-            condition = f" WHERE {' AND '.join(where)}" if where else ""
-            sql = f"SELECT {columns} FROM {source}{condition} ORDER BY e.id DESC LIMIT ? OFFSET ?"
-        params += [max(0, limit), max(0, offset)]
+        sql, params = search_query(
+            text, SEARCH_TABLES, columns, self.backend, limit=limit, offset=offset
+        )
         with self._lock:
             try:
                 rows = self._conn.execute(sql, params).fetchall()
