@@ -30,3 +30,14 @@ def open_cli_session(environment: str | None) -> Session:
     for issue in session.workspace.issues:
         print(f"carman: warning: {issue}", file=sys.stderr)
     return session
+
+
+def positive_int(text: str) -> int:
+    """argparse ``type`` for ids and limits: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value

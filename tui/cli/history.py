@@ -16,7 +16,7 @@ import shutil
 import sys
 from typing import Any
 
-from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail
+from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, positive_int
 from tui.core import paths
 from tui.core.history.model import (
     HistoryEntry,
@@ -31,16 +31,6 @@ DEFAULT_LIMIT = 50
 URL_COLUMN = 70  # wider URLs are cut (…); --json and `history show` print them whole
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--search", "-s", metavar="TEXT", default="", help="only entries matching every word"
@@ -48,7 +38,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--limit",
         "-n",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=f"list at most N entries, newest first (default {DEFAULT_LIMIT})",
@@ -56,11 +46,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON Lines, one entry a line")
     sub = parser.add_subparsers(dest="history_command", metavar="ACTION")
     show = sub.add_parser("show", help="print one entry: request and response")
-    show.add_argument("id", type=_positive, help="the entry id (first column of the list)")
+    show.add_argument("id", type=positive_int, help="the entry id (first column of the list)")
     # SUPPRESS: "history --json show 3" keeps the flag instead of the subparser's default.
     show.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="as JSON")
     delete = sub.add_parser("delete", help="delete one entry")
-    delete.add_argument("id", type=_positive, help="the entry id")
+    delete.add_argument("id", type=positive_int, help="the entry id")
     clear = sub.add_parser("clear", help="delete every entry")
     clear.add_argument("--yes", action="store_true", help="confirm: delete the whole history")
 

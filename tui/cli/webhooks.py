@@ -17,7 +17,7 @@ import signal
 import sys
 from types import FrameType
 
-from tui.cli.common import EXIT_OK, add_env_argument, fail, open_cli_session
+from tui.cli.common import EXIT_OK, add_env_argument, fail, open_cli_session, positive_int
 from tui.core import paths
 from tui.core.errors import CarmanError
 from tui.core.history.deliveries import DeliveryStore
@@ -40,16 +40,6 @@ from tui.core.workspace import Workspace
 
 EXIT_DATABASE = 1
 DEFAULT_LIMIT = 50
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
-    return value
 
 
 def _port(text: str) -> int:
@@ -83,14 +73,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     show_list.add_argument(
         "--limit",
         "-n",
-        type=_positive,
+        type=positive_int,
         default=DEFAULT_LIMIT,
         metavar="N",
         help=f"at most N events (default {DEFAULT_LIMIT})",
     )
     show_list.add_argument("--json", action="store_true", help="print JSON Lines")
     show = sub.add_parser("show", help="print one event: its deliveries, signals and body")
-    show.add_argument("id", type=_positive, help="the event id (from the list)")
+    show.add_argument("id", type=positive_int, help="the event id (from the list)")
     show.add_argument("--json", action="store_true", help="as JSON")
 
 
