@@ -32,13 +32,13 @@ Choices (the reference leaves them open):
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from tui.sandbox import ids
 from tui.sandbox.clock import iso
 from tui.sandbox.context import Context
 from tui.sandbox.messages import Request, Response, json_response
 from tui.sandbox.v3 import errors
+from tui.sandbox.v3.paging import page_of, page_response
 
 Data = dict[str, dict[str, Any]]
 PAGE_SIZE = (10, 100)  # default and largest page[size]
@@ -194,20 +194,6 @@ def resource(data: Data, record: dict[str, Any]) -> dict[str, Any]:
 # ------------------------------------------------------------------ HTTP
 
 
-def _positive(request: Request, name: str, default: int, largest: int | None) -> int:
-    raw = request.param(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise errors.invalid_parameter(f"{name} must be an integer.", name) from None
-    if value < 1 or (largest is not None and value > largest):
-        bound = f"between 1 and {largest}" if largest is not None else "at least 1"
-        raise errors.invalid_parameter(f"{name} must be {bound}.", name)
-    return value
-
-
 def list_connections(ctx: Context, request: Request, client_id: str) -> Response:
     for name in request.query:
         if name.startswith(("filter[", "page[")) and name not in FILTERS and name not in PAGING:
@@ -218,8 +204,7 @@ def list_connections(ctx: Context, request: Request, client_id: str) -> Response
         raise errors.invalid_parameter(
             f"filter[vehicle.mode] must be one of {', '.join(MODES)}.", "filter[vehicle.mode]"
         )
-    number = _positive(request, "page[number]", 1, None)
-    size = _positive(request, "page[size]", PAGE_SIZE[0], PAGE_SIZE[1])
+    page = page_of(request, PAGE_SIZE)
     with ctx.state.reading() as data:
         rows = []
         for record in alive(data, client_id):
@@ -232,34 +217,13 @@ def list_connections(ctx: Context, request: Request, client_id: str) -> Response
             }
             if all(facts[key] == value for key, value in wanted.items()):
                 rows.append(resource(data, record))
-    total = len(rows)
-    pages = max(1, -(-total // size))
-    kept = {name: request.param(name) for name in FILTERS if request.param(name)}
-
-    def link(page: int) -> str:
-        query = urlencode({**kept, "page[number]": page, "page[size]": size}, safe="[]")
-        return f"/connections?{query}"
-
-    return json_response(
-        200,
-        {
-            "data": rows[(number - 1) * size : number * size],
-            "meta": {
-                "pageNumber": number,
-                "pageSize": size,
-                "totalCount": total,
-                "totalPages": pages,
-                "orderBy": "createdAt",
-                "orderDirection": "desc",
-            },
-            "links": {
-                "self": link(number),
-                "first": link(1),
-                "prev": link(number - 1) if number > 1 else None,
-                "next": link(number + 1) if number < pages else None,
-                "last": link(pages),
-            },
-        },
+    return page_response(
+        request,
+        "/connections",
+        rows,
+        page,
+        list(FILTERS),
+        {"orderBy": "createdAt", "orderDirection": "desc"},
     )
 
 

@@ -37,11 +37,11 @@ import json
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from tui.sandbox.context import Context
 from tui.sandbox.messages import Request, Response, json_response
 from tui.sandbox.v3 import access, errors
+from tui.sandbox.v3.paging import page_of, page_response
 from tui.sandbox.webhooks import definitions, resources, subscriptions
 from tui.sandbox.webhooks.engine import WebhookEngine
 from tui.sandbox.webhooks.problems import NotFound
@@ -119,20 +119,6 @@ def _check_names(request: Request, allowed: tuple[str, ...]) -> None:
             )
 
 
-def _positive(request: Request, name: str, default: int, largest: int | None) -> int:
-    raw = request.param(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise errors.invalid_parameter(f"{name} must be an integer.", name) from None
-    if value < 1 or (largest is not None and value > largest):
-        bound = f"between 1 and {largest}" if largest is not None else "at least 1"
-        raise errors.invalid_parameter(f"{name} must be {bound}.", name)
-    return value
-
-
 def _flag(request: Request, name: str) -> bool | None:
     raw = request.param(name)
     if raw is None or raw == "":
@@ -145,35 +131,7 @@ def _flag(request: Request, name: str) -> bool | None:
 def _page(
     request: Request, path: str, rows: list[dict[str, Any]], sizes: tuple[int, int], kept: list[str]
 ) -> Response:
-    number = _positive(request, "page[number]", 1, None)
-    size = _positive(request, "page[size]", sizes[0], sizes[1])
-    total = len(rows)
-    pages = max(1, -(-total // size))
-    filters = {name: request.param(name) for name in kept if request.param(name)}
-
-    def link(page: int) -> str:
-        query = urlencode({**filters, "page[number]": page, "page[size]": size}, safe="[]")
-        return f"{path}?{query}"
-
-    return json_response(
-        200,
-        {
-            "data": rows[(number - 1) * size : number * size],
-            "meta": {
-                "pageNumber": number,
-                "pageSize": size,
-                "totalCount": total,
-                "totalPages": pages,
-            },
-            "links": {
-                "self": link(number),
-                "first": link(1),
-                "prev": link(number - 1) if number > 1 else None,
-                "next": link(number + 1) if number < pages else None,
-                "last": link(pages),
-            },
-        },
-    )
+    return page_response(request, path, rows, page_of(request, sizes), kept)
 
 
 # ------------------------------------------------------------------ webhooks
