@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from sandbox_v3_support import Connected
 from webhook_support import Hooks, signal_map
 
+from tests.webhooks.conftest import Arrivals
 from tui.core.history.deliveries import DeliveryStore
 from tui.core.history.delivery_model import Signature
 from tui.core.model import Capture, CaptureSource
@@ -26,25 +26,6 @@ from tui.sandbox import Sandbox
 
 LOCK, UNLOCK = "commands/security/lock", "commands/security/unlock"
 SOC = "tractionbattery-stateofcharge"
-
-
-@dataclass
-class Arrivals:
-    """What carman's receiver stored, in order, waitable."""
-
-    items: list[Received] = field(default_factory=list)
-    condition: threading.Condition = field(default_factory=threading.Condition)
-
-    def add(self, received: Received) -> None:
-        with self.condition:
-            self.items.append(received)
-            self.condition.notify_all()
-
-    def wait(self, check: Callable[[list[Received]], bool], timeout: float = 20) -> list[Received]:
-        with self.condition:
-            if not self.condition.wait_for(lambda: check(self.items), timeout):
-                raise AssertionError([(r.record.event_type, r.record.status) for r in self.items])
-            return list(self.items)
 
 
 class FlakyGate:

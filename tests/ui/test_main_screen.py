@@ -9,7 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, Select, TabbedContent, TextArea
 
 from tests.net import LocalServer
-from tests.ui.helpers import make_workspace, palette_highlights, wait_for
+from tests.ui.helpers import make_workspace, palette_highlights, select_request, wait_for
 from tui.app import CarmanApp
 from tui.core.collection_io import load_collection
 from tui.core.model import Body, BodyKind, KeyValue, Request
@@ -26,17 +26,6 @@ def _app(http_server: str, extra: list[Request] | None = None) -> CarmanApp:
     return CarmanApp(open_session(workspace=make_workspace(http_server, extra=extra)))
 
 
-async def _select(pilot, app: CarmanApp, name: str) -> None:  # type: ignore[no-untyped-def]
-    tree = app.screen.query_one(CollectionTree)
-    for collection in app.workspace.collections:
-        for _, request in collection.walk():
-            if request.name == name and not collection.read_only:
-                tree.select_request(request)
-                await wait_for(pilot, lambda wanted=request: app.screen.request is wanted)
-                return
-    raise AssertionError(name)
-
-
 async def _send_and_wait(pilot, app: CarmanApp) -> ResponseViewer:  # type: ignore[no-untyped-def]
     viewer = app.screen.query_one(ResponseViewer)
     before = viewer.exchange
@@ -48,7 +37,7 @@ async def _send_and_wait(pilot, app: CarmanApp) -> ResponseViewer:  # type: igno
 async def test_tree_new_rename_duplicate_move_delete(xdg: Path, http_server: str) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         tree = app.screen.query_one(CollectionTree).tree
         tree.focus()
         await pilot.press("n")
@@ -72,14 +61,14 @@ async def test_tree_new_rename_duplicate_move_delete(xdg: Path, http_server: str
         loaded, _ = load_collection(Path(collection.path))
         assert [r.name for r in loaded.requests] == ["Echo", "Big", "Renamed", "Renamed copy"]
 
-        await _select(pilot, app, "Renamed")
+        await select_request(pilot, app, "Renamed")
         tree.focus()
         await pilot.press("K")  # move up
         await pilot.pause()
         loaded, _ = load_collection(Path(collection.path))
         assert [r.name for r in loaded.requests] == ["Echo", "Renamed", "Big", "Renamed copy"]
 
-        await _select(pilot, app, "Renamed copy")
+        await select_request(pilot, app, "Renamed copy")
         tree.focus()
         await pilot.press("x")
         assert isinstance(app.screen, ConfirmDialog)
@@ -106,7 +95,7 @@ async def test_tree_filter_by_name(xdg: Path, http_server: str) -> None:
 async def test_params_follow_the_url_and_back(xdg: Path, http_server: str) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         await pilot.press("ctrl+l")
         url = app.screen.query_one("#url", Input)
         url.value = "{{base}}/echo?a=1&b={{who}}"
@@ -143,7 +132,7 @@ async def test_params_follow_the_url_and_back(xdg: Path, http_server: str) -> No
 async def test_headers_table_and_save_marks(xdg: Path, http_server: str) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         app.screen.query_one(TabbedContent).active = "tab-headers"
         headers = app.screen.query_one("#headers", KeyValueTable)
         headers.focus()
@@ -173,7 +162,7 @@ async def test_json_body_error_is_located(xdg: Path, http_server: str) -> None:
     )
     app = _app(http_server, extra=[bad])
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Bad JSON")
+        await select_request(pilot, app, "Bad JSON")
         await pilot.press("ctrl+j")
         viewer = app.screen.query_one(ResponseViewer)
         await wait_for(
@@ -188,7 +177,7 @@ async def test_json_body_error_is_located(xdg: Path, http_server: str) -> None:
 async def test_body_kind_switch_and_method_picker(xdg: Path, http_server: str) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         app.screen.query_one("#method", Select).value = "POST"
         # The Body tab's widgets are built when it is first shown (and then mounted).
         app.screen.query_one(TabbedContent).active = "tab-body"
@@ -206,7 +195,7 @@ async def test_body_kind_switch_and_method_picker(xdg: Path, http_server: str) -
 async def test_quit_with_unsaved_changes_asks(xdg: Path, http_server: str) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         app.screen.query_one("#url", Input).value = "{{base}}/changed"
         await pilot.pause()
         await pilot.press("ctrl+q")
@@ -228,7 +217,7 @@ async def test_response_search_filter_wrap_copy_save(
 ) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Big")
+        await select_request(pilot, app, "Big")
         viewer = await _send_and_wait(pilot, app)
         await wait_for(pilot, lambda: viewer._document is not None)
         view = viewer.body_view
@@ -270,14 +259,14 @@ async def test_headers_raw_timing_and_other_bodies(xdg: Path, http_server: str) 
     ]
     app = _app(http_server, extra=extra)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Html")
+        await select_request(pilot, app, "Html")
         viewer = await _send_and_wait(pilot, app)
         await wait_for(pilot, lambda: "HTML" in str(viewer.query_one("#body-note").render()))
         table = viewer.query_one("#headers-table", DataTable)
         assert table.row_count >= 2
         assert "<html>" in "\n".join(viewer.query_one("#raw").lines)
         assert "Total" in str(viewer.query_one("#timing").render())
-        await _select(pilot, app, "Binary")
+        await select_request(pilot, app, "Binary")
         viewer = await _send_and_wait(pilot, app)
         await wait_for(pilot, lambda: "binary" in str(viewer.query_one("#body-note").render()))
         assert viewer.body_view.lines[0].startswith("00000000  00 01 02")
@@ -287,7 +276,7 @@ async def test_esc_cancels_and_new_send_replaces(xdg: Path, http_server: LocalSe
     slow = Request(name="Slow", url="{{base}}/slow", headers=[KeyValue("X-Delay", "5")])
     app = _app(http_server, extra=[slow])
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Slow")
+        await select_request(pilot, app, "Slow")
         app.screen.query_one(CollectionTree).tree.focus()
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: http_server.arrived("/slow") == 1)  # in flight
@@ -298,7 +287,7 @@ async def test_esc_cancels_and_new_send_replaces(xdg: Path, http_server: LocalSe
         # A new send while one is in flight replaces it.
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: http_server.arrived("/slow") == 2)
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: viewer.exchange is not None)
         assert viewer.exchange.request.url.endswith("/echo")
@@ -310,7 +299,7 @@ async def test_keymap_palette_help_and_layout(xdg: Path, http_server: str) -> No
     (config_dir / "config.toml").write_text('[keymap]\nsend = "f5"\n')
     app = _app(http_server)
     async with app.run_test(size=(80, 24)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         viewer = app.screen.query_one(ResponseViewer)
         await pilot.press("f5")
         await wait_for(pilot, lambda: viewer.exchange is not None)
@@ -344,7 +333,7 @@ async def test_secret_fields_in_a_body_are_masked_until_revealed(
 ) -> None:
     app = _app(http_server, extra=[Request(name="Token answer", url="{{base}}/token")])
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Token answer")
+        await select_request(pilot, app, "Token answer")
         viewer = await _send_and_wait(pilot, app)
         await wait_for(pilot, lambda: viewer._formatted is not None)
 
@@ -434,9 +423,9 @@ async def test_a_refusal_is_titled_with_its_own_request(xdg: Path, http_server: 
     unset = Request(name="Unset", url="{{base}}/echo/{{nobody_set_this}}")
     app = _app(http_server, extra=[unset])
     async with app.run_test(size=(110, 36)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         viewer = await _send_and_wait(pilot, app)
-        await _select(pilot, app, "Unset")
+        await select_request(pilot, app, "Unset")
         assert "Echo · not the open request" in str(viewer.border_title)
         await pilot.press("ctrl+j")
         status = viewer.query_one("#status-line")
@@ -491,17 +480,17 @@ async def test_a_late_answer_is_named_as_another_request_s(
     slow = Request(name="Slow", url="{{base}}/slow", headers=[KeyValue("X-Delay", "1")])
     app = _app(http_server, extra=[slow])
     async with app.run_test(size=(110, 36), notifications=True) as pilot:
-        await _select(pilot, app, "Slow")
+        await select_request(pilot, app, "Slow")
         await pilot.press("ctrl+j")
         await wait_for(pilot, lambda: http_server.arrived("/slow") == 1)  # in flight
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         viewer = app.screen.query_one(ResponseViewer)
         await wait_for(pilot, lambda: viewer.exchange is not None)
         assert viewer.exchange.request.url.endswith("/slow")
         assert str(viewer.border_title) == "Response · Slow · not the open request"
         said = [str(n.message) for n in app._notifications]
         assert any("Slow's, sent before you moved on" in m for m in said), said
-        await _select(pilot, app, "Slow")  # back to its own request: named plainly
+        await select_request(pilot, app, "Slow")  # back to its own request: named plainly
         assert str(viewer.border_title) == "Response · Slow"
 
 
@@ -510,7 +499,7 @@ async def test_ctrl_l_selects_the_url_even_when_it_has_the_focus(
 ) -> None:
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
-        await _select(pilot, app, "Echo")
+        await select_request(pilot, app, "Echo")
         url = app.screen.query_one("#url", Input)
         await pilot.press("ctrl+l", "end", "ctrl+l")  # already in the URL, cursor at its end
         await pilot.press(*"{{base}}/big")

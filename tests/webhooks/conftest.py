@@ -7,7 +7,7 @@ import json
 import socket
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,6 +132,13 @@ class Arrivals:
         with self.condition:
             if not self.condition.wait_for(lambda: len(self.items) >= count, timeout):
                 raise AssertionError(f"{len(self.items)} of {count} deliveries arrived")
+            return list(self.items)
+
+    def wait(self, check: Callable[[list[Received]], bool], timeout: float = 20) -> list[Received]:
+        """Until ``check`` holds for what arrived; what arrived then."""
+        with self.condition:
+            if not self.condition.wait_for(lambda: check(self.items), timeout):
+                raise AssertionError([(r.record.event_type, r.record.status) for r in self.items])
             return list(self.items)
 
 
