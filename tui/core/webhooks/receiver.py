@@ -30,6 +30,7 @@ from pathlib import Path
 
 from tui.core.errors import CarmanError
 from tui.core.history.deliveries import DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_EVENTS
+from tui.core.oauth.listener import is_loopback_host
 from tui.core.serial_worker import ErrorCallback
 from tui.core.webhooks.intake import Decision, Incoming, Keys, decide
 from tui.core.webhooks.settings import DEFAULT_HOST, DEFAULT_PATH, DEFAULT_PORT
@@ -51,18 +52,9 @@ class ReceiverError(CarmanError):
     """The receiver cannot listen (port in use, no permission, bad address)."""
 
 
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def exposure_warning(host: str) -> str:
     """A warning when ``host`` opens the receiver beyond this machine ("" for loopback)."""
-    if is_loopback(host):
+    if is_loopback_host(host):
         return ""
     return (
         f"The webhook receiver listens on {host}: other machines can reach it. Every request is "
