@@ -15,7 +15,13 @@ from textual.widgets import Input, Tree
 from textual.widgets.tree import TreeNode
 
 from tui.core.model import Collection, Folder, Request
-from tui.widgets.method_style import BADGE_COMPONENTS, BadgeStyles, badge_css, method_badge
+from tui.widgets.method_style import (
+    BADGE_COMPONENTS,
+    BadgeCache,
+    BadgeStyles,
+    badge_css,
+    method_badge,
+)
 
 
 @dataclass
@@ -92,27 +98,21 @@ class CollectionTree(Vertical):
         self.border_title = "Collections"
         self._collections: list[Collection] = []
         self._filter = ""
-        self._badges: BadgeStyles | None = None  # the styles the labels were made with
+        self._badges = BadgeCache(self)  # the styles the labels were made with
 
     def on_mount(self) -> None:
         # Labels hold their badge colours: made again when a theme change alters them.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
 
     def _theme_changed(self, _theme: Theme) -> None:
-        if self._badges is not None and BadgeStyles.of(self) != self._badges:
-            self._badges = None
+        if self._badges.stale():
             for node in self._walk(self.tree.root):
                 if node.data is not None and node.data.request is not None:
                     node.set_label(self.request_label(node.data.request))
 
     @property
     def badges(self) -> BadgeStyles:
-        if self._badges is None:
-            badges = BadgeStyles.of(self)
-            if not badges.styled:  # not styled yet: read again next time
-                return badges
-            self._badges = badges
-        return self._badges
+        return self._badges.styles
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter by name", id="tree-filter")

@@ -78,6 +78,31 @@ class BadgeStyles:
         )
 
 
+class BadgeCache:
+    """A widget's badge styles, read once it has its CSS and kept while they hold."""
+
+    def __init__(self, widget: Widget) -> None:
+        self._widget = widget
+        self._styles: BadgeStyles | None = None
+
+    @property
+    def styles(self) -> BadgeStyles:
+        if self._styles is None:
+            styles = BadgeStyles.of(self._widget)
+            if not styles.styled:  # not styled yet: read again next time
+                return styles
+            self._styles = styles
+        return self._styles
+
+    def stale(self) -> bool:
+        """After a theme change: True (and forgotten) when the styles in use are no longer the
+        theme's, so what was drawn with them must be drawn again."""
+        if self._styles is not None and BadgeStyles.of(self._widget) != self._styles:
+            self._styles = None
+            return True
+        return False
+
+
 def method_badge(method: str, styles: BadgeStyles, width: int = 4) -> Text:
     short = {"DELETE": "DEL", "OPTIONS": "OPT", "PATCH": "PTCH"}.get(method, method)
     return Text(short.ljust(width)[:width], style=styles.methods.get(method) or UNKNOWN)

@@ -31,7 +31,13 @@ from tui.core.masking import mask_json_secrets, redact
 from tui.widgets.body_view import BodyView
 from tui.widgets.json_highlight import JSON_COMPONENTS, JsonColours, highlight_json_line, json_css
 from tui.widgets.lazy_tabs import LazyTabbedContent, LazyTabPane
-from tui.widgets.method_style import BADGE_COMPONENTS, BadgeStyles, badge_css, status_style
+from tui.widgets.method_style import (
+    BADGE_COMPONENTS,
+    BadgeCache,
+    BadgeStyles,
+    badge_css,
+    status_style,
+)
 from tui.widgets.paged_body import BodyPipeline, ShownBody, copy_text
 from tui.widgets.signals_table import SignalsTable
 
@@ -123,7 +129,7 @@ class ResponseViewer(Vertical, can_focus=False):
         self._tool_widgets: tuple[Horizontal, Input, Static] | None = None
         # The styles the status line and the body's cached lines were drawn with, and the
         # exchange whose status line is on show (redrawn when a theme change alters them).
-        self._badges: BadgeStyles | None = None
+        self._badges = BadgeCache(self)
         self._json: JsonColours | None = None
         self._status_of: Exchange | None = None
 
@@ -223,12 +229,7 @@ class ResponseViewer(Vertical, can_focus=False):
     # -- looks ----------------------------------------------------------------------------
     @property
     def badges(self) -> BadgeStyles:
-        if self._badges is None:
-            badges = BadgeStyles.of(self)
-            if not badges.styled:  # not styled yet: read again next time
-                return badges
-            self._badges = badges
-        return self._badges
+        return self._badges.styles
 
     def _highlighter(self, line: str) -> Text:
         if self._json is None:
@@ -236,18 +237,16 @@ class ResponseViewer(Vertical, can_focus=False):
         return highlight_json_line(line, self._json)
 
     def _theme_changed(self, _theme: object) -> None:
-        if self._badges is not None and BadgeStyles.of(self) != self._badges:
-            self._badges = None
-            if self._status_of is not None:
-                self._show_status(self._status_of)
+        if self._badges.stale() and self._status_of is not None:
+            self._show_status(self._status_of)
         if self._json is not None and JsonColours.of(self) != self._json:
             self._json = None
             for view in self.query(BodyView):
                 view.restyle()
 
     def show_message(self, text: Text | str) -> None:
-        self._status_of = None
         """A line in place of the status (sending…, refused before sending, …)."""
+        self._status_of = None
         self.query_one("#status-line", Static).update(text)
 
     def show_pending(self, label: str) -> None:
