@@ -39,6 +39,7 @@ from tui.dialogs.basic import ConfirmDialog
 from tui.flows.history_save import save_entry_as_request
 from tui.widgets.method_style import (
     BADGE_COMPONENTS,
+    BadgeCache,
     BadgeStyles,
     badge_css,
     method_badge,
@@ -137,13 +138,12 @@ class HistoryScreen(Screen[None]):
         self.summaries: list[HistorySummary] = []
         self._listed = False  # the first search has filled the list
         self._waiting_for_rows: Callable[[], None] | None = None
-        self._badges = BadgeStyles()  # read once styled (on_mount); the rows are drawn with them
+        self._badges = BadgeCache(self)  # the styles the rows are drawn with
 
     def _theme_changed(self, _theme: object) -> None:
-        badges = BadgeStyles.of(self)
-        if badges == self._badges:
+        if not self._badges.stale():
             return
-        self._badges = badges
+        badges = self._badges.styles
         table = self.query_one(DataTable)
         for row, summary in enumerate(self.summaries[: table.row_count]):
             cells = summary_row(summary, badges)
@@ -172,7 +172,6 @@ class HistoryScreen(Screen[None]):
         for label, width in columns:
             table.add_column(label, width=width)
         table.add_column("Request", width=REQUEST_WIDTH)
-        self._badges = BadgeStyles.of(self)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
         self.search("")
         self.set_focus(self.query_one("#history-filter", Input))
@@ -209,8 +208,9 @@ class HistoryScreen(Screen[None]):
         self._listed = True
         table = self.query_one(DataTable)
         table.clear()
+        badges = self._badges.styles
         for summary in found:
-            table.add_row(*summary_row(summary, self._badges), key=str(summary.id))
+            table.add_row(*summary_row(summary, badges), key=str(summary.id))
         shown = f"{len(found)} of {total} entries" if text else f"{total} entries"
         if len(found) == PAGE:
             shown += f" (newest {PAGE} shown; filter to narrow)"

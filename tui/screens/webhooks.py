@@ -35,7 +35,13 @@ from tui.core.history.delivery_model import Signature, WebhookEventSummary
 from tui.core.webhooks import Received
 from tui.core.webhooks.signals import MAX_SERIES, numeric_codes, parse_body, series
 from tui.flows.webhooks import WebhookHub, hub_of
-from tui.widgets.method_style import BADGE_COMPONENTS, BadgeStyles, badge_css, status_style
+from tui.widgets.method_style import (
+    BADGE_COMPONENTS,
+    BadgeCache,
+    BadgeStyles,
+    badge_css,
+    status_style,
+)
 from tui.widgets.signal_plot import SignalPlot
 
 if TYPE_CHECKING:
@@ -143,13 +149,12 @@ class WebhooksScreen(Screen[None]):
         self._refresh_timer: Timer | None = None
         self._reach_decided = False
         self._counts = Text("")
-        self._badges = BadgeStyles()  # read once styled (on_mount); the rows are drawn with them
+        self._badges = BadgeCache(self)  # the styles the rows are drawn with
 
     def _theme_changed(self, _theme: object) -> None:
-        badges = BadgeStyles.of(self)
-        if badges == self._badges:
+        if not self._badges.stale():
             return
-        self._badges = badges
+        badges = self._badges.styles
         table = self.query_one(DataTable)
         for row, summary in enumerate(self.summaries[: table.row_count]):
             table.update_cell_at(
@@ -189,7 +194,6 @@ class WebhooksScreen(Screen[None]):
         for label, width in columns:
             table.add_column(label, width=width)
         table.add_column("Problem")
-        self._badges = BadgeStyles.of(self)
         self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
         self.show_where()
         self.search("")
@@ -285,8 +289,9 @@ class WebhooksScreen(Screen[None]):
         current, was_at = self._current(), table.cursor_row
         self.summaries = found
         table.clear()
+        badges = self._badges.styles
         for summary in found:
-            table.add_row(*summary_row(summary, self._badges), key=str(summary.id))
+            table.add_row(*summary_row(summary, badges), key=str(summary.id))
         if current is not None and was_at > 0:
             # Moved down to an event: the cursor stays on it while new ones arrive above it.
             # At the top it stays at the top, on the newest.
