@@ -7,7 +7,6 @@ widgets. Sends run in an exclusive worker so a new send cancels the previous one
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -27,7 +26,7 @@ from tui.core.model import Collection, Request
 from tui.core.prepare import InvalidJsonBody
 from tui.core.send import NeedsLogin
 from tui.core.smartcar.vehicles import cache_for, current_vehicle, short_id
-from tui.dialogs.basic import Field, FormDialog
+from tui.flows.save_body import save_body
 from tui.flows.tree_actions import TreeActions
 from tui.screens.steady_size import SteadySizeScreen
 from tui.widgets.collection_tree import CollectionTree
@@ -448,21 +447,7 @@ class MainScreen(SteadySizeScreen):
 
     def on_response_viewer_save_requested(self, event: ResponseViewer.SaveRequested) -> None:
         name = (self.request.name if self.request else "response").replace("/", "-")
-
-        def chosen(values: dict[str, str] | None) -> None:
-            if not values or not values["path"].strip():
-                return
-            path = Path(values["path"]).expanduser()
-            try:
-                size = event.write_to(path)
-            except OSError as exc:
-                self.notify(f"Could not save to {path}: {exc.strerror}", severity="error")
-                return
-            self.notify(f"Saved {size} bytes to {path}")
-
-        self.app.push_screen(
-            FormDialog("Save the body to a file", [Field("path", "File", f"{name}.json")]), chosen
-        )
+        save_body(self.app, event, f"{name}.json")
 
     # -- actions that need the open request -----------------------------------------------
     def action_copy_curl(self) -> None:

@@ -6,7 +6,6 @@ is kept under ``[webhooks]`` in config.toml and applies to every valid delivery 
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from rich.style import Style
@@ -25,6 +24,7 @@ from tui.core.tomlfile import TomlFileError
 from tui.core.webhooks.captures import capture_from_delivery
 from tui.core.webhooks.signals import parse_body, readings, series
 from tui.dialogs.basic import Field, FormDialog
+from tui.flows.save_body import save_body
 from tui.flows.webhooks import WebhookHub
 from tui.screens.webhooks import SIGNATURE_STYLE, TrustedBody
 from tui.widgets.delivery_signals_table import DeliverySignalsTable
@@ -219,17 +219,4 @@ class WebhookEventScreen(Screen[None]):
         self.carman.copy_with_toast(event.text, "the delivery body")
 
     def on_response_viewer_save_requested(self, event: ResponseViewer.SaveRequested) -> None:
-        def chosen(values: dict[str, str] | None) -> None:
-            if not values or not values["path"].strip():
-                return
-            path = Path(values["path"]).expanduser()
-            try:
-                size = event.write_to(path)
-            except OSError as exc:
-                self.notify(f"Could not save to {path}: {exc.strerror}", severity="error")
-                return
-            self.notify(f"Saved {size} bytes to {path}")
-
-        name = f"webhook-{self.event.summary.id}.json"
-        dialog = FormDialog("Save the body to a file", [Field("path", "File", name)])
-        self.app.push_screen(dialog, chosen)
+        save_body(self.app, event, f"webhook-{self.event.summary.id}.json")
