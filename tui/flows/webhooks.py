@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.message import Message
+from textual.signal import Signal
 
 from tui.core.model import Capture
 from tui.core.webhooks import (
@@ -28,8 +29,6 @@ from tui.core.webhooks.service import follow_environment, is_sandbox
 
 if TYPE_CHECKING:
     from tui.app import CarmanApp
-
-ArrivalListener = Callable[[Received], None]
 
 
 class WebhookNews(Message):
@@ -51,8 +50,9 @@ class WebhookHub:
         self.settings = load_webhook_settings()
         self.receiver: WebhookReceiver | None = None
         self.error = ""  # why the receiver is not listening
-        self.listeners: list[ArrivalListener] = []
-        self.environment_listeners: list[Callable[[], None]] = []
+        # Textual signals: a screen being taken down is skipped and dropped, never called.
+        self.arrived: Signal[Received] = Signal(app, "webhook-arrived")
+        self.environment_changed: Signal[None] = Signal(app, "webhook-environment")
         self._unsubscribe: Callable[[], None] | None = None
         self._linked: tuple[str, str] | None = None  # (sandbox, callback) aimed at already
         self.sandbox_webhook_id = ""
@@ -128,8 +128,7 @@ class WebhookHub:
         """Check deliveries with the current environment's management token."""
         if self.receiver is not None:
             follow_environment(self.receiver, self.app.workspace)
-        for listener in list(self.environment_listeners):
-            listener()
+        self.environment_changed.publish(None)
 
     def stop(self) -> None:
         if self._unsubscribe is not None:
@@ -161,8 +160,7 @@ class WebhookHub:
             if result.captured:
                 names = ", ".join(sorted(result.captured))
                 app.notify(f"Captured {names} from a webhook", timeout=3)
-        for listener in list(self.listeners):
-            listener(received)
+        self.arrived.publish(received)
 
     def add_capture(self, rule: Capture) -> None:
         """Keep ``rule`` (replacing one for the same variable) in config.toml. Raises

@@ -198,15 +198,12 @@ class WebhooksScreen(Screen[None]):
         self.show_where()
         self.search("")
         self.load_bodies()
-        self.hub.listeners.append(self.delivery_arrived)
-        self.hub.environment_listeners.append(self.show_where)
+        self.hub.arrived.subscribe(self, self.delivery_arrived, immediate=True)
+        self.hub.environment_changed.subscribe(self, self._environment_changed, immediate=True)
         self.set_focus(table)
 
-    def on_unmount(self) -> None:
-        if self.delivery_arrived in self.hub.listeners:
-            self.hub.listeners.remove(self.delivery_arrived)
-        if self.show_where in self.hub.environment_listeners:
-            self.hub.environment_listeners.remove(self.show_where)
+    def _environment_changed(self, _: None) -> None:
+        self.show_where()
 
     # -- where it listens ------------------------------------------------------------------
     def show_where(self) -> None:
