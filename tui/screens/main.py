@@ -137,7 +137,7 @@ class MainScreen(SteadySizeScreen):
                 # Once per id (marked now: refreshes come in bursts); the cache announces
                 # the answer.
                 cache.mark_attempted(environment, vehicle.id)
-                self._fetch_vehicle_label()
+                self._fetch_vehicle_label(environment, vehicle.id)
         token, style = self.carman.token_summary()
         app_token, app_style = self._app_token_summary()
         self.query_one(StatusHeader).set_state(
@@ -340,16 +340,18 @@ class MainScreen(SteadySizeScreen):
             viewer.show_explanation(render_explanation(self.carman, exchange, request, granted))
 
     @work(exclusive=True, group="vehicle-label")
-    async def _fetch_vehicle_label(self) -> None:
+    async def _fetch_vehicle_label(self, environment: str, vehicle_id: str) -> None:
         from tui.core.smartcar.vehicles import list_vehicles
 
+        workspace = self.carman.workspace
         await self.carman.deferred.ready()  # the sandbox may still be starting
         try:
-            await list_vehicles(self.carman.workspace)  # answers land in the cache
+            await list_vehicles(workspace)  # answers land in the cache
         except Exception:
-            # A name for the header is never worth an error (no login or no application token
-            # in this environment, a dead network): the header keeps the short id.
-            return
+            # A name for the header is never worth an error (no login yet, no application
+            # token in this environment, a dead network): the header keeps the short id, and
+            # the next refresh (a login that completed, say) asks again.
+            cache_for(workspace).forget_attempt(environment, vehicle_id)
 
     def action_cancel_send(self) -> None:
         if self._sending is not None:

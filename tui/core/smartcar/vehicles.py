@@ -104,8 +104,12 @@ class VehicleCache:
             self._changed()
 
     def mark_attempted(self, environment: str, vehicle_id: str) -> None:
-        """A lookup of this id failed: it is not asked for again until the next clear."""
+        """A lookup of this id is under way: it is not asked for again meanwhile."""
         self._attempted.add((environment, vehicle_id))
+
+    def forget_attempt(self, environment: str, vehicle_id: str) -> None:
+        """The lookup failed: it may be asked for again."""
+        self._attempted.discard((environment, vehicle_id))
 
     def attempted(self, environment: str, vehicle_id: str) -> bool:
         """Was this id looked up already (answered or failed) since the last clear?"""
