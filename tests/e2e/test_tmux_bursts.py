@@ -64,3 +64,21 @@ def test_history_opened_and_replayed_in_one_burst(tmp_path: Path) -> None:
         assert "Application token" in screen
     finally:
         tmux.close()
+
+
+def test_a_vehicle_picked_in_one_burst_while_the_list_loads(tmp_path: Path) -> None:
+    """F3, down, enter in one burst: before the connections are listed the picker knows only
+    the current vehicle, so down did nothing and enter picked it again. The keys now wait for
+    the list and pick the second vehicle."""
+    tmux = Tmux(carman_env(tmp_path))
+    try:
+        tmux.start(["--sandbox"], cwd=tmp_path)
+        tmux.wait_until(lambda screen: "127.0.0.1:87" in screen, timeout=60)  # sandbox is up
+        tmux.burst("C-o")
+        tmux.wait_for("Approve (ctrl+a)")
+        tmux.burst("C-a")
+        tmux.wait_for("vehicle: 2021 TESLA Model 3")
+        tmux.burst("F3", "Down", "Enter")
+        tmux.wait_for("vehicle: 2016 AUDI A4")
+    finally:
+        tmux.close()

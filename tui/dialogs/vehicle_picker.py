@@ -40,9 +40,16 @@ class VehiclePicker(ModalScreen[VehicleSummary | None]):
     VehiclePicker #picker-status { color: $text-muted; }
     """
     )
+    # While the list loads, the keys that move and pick wait (typed ahead over SSH, they would
+    # act on the few vehicles known before the details came); they are played on the list.
+    TYPED_AHEAD = {"up": "cursor_up", "down": "cursor_down", "enter": "select"}
     BINDINGS = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("r", "reload", "Reload"),
+        *(
+            Binding(key, f"type_ahead('{key}')", show=False, priority=True)
+            for key in TYPED_AHEAD
+        ),
     ]
 
     def __init__(
@@ -59,6 +66,8 @@ class VehiclePicker(ModalScreen[VehicleSummary | None]):
         self.current_user = current_user
         self.connections = connections
         self.summaries: list[VehicleSummary] = [VehicleSummary(i) for i in ids]
+        self._loading = True
+        self._typed_ahead: list[str] = []
 
     @property
     def carman(self) -> CarmanApp:
@@ -102,6 +111,20 @@ class VehiclePicker(ModalScreen[VehicleSummary | None]):
         self._highlight_current()
         self.fetch()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "type_ahead":
+            return self._loading  # otherwise the keys go to the list as usual
+        return True
+
+    def action_type_ahead(self, key: str) -> None:
+        self._typed_ahead.append(key)
+
+    def _play_typed_ahead(self) -> None:
+        option_list = self.query_one(OptionList)
+        keys, self._typed_ahead = self._typed_ahead, []
+        for key in keys:
+            getattr(option_list, f"action_{self.TYPED_AHEAD[key]}")()
+
     def action_reload(self) -> None:
         self.fetch(refresh=True)
 
@@ -109,20 +132,32 @@ class VehiclePicker(ModalScreen[VehicleSummary | None]):
     async def fetch(self, refresh: bool = False) -> None:
         status = self.query_one("#picker-status", Static)
         try:
-            self.summaries = await list_vehicles(self.carman.workspace, refresh=refresh)
+            found = await list_vehicles(self.carman.workspace, refresh=refresh)
         except CarmanError as exc:
             status.update(f"{exc} · r retries")
+            self._loading = False
+            self._play_typed_ahead()
             return
         option_list = self.query_one(OptionList)
+        # The highlight stays on the vehicle it is on (keys typed while the list loaded).
+        on = option_list.highlighted
+        kept = self.summaries[on].id if on is not None and on < len(self.summaries) else None
+        self.summaries = found
         option_list.clear_options()
         option_list.add_options(self._options())
-        self._highlight_current()
+        ids = [summary.id for summary in found]
+        if kept is not None and kept in ids:
+            option_list.highlighted = ids.index(kept)
+        else:
+            self._highlight_current()
         failed = sum(1 for s in self.summaries if not s.ok)
         noun = "connection(s)" if any(s.user_id for s in self.summaries) else "vehicle(s)"
         text = f"{len(self.summaries)} {noun}" + (f", {failed} without details" if failed else "")
         if not self.summaries:
             text = "No connections yet: log in (ctrl+o) to connect a vehicle"
         status.update(text + " · enter picks · r reloads")
+        self._loading = False
+        self._play_typed_ahead()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         index = int(event.option.id or 0)
