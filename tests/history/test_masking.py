@@ -11,7 +11,8 @@ from urllib.parse import quote, quote_plus
 from tui.core.config import HistoryLimits
 from tui.core.exchange import Exchange
 from tui.core.history import HistoryStore, entry_from_exchange
-from tui.core.masking import MASK
+from tui.core.history.redaction import SECRET_PARAMS, is_secret_field, may_hold_secret_field
+from tui.core.masking import MASK, SECRET_NAMES, SECRET_WORDS
 from tui.core.prepare import PreparedRequest
 from tui.core.send import SendPipeline
 
@@ -296,3 +297,40 @@ def test_url_encoded_secrets_in_free_text_and_other_values_are_masked(
     )
     assert entry.request_body == f"note={MASK}&user=ann".encode()
     assert entry.response_body == f"client secret seen as {MASK}; passphrase as {MASK}.".encode()
+
+
+def test_every_secret_field_name_passes_the_body_prefilter() -> None:
+    # The prefilter skips the per-pair scan of a body holding none of the secret words: it
+    # must never skip a body whose only secret is a field named in any case or spelling.
+    names = [
+        *SECRET_PARAMS,
+        *SECRET_NAMES,
+        *SECRET_WORDS,
+        "X-Api-Key",
+        "clientSecret",
+        "AMT",
+        "Refresh_Token",
+        "USER_PASSWORD",
+        "proxyAuthorization",
+        " access_token ",
+    ]
+    secret = [name for name in names if is_secret_field(name)]
+    assert len(secret) >= 12  # the list above really holds secret fields
+    for name in secret:
+        assert may_hold_secret_field(f'{{"{name}": "x"}}'), name
+    assert not may_hold_secret_field('{"odometer": 1.5, "make": "TESLA", "unit": "km"}')
+
+
+def test_a_secret_field_at_the_end_of_a_large_body_is_masked(
+    make_exchange: MakeExchange,
+) -> None:
+    # A megabyte of records with no secret word, no "=", then one secret field: the fast paths
+    # for bodies without secrets must not let it through.
+    records = ", ".join(f'{{"id": "{n:08d}", "odometer": {n}.5}}' for n in range(30_000))
+    body = f'{{"items": [{records}], "Client_Secret": "{CLIENT_SECRET}"}}'.encode()
+    plain = f'{{"items": [{records}]}}'.encode()
+    entry = entry_from_exchange(make_exchange(response_body=body), max_body_bytes=2 << 20)
+    assert json.loads(entry.response_body)["Client_Secret"] == MASK
+    assert CLIENT_SECRET.encode() not in entry.response_body
+    untouched = entry_from_exchange(make_exchange(response_body=plain), max_body_bytes=2 << 20)
+    assert untouched.response_body == plain

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextlib
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -19,7 +20,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, quote_plus, unquote, unquote_plus
 
-from tui.core.masking import MASK, is_secret_name, mask_authorization, redact
+from tui.core.masking import (
+    MASK,
+    SECRET_NAMES,
+    SECRET_WORDS,
+    is_secret_name,
+    mask_authorization,
+    redact,
+)
 
 # Headers whose whole value is a credential.
 CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
@@ -41,6 +49,15 @@ SCRUB_MARGIN = 64 * 1024
 # Above this, a JSON body is not parsed again to double-check the field masking.
 VERIFY_JSON_LIMIT = 8 * 1024 * 1024
 
+# A secret field's name, lowered, holds one of these (see is_secret_field). A body that holds
+# none of them anywhere has no JSON pair to mask: the per-pair scan (Python called for every
+# pair, ~50 ms a megabyte on the history thread, holding the GIL the UI needs) is skipped.
+_FIELD_WORDS = tuple(
+    sorted(
+        {*SECRET_WORDS, *SECRET_PARAMS, *SECRET_NAMES} - QUERY_ONLY_NAMES,
+    )
+)
+
 _PARAM = re.compile(r"(?P<lead>^|[?&#])(?P<name>[^=&#?\s\"'<>]+)=(?P<value>[^&#\s\"'<>]*)")
 _JSON_PAIR = re.compile(
     r'"(?P<name>[^"\\]{1,200})"(?P<sep>\s*:\s*)"(?P<value>[^"\\]*(?:\\.[^"\\]*)*)"'
@@ -48,6 +65,7 @@ _JSON_PAIR = re.compile(
 _USERINFO = re.compile(r"^(?P<head>[a-zA-Z][a-zA-Z0-9+.-]*://[^/@:]*:)(?P<password>[^/@]*)@")
 
 
+@functools.lru_cache(maxsize=4096)  # a body repeats its field names thousands of times
 def is_secret_field(name: str) -> bool:
     """A header, JSON field or parameter whose value is a secret (``code`` aside)."""
     lowered = name.strip().lower()
@@ -56,6 +74,7 @@ def is_secret_field(name: str) -> bool:
     return lowered in SECRET_PARAMS or is_secret_name(lowered)
 
 
+@functools.lru_cache(maxsize=4096)
 def is_secret_param(name: str) -> bool:
     """A query or form parameter to mask: secret fields plus OAuth's authorization ``code``."""
     lowered = unquote_plus(name).strip().lower()
@@ -87,6 +106,9 @@ class _Found:
 
 
 def _mask_params(text: str, found: _Found) -> str:
+    if "=" not in text:  # every parameter has one; a JSON body usually has none
+        return text
+
     def replace(match: re.Match[str]) -> str:
         value = match.group("value")
         if not value or not is_secret_param(match.group("name")) or value == MASK:
@@ -99,7 +121,16 @@ def _mask_params(text: str, found: _Found) -> str:
     return _PARAM.sub(replace, text)
 
 
+def may_hold_secret_field(text: str) -> bool:
+    """False only when no JSON field of ``text`` can be secret-named."""
+    lowered = text.lower()
+    return any(word in lowered for word in _FIELD_WORDS)
+
+
 def _mask_json_pairs(text: str, found: _Found) -> str:
+    if not may_hold_secret_field(text):
+        return text
+
     def replace(match: re.Match[str]) -> str:
         value = match.group("value")
         if not value or value == MASK or not is_secret_field(match.group("name")):
