@@ -217,11 +217,13 @@ class CarmanApp(App[None]):
 
     def switch_environment(self, name: str) -> None:
         try:
-            self.session.select_environment(name)
-        except Exception as exc:  # unknown name, a sandbox that cannot start: say so, stay
+            # A sandbox not running yet starts on a thread (~0.1-0.2 s), never on this one.
+            self.session.select_environment(name, start_sandbox=False)
+        except Exception as exc:  # an unknown name: say so, stay
             self.notify(str(exc), severity="error")
             return
         self.notify(f"Environment: {name}")
+        self.deferred.start_sandbox_if_pending()
         if self.webhook_hub is not None:
             self.webhook_hub.follow_environment()  # check deliveries with this env's token
         self.serve_sandbox_webhooks()

@@ -64,3 +64,45 @@ async def test_token_changes_reach_the_header(xdg: Path, http_server: str) -> No
         await wait_for(pilot, lambda: "token: valid 1h59m" in _header(app))
         app.tokens.logout(SETTINGS)
         await wait_for(pilot, lambda: "token: none" in _header(app))
+
+
+async def test_choosing_the_sandbox_later_starts_it_off_the_ui_thread(xdg: Path) -> None:
+    """carman started in another environment; choosing the sandbox environment starts the
+    sandbox on a thread (it once ran on the UI thread, freezing keys for ~0.2 s): the header
+    says it is starting, a send waits for it, and then the environment points at it."""
+    import threading
+
+    from tui.core.workspace import Workspace
+    from tui.sandbox import start_sandbox
+
+    gate = threading.Event()
+    started_on: list[int] = []
+    with start_sandbox(state_dir=xdg / "sandbox-state", seed=5) as running:
+
+        def provider() -> object:
+            started_on.append(threading.get_ident())
+            gate.wait(10)  # held until the test has seen the pending state
+            return running
+
+        session = open_session(
+            "test",
+            workspace=Workspace().load("test"),
+            sandbox_provider=provider,
+            defer_sandbox=True,
+        )
+        app = CarmanApp(session)
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_for(pilot, lambda: app.deferred.begun)
+            app.switch_environment("sandbox")  # returns at once: the provider is held
+            await wait_for(pilot, lambda: "starting sandbox" in _header(app))
+            await wait_for(pilot, lambda: bool(started_on))
+            assert started_on[0] != threading.get_ident()
+            assert app.session.sandbox is None
+            gate.set()
+            await wait_for(pilot, lambda: app.session.sandbox is running)
+            assert app.workspace.variables.get("api_url") == running.base_url
+            await wait_for(pilot, lambda: "starting sandbox" not in _header(app))
+            app.switch_environment("test")
+            app.switch_environment("sandbox")  # running now: attached again, not restarted
+            assert len(started_on) == 1
+            assert app.workspace.variables.get("api_url") == running.base_url

@@ -73,11 +73,13 @@ class Session:
     sandbox: SandboxHandle | None = None
     history: HistoryRecorder | None = None
 
-    def select_environment(self, name: str) -> None:
+    def select_environment(self, name: str, *, start_sandbox: bool = True) -> None:
         """Switch environment; the sandbox environment is pointed at a running sandbox (the
-        same one every time it is selected)."""
+        same one every time it is selected). With ``start_sandbox=False`` a sandbox that is
+        not running yet is left for the caller to start (the TUI does it on a thread); one
+        already running is attached at once."""
         self.workspace.select_environment(name)
-        if name == SANDBOX_ENVIRONMENT:
+        if name == SANDBOX_ENVIRONMENT and (start_sandbox or self.sandbox is not None):
             self.attach_sandbox()
 
     @property

@@ -39,6 +39,7 @@ class DeferredStart:
         self._sandbox_up: asyncio.Event | None = None  # made on the app's loop
         self._waiting: list[Callable[[], object]] = []
         self._sandbox_start_failed = False
+        self._starting = False  # a sandbox start is running on a thread
 
     @property
     def sandbox_starting(self) -> bool:
@@ -61,16 +62,34 @@ class DeferredStart:
         self._sandbox_up = asyncio.Event()
         self.app.attach_history()
         if self.app.session.sandbox_pending:
-            self.app.run_worker(
-                self._start_sandbox,
-                thread=True,
-                group="sandbox",
-                description="start the sandbox",
-                exit_on_error=False,
-            )
+            self._run_sandbox_start()
         else:
             self._sandbox_ready()
         self.app.set_timer(WARM_UP_DELAY_S, self._warm_up)
+
+    def start_sandbox_if_pending(self) -> None:
+        """The sandbox environment was chosen after start-up and its sandbox is not running:
+        start it on a thread, as at start-up; sends and lookups wait for it (``ready``)."""
+        if not self.begun:
+            return  # ``start`` will, once the first frame is out
+        if not self.app.session.sandbox_pending or self._starting:
+            self._refresh_header()
+            return
+        assert self._sandbox_up is not None
+        self._sandbox_up.clear()
+        self._sandbox_start_failed = False
+        self._run_sandbox_start()
+        self._refresh_header()  # "starting sandbox"
+
+    def _run_sandbox_start(self) -> None:
+        self._starting = True
+        self.app.run_worker(
+            self._start_sandbox,
+            thread=True,
+            group="sandbox",
+            description="start the sandbox",
+            exit_on_error=False,
+        )
 
     async def ready(self) -> None:
         """Return once sends can go out: the history records and the sandbox (if it is the
@@ -102,6 +121,7 @@ class DeferredStart:
             self.app.call_from_thread(self._attach, handle)
 
     def _attach(self, handle: SandboxHandle) -> None:
+        self._starting = False
         session = self.app.session
         if session.sandbox is None and session.sandbox_pending:
             session.sandbox = handle
@@ -111,6 +131,7 @@ class DeferredStart:
         self._sandbox_ready()
 
     def _on_sandbox_failed(self, exc: Exception) -> None:
+        self._starting = False
         self._sandbox_start_failed = True
         self.app.notify(f"The sandbox did not start: {exc}", severity="error", timeout=15)
         self._sandbox_ready()
@@ -118,13 +139,16 @@ class DeferredStart:
     def _sandbox_ready(self) -> None:
         if self._sandbox_up is not None:
             self._sandbox_up.set()
-        screen = self.app.main_screen
-        if screen is not None:
-            screen.refresh_header()
+        self._refresh_header()
         self.app.serve_sandbox_webhooks()  # the sandbox's webhook aimed at carman's receiver
         waiting, self._waiting = self._waiting, []
         for callback in waiting:
             callback()
+
+    def _refresh_header(self) -> None:
+        screen = self.app.main_screen
+        if screen is not None:
+            screen.refresh_header()
 
     # -- the HTTP client -------------------------------------------------------------------
     def _warm_up(self) -> None:
