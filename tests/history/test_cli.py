@@ -216,3 +216,27 @@ def test_long_urls_are_cut_to_the_terminal_width(
     assert long_url in out
     code, out, _ = _run(capsys, "show", str(entry_id))
     assert long_url in out
+
+
+def test_a_narrow_terminal_keeps_the_url_readable(
+    store: object, make_exchange: object, capsys: pytest.CaptureFixture[str], monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    # At 60 columns the full table left the URL 7 characters ("http://1…"): the time is
+    # shortened and the duration and request name left out before the URL is cut, and a cut
+    # URL keeps its host and the end of its path.
+    url = "https://api.smartcar.com/v2.0/vehicles/36ab27d0-fd9d-4455-823a-ce30af709ffc/odometer"
+    store.record(make_exchange(url=url, request_name="Odometer"))  # type: ignore[attr-defined]
+    monkeypatch.setenv("COLUMNS", "60")
+    code, out, _ = _run(capsys)
+    header, row = out.splitlines()
+    assert code == 0 and all(len(line) <= 60 for line in (header, row)), out
+    assert header.split() == ["ID", "TIME", "METHOD", "STATUS", "URL"]
+    url_cell = row.split()[-1]
+    assert (
+        len(url_cell) >= 24 and url_cell.startswith("https://") and url_cell.endswith("/odometer")
+    )
+    monkeypatch.setenv("COLUMNS", "120")
+    code, out, _ = _run(capsys)
+    header, row = out.splitlines()
+    assert header.split() == ["ID", "TIME", "METHOD", "STATUS", "DURATION", "URL", "REQUEST"]
+    assert row.endswith("Odometer") and "/odometer" in row and len(row) <= 120

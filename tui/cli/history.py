@@ -14,6 +14,7 @@ import json
 import os
 import shutil
 import sys
+from dataclasses import dataclass
 from typing import Any
 
 from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, positive_int
@@ -128,27 +129,81 @@ def _list(store: HistoryStore, search: str, limit: int, *, as_json: bool) -> int
     if not rows:
         print(f"No entries match {search!r}." if search.strip() else "History is empty.")
         return EXIT_OK
-    table = [("ID", "TIME", "METHOD", "STATUS", "DURATION", "URL", "REQUEST")]
-    for s in rows:
-        when = s.time.strftime("%Y-%m-%d %H:%M:%S")
-        table.append(
-            (str(s.id), when, s.method, _status(s), _duration(s.total_ms), s.url, s.request_name)
-        )
-    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
-    # On a terminal each line fits it: the URL is cut first (with …), then the request name.
-    # The whole URL: --json, or `carman history show ID`; piped output is never cut.
+    # On a terminal each line fits it. A narrow one first shortens the time, then leaves out
+    # the duration and the request name, so the URL keeps at least URL_MIN characters; a URL
+    # still too long loses its middle (…), keeping its host and the end of its path. The
+    # whole URL: --json, or `carman history show ID`; piped output is never cut.
     on_a_terminal = sys.stdout.isatty() or bool(os.environ.get("COLUMNS"))
     columns = shutil.get_terminal_size((10_000, 24)).columns if on_a_terminal else 10_000
-    fixed = sum(widths[:5]) + 2 * 6
-    widths[5] = max(12, min(widths[5], URL_COLUMN, columns - fixed - min(widths[6], 20)))
+    for layout in LAYOUTS:
+        table = _table(rows, layout)
+        widths = {name: max(len(row[name]) for row in table) for name in layout.columns}
+        # The request name comes last and may be cut with the line: it counts for at most
+        # REQUEST_MIN characters.
+        needed = {**widths, "URL": 0}
+        if "REQUEST" in needed:
+            needed["REQUEST"] = min(needed["REQUEST"], REQUEST_MIN)
+        url_room = columns - sum(needed.values())
+        url_room -= 2 * (len(layout.columns) - 1)
+        if url_room >= min(URL_MIN, widths["URL"]) or layout is LAYOUTS[-1]:
+            break
+    widths["URL"] = max(URL_MIN_CUT, min(widths["URL"], URL_COLUMN, url_room))
     for row in table:
-        cells = [
-            cell.rjust(widths[i]) if i in (0, 4) else _cut(cell, widths[i]).ljust(widths[i])
-            for i, cell in enumerate(row[:-1])
-        ]
-        line = "  ".join([*cells, row[-1]]).rstrip()
-        print(_cut(line, columns))
+        cells = []
+        for name in layout.columns:
+            cell = row[name]
+            if name == "REQUEST" and name == layout.columns[-1]:
+                cells.append(cell)  # the last column: cut with the line, never padded
+            elif name in ("ID", "DURATION"):
+                cells.append(cell.rjust(widths[name]))
+            else:
+                cut = _cut_middle(cell, widths[name]) if name == "URL" else cell
+                cells.append(cut.ljust(widths[name]))
+        print(_cut("  ".join(cells).rstrip(), columns))
     return EXIT_OK
+
+
+@dataclass(frozen=True)
+class _Layout:
+    columns: tuple[str, ...]
+    time_format: str
+
+
+# From the widest to the narrowest; the first that leaves the URL room enough is used.
+LAYOUTS = (
+    _Layout(("ID", "TIME", "METHOD", "STATUS", "DURATION", "URL", "REQUEST"), "%Y-%m-%d %H:%M:%S"),
+    _Layout(("ID", "TIME", "METHOD", "STATUS", "DURATION", "URL", "REQUEST"), "%m-%d %H:%M"),
+    _Layout(("ID", "TIME", "METHOD", "STATUS", "URL", "REQUEST"), "%m-%d %H:%M"),
+    _Layout(("ID", "TIME", "METHOD", "STATUS", "URL"), "%m-%d %H:%M"),
+)
+URL_MIN = 24  # below this a URL says too little: a narrower layout is tried
+REQUEST_MIN = 16
+URL_MIN_CUT = 12
+
+
+def _table(rows: list[HistorySummary], layout: _Layout) -> list[dict[str, str]]:
+    table = [{name: name for name in layout.columns}]
+    for s in rows:
+        table.append(
+            {
+                "ID": str(s.id),
+                "TIME": s.time.strftime(layout.time_format),
+                "METHOD": s.method,
+                "STATUS": _status(s),
+                "DURATION": _duration(s.total_ms),
+                "URL": s.url,
+                "REQUEST": s.request_name,
+            }
+        )
+    return table
+
+
+def _cut_middle(text: str, width: int) -> str:
+    """``https://host/…/odometer``: the host and the end of the path say the most."""
+    if len(text) <= width:
+        return text
+    head = max(1, (width - 1) * 2 // 5)
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def _cut(text: str, width: int) -> str:
