@@ -7,7 +7,7 @@ import json
 import time
 from pathlib import Path
 
-from textual.widgets import Input, OptionList, TabbedContent
+from textual.widgets import Input, OptionList
 
 from tests.net import LocalServer
 from tests.ui.helpers import (
@@ -28,6 +28,7 @@ from tui.core.workspace import Workspace
 from tui.dialogs.basic import ChoiceDialog, ConfirmDialog, FormDialog
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.kv_table import KeyValueTable
+from tui.widgets.lazy_tabs import LazyTabbedContent
 from tui.widgets.request_editor import RequestEditor
 
 
@@ -271,7 +272,7 @@ async def test_shift_k_and_j_move_a_header_row(xdg: Path, http_server: LocalServ
     async with app.run_test(size=(100, 30)) as pilot:
         await select_request(pilot, app, "Three")
         request = app.screen.request
-        app.screen.query_one(TabbedContent).active = "tab-headers"
+        app.screen.query_one(LazyTabbedContent).active = "tab-headers"
         table = app.screen.query_one("#headers", KeyValueTable)
         table.focus()
         await wait_for(pilot, lambda: app.focused is table and table.row_count == 3)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select, TabbedContent, TextArea
+from textual.widgets import DataTable, Input, Select, TextArea
 
 from tests.net import LocalServer
 from tests.ui.helpers import make_workspace, palette_highlights, select_request, wait_for
@@ -18,6 +18,7 @@ from tui.dialogs.basic import ConfirmDialog, FormDialog
 from tui.dialogs.help import HelpScreen
 from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.kv_table import KeyValueTable
+from tui.widgets.lazy_tabs import LazyTabbedContent
 from tui.widgets.request_editor import RequestEditor
 from tui.widgets.response_viewer import ResponseViewer
 
@@ -108,7 +109,7 @@ async def test_params_follow_the_url_and_back(xdg: Path, http_server: str) -> No
         assert "unresolved: who" in preview
         # Toggle a param off from the keyboard: the URL follows.
         params = app.screen.query_one("#params", KeyValueTable)
-        app.screen.query_one(TabbedContent).active = "tab-params"
+        app.screen.query_one(LazyTabbedContent).active = "tab-params"
         params.focus()
         await pilot.press("space")
         await pilot.pause()
@@ -133,7 +134,7 @@ async def test_headers_table_and_save_marks(xdg: Path, http_server: str) -> None
     app = _app(http_server)
     async with app.run_test(size=(100, 30)) as pilot:
         await select_request(pilot, app, "Echo")
-        app.screen.query_one(TabbedContent).active = "tab-headers"
+        app.screen.query_one(LazyTabbedContent).active = "tab-headers"
         headers = app.screen.query_one("#headers", KeyValueTable)
         headers.focus()
         await pilot.press("a", *"X-Two", "enter", *"2", "enter")
@@ -180,7 +181,7 @@ async def test_body_kind_switch_and_method_picker(xdg: Path, http_server: str) -
         await select_request(pilot, app, "Echo")
         app.screen.query_one("#method", Select).value = "POST"
         # The Body tab's widgets are built when it is first shown (and then mounted).
-        app.screen.query_one(TabbedContent).active = "tab-body"
+        app.screen.query_one(LazyTabbedContent).active = "tab-body"
         await pilot.pause()
         app.screen.query_one("#body-kind", Select).value = BodyKind.JSON
         await pilot.pause()

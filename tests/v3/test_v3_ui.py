@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Select, TabbedContent
+from textual.widgets import Input, OptionList, Select
 
 from tests.net import free_port
 from tests.ui.helpers import wait_for
@@ -20,6 +20,7 @@ from tui.dialogs.signal_picker import SignalPicker
 from tui.dialogs.vehicle_picker import VehiclePicker
 from tui.sandbox import start_sandbox
 from tui.widgets.collection_tree import CollectionTree
+from tui.widgets.lazy_tabs import LazyTabbedContent
 from tui.widgets.response_viewer import ResponseViewer
 from tui.widgets.signals_table import SignalsTable
 from tui.widgets.status_header import StatusHeader
@@ -102,8 +103,8 @@ async def test_picker_over_connections_header_signals_tab_and_explanations(sandb
         # All signals of a petrol car: the Signals tab, and the failed signals explained.
         viewer = await _send(pilot, app, "Vehicle", "All signals")
         assert viewer.exchange is not None and viewer.exchange.response.status == 200
-        tabs = viewer.query_one(TabbedContent)
-        assert tabs.get_tab("tab-signals").display
+        tabs = viewer.query_one(LazyTabbedContent)
+        assert not tabs.strip.is_hidden("tab-signals")
         table = viewer.query_one(SignalsTable)
         data = viewer.exchange.response.json()["data"]
         assert table.row_count == len(data)
@@ -119,7 +120,7 @@ async def test_picker_over_connections_header_signals_tab_and_explanations(sandb
         await wait_for(pilot, lambda: "app: valid" in _header(app))
         # A non-signals answer hides the tab (and leaves it if it was open).
         viewer = await _send(pilot, app, "Vehicle", "Vehicle attributes")
-        assert not tabs.get_tab("tab-signals").display and tabs.active == "tab-body"
+        assert tabs.strip.is_hidden("tab-signals") and tabs.active == "tab-body"
         # 409 on the unplugged Volt, in words.
         await _pick(pilot, app, "CHEVROLET", user_id)
         viewer = await _send(pilot, app, "Commands", "Start charge")
@@ -175,7 +176,7 @@ async def test_the_auth_tab_offers_the_app_token(sandbox) -> None:  # type: igno
     app = _app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        app.screen.query_one("#request-tabs", TabbedContent).active = "tab-auth"
+        app.screen.query_one("#request-tabs", LazyTabbedContent).active = "tab-auth"
         await pilot.pause()  # the tab's widgets are built as it opens
         select = app.screen.query_one("#auth-kind", Select)
         labels = dict((kind, label) for label, kind in select._options)  # type: ignore[attr-defined]

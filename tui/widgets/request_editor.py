@@ -20,7 +20,6 @@ from textual.widgets import (
     Label,
     Select,
     Static,
-    TabbedContent,
     TabPane,
     TextArea,
 )
@@ -163,7 +162,7 @@ class RequestEditor(Vertical):
         height: 1; color: $text-muted; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis;
     }
     RequestEditor #preview.-unresolved { color: $warning; }
-    RequestEditor TabbedContent { height: 1fr; }
+    RequestEditor LazyTabbedContent { height: 1fr; }
     RequestEditor TabPane { padding: 0; }
     RequestEditor #body-kind { width: 24; }
     RequestEditor #auth-kind { width: 40; }
@@ -560,7 +559,7 @@ class RequestEditor(Vertical):
 
     def show_json_error(self, line: int, column: int) -> None:
         """Put the cursor on a JSON error in the body."""
-        self.query_one(TabbedContent).active = "tab-body"  # built now if it was not
+        self.query_one(LazyTabbedContent).active = "tab-body"  # built now if it was not
         area = self.query_one("#body-text", TextArea)
         area.cursor_location = (max(0, line - 1), max(0, column - 1))
         self.screen.set_focus(area)

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import DataTable, Input, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Input, Static, TabPane
 
 from tui.core.body_index import LineSource
 from tui.core.exchange import Exchange, Response
@@ -70,7 +70,7 @@ class ResponseViewer(Vertical, can_focus=False):
     ResponseViewer #body-tools Input { border: none; height: 1; width: 1fr; padding: 0 1; }
     ResponseViewer #search-info { width: auto; padding: 0 1; color: $text-muted; }
     ResponseViewer #body-note { height: auto; color: $text-muted; padding: 0 1; }
-    ResponseViewer TabbedContent { height: 1fr; }
+    ResponseViewer LazyTabbedContent { height: 1fr; }
     ResponseViewer TabPane { padding: 0; }
     ResponseViewer #timing { padding: 0 1; }
     """
@@ -175,7 +175,7 @@ class ResponseViewer(Vertical, can_focus=False):
     def on_mount(self) -> None:
         self.body_view.tools = self.run_tool  # the body's keys (/ n N f w y s v) run here
         self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
-        self.query_one(TabbedContent).hide_tab("tab-signals")  # shown for v3 signals
+        self.query_one(LazyTabbedContent).hide_tab("tab-signals")  # shown for v3 signals
 
     def _build_raw(self) -> list[Widget]:
         view = BodyView(id="raw")
@@ -343,7 +343,7 @@ class ResponseViewer(Vertical, can_focus=False):
                 rows = signal_rows(response.json(), time.time())
             except ValueError:
                 rows = None
-        tabs = self.query_one(TabbedContent)
+        tabs = self.query_one(LazyTabbedContent)
         if rows is None:
             if tabs.active == "tab-signals":
                 tabs.active = "tab-body"
@@ -454,7 +454,7 @@ class ResponseViewer(Vertical, can_focus=False):
 
     def _open_tool(self, tool: str, placeholder: str) -> None:
         self._tool = tool
-        self.query_one(TabbedContent).active = "tab-body"
+        self.query_one(LazyTabbedContent).active = "tab-body"
         tools, field, _ = self._tools()
         tools.add_class("-visible")
         field.placeholder = placeholder
