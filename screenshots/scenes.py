@@ -210,15 +210,14 @@ async def scene_signals(pilot: Pilot[Any]) -> None:
     await login(pilot)
     await send(pilot, "Connections", "List connections")
     app: CarmanApp = pilot.app  # type: ignore[assignment]
-    from textual.widgets import TabbedContent
-
     from tui.core.smartcar.vehicles import list_vehicles, select_vehicle
+    from tui.widgets.lazy_tabs import LazyTabbedContent
 
     vehicles = await list_vehicles(app.workspace)
     audi = next(v for v in vehicles if v.make == "AUDI")
     select_vehicle(app.workspace, audi.id, audi.user_id)
     viewer = await send(pilot, "Vehicle", "All signals")
-    viewer.query_one(TabbedContent).active = "tab-signals"
+    viewer.query_one(LazyTabbedContent).active = "tab-signals"
     await quiet(pilot)
 
 

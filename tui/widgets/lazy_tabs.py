@@ -124,26 +124,41 @@ class TabStrip(Widget, can_focus=True):
     def is_hidden(self, pane_id: str) -> bool:
         return any(tab.hidden for tab in self._tabs if tab.pane_id == pane_id)
 
+    def _scroll(self, spans: list[tuple[_Tab, int, int]]) -> int:
+        """Cells hidden on the left so that the active tab is whole on a narrow strip."""
+        width = self.size.width
+        for tab, _start, end in spans:
+            if tab.pane_id == self.active and width and end > width:
+                return end - width
+        return 0
+
     def render(self) -> RenderableType:
         plain = self.get_component_rich_style("tab-strip--tab")
         current = self.get_component_rich_style("tab-strip--active")
         bar_style = self.get_component_rich_style("tab-strip--bar")
         labels = Text(no_wrap=True, overflow="crop")
         highlight = (0, 0)
-        for tab, start, end in self._spans():
+        spans = self._spans()
+        for tab, start, end in spans:
             is_active = tab.pane_id == self.active
             labels.append(f" {tab.title} ", style=current if is_active else plain)
             if is_active:
                 highlight = (start + 1, end - 1)  # under the title, not its padding
+        scroll = self._scroll(spans)
         bar = Bar(
-            highlight_range=highlight,
+            highlight_range=(highlight[0] - scroll, highlight[1] - scroll),
             highlight_style=Style.from_color(bar_style.color),
             background_style=Style.from_color(bar_style.bgcolor),
         )
-        return Group(labels, bar)
+        visible = labels[scroll:]  # a slice keeps the spans, not no_wrap and overflow
+        visible.no_wrap, visible.overflow = True, "crop"
+        return Group(visible, bar)
 
     def watch_active(self) -> None:
         self.refresh()
+
+    def on_resize(self) -> None:
+        self.refresh()  # the scroll that keeps the active tab whole depends on the width
 
     def action_step(self, step: int) -> None:
         shown = [tab.pane_id for tab in self._shown()]
@@ -153,8 +168,10 @@ class TabStrip(Widget, can_focus=True):
         self.post_message(self.Chosen(self, shown[(index + step) % len(shown)]))
 
     def on_click(self, event: events.Click) -> None:
-        for tab, start, end in self._spans():
-            if start <= event.x < end:
+        spans = self._spans()
+        x = event.x + self._scroll(spans)
+        for tab, start, end in spans:
+            if start <= x < end:
                 self.post_message(self.Chosen(self, tab.pane_id))
                 return
 
