@@ -80,6 +80,7 @@ FORMATTING = "formatting "
 STATUS = re.compile(r"200 OK\s+(\d+) ms")
 PROBE_TIMEOUT_S = 30.0
 SETTLE_S = 0.3  # keep probing this long after the body is formatted: late work shows too
+UNSEEN_RESPONSE_S = 10.0  # after this, a response never seen changing the screen is taken as shown
 OTHER = "Bench › Other"  # the editor's title once the tree's second request is opened
 
 
@@ -220,6 +221,13 @@ def _status_ms(screen: str) -> float | None:
     return float(match.group(1)) if match else None
 
 
+def _shows_new_response(screen: str, previous_status: float | None) -> bool:
+    if PENDING in screen or FORMATTING in screen:
+        return True
+    status = _status_ms(screen)
+    return status is not None and status != previous_status
+
+
 def _rendered(screen: str) -> bool:
     return PENDING not in screen and FORMATTING not in screen and PRETTY in screen
 
@@ -234,8 +242,13 @@ def _idle(tmux: Tmux, name: str, probe: Probe, pairs: int, result: ProbeResult) 
 def _during(tmux: Tmux, server: BenchServer, name: str, probe: Probe, result: ProbeResult) -> None:
     """Send again and press the probe key back to back until the body is rendered (+settle)."""
     server.drain()
+    previous_status = _status_ms(tmux.capture(name))
     sent = tmux.keys(name, "C-j")
     finished_at: float | None = None
+    # The previous response's formatted body is on screen until the new one replaces it: the
+    # body counts as rendered only once the new response was seen (pending, formatting, or a
+    # new status line), else the loop could end before the formatting it is meant to cover.
+    fresh_seen = False
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         at, delay = _press(tmux, name, probe, PROBE_TIMEOUT_S)
@@ -243,7 +256,11 @@ def _during(tmux: Tmux, server: BenchServer, name: str, probe: Probe, result: Pr
             result.timeouts += 1
             delay = PROBE_TIMEOUT_S * 1000
         result.during.append((round(at - sent, 4), round(delay, 1)))
-        if finished_at is None and server.has_done() and _rendered(tmux.capture(name)):
+        screen = tmux.capture(name)
+        fresh_seen = fresh_seen or _shows_new_response(screen, previous_status)
+        # A tiny body may replace the old one between two captures with the same status time.
+        fresh_seen = fresh_seen or time.monotonic() - sent > UNSEEN_RESPONSE_S
+        if finished_at is None and fresh_seen and server.has_done() and _rendered(screen):
             finished_at = time.monotonic()
         if finished_at is not None and time.monotonic() - finished_at > SETTLE_S:
             break
