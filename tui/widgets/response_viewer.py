@@ -39,7 +39,6 @@ from tui.widgets.method_style import (
     status_style,
 )
 from tui.widgets.paged_body import BodyPipeline, ShownBody, copy_text
-from tui.widgets.signals_table import SignalsTable
 
 # Bodies up to this size are read for the Signals tab (a signals answer is a few tens of KB).
 SIGNALS_MAX_BYTES = 2_000_000
@@ -169,13 +168,18 @@ class ResponseViewer(Vertical, can_focus=False):
             yield LazyTabPane("Headers", self._build_headers, id="tab-headers")
             yield LazyTabPane("Raw", self._build_raw, id="tab-raw")
             yield LazyTabPane("Timing", lambda: [Static("", id="timing")], id="tab-timing")
-            with TabPane("Signals", id="tab-signals"):
-                yield SignalsTable(id="signals-table")
+            yield LazyTabPane("Signals", self._build_signals, id="tab-signals")
 
     def on_mount(self) -> None:
         self.body_view.tools = self.run_tool  # the body's keys (/ n N f w y s v) run here
         self.app.theme_changed_signal.subscribe(self, self._theme_changed, immediate=True)
         self.query_one(LazyTabbedContent).hide_tab("tab-signals")  # shown for v3 signals
+
+    @staticmethod
+    def _build_signals() -> list[Widget]:
+        from tui.widgets.signals_table import SignalsTable
+
+        return [SignalsTable(id="signals-table")]
 
     def _build_raw(self) -> list[Widget]:
         view = BodyView(id="raw")
@@ -205,7 +209,8 @@ class ResponseViewer(Vertical, can_focus=False):
 
     def _build_tabs(self) -> None:
         for pane in self.query(LazyTabPane):
-            pane.ensure_built()
+            if pane.id != "tab-signals":  # built by the first signals answer, if one comes
+                pane.ensure_built()
         self._tools()
 
     def _tools(self) -> tuple[Horizontal, Input, Static]:
@@ -349,6 +354,9 @@ class ResponseViewer(Vertical, can_focus=False):
                 tabs.active = "tab-body"
             tabs.hide_tab("tab-signals")
             return
+        from tui.widgets.signals_table import SignalsTable
+
+        self.query_one("#tab-signals", LazyTabPane).ensure_built()
         self.query_one(SignalsTable).show_rows(rows)
         tabs.show_tab("tab-signals")
 

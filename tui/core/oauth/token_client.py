@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from tui.core.errors import CarmanError
 from tui.core.masking import redact
 from tui.core.model import OAuth2Settings
-from tui.core.oauth.callback import clean_text
 from tui.core.oauth.http import new_client
 from tui.core.send import describe_transport_error
 
@@ -188,6 +187,10 @@ def _error(
             error="invalid_response",
             status=status,
         )
+    # Imported here: the callback parser (and ``secrets``) is not needed until a login or a
+    # refused token request, and the first screen imports this module.
+    from tui.core.oauth.callback import clean_text
+
     error = clean_text(str(body.get("error") or f"http_{status}"), 60)
     # Smartcar echoes the refresh token or code in the description: mask it.
     description = redact(clean_text(str(body.get("error_description") or "")), secrets)
