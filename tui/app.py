@@ -56,6 +56,9 @@ class CarmanApp(App[None]):
         self.webhook_hub: WebhookHub | None = None  # the webhook receiver, once opened
         # The history, the sandbox and the HTTP client start after the first frame.
         self.deferred = DeferredStart(self)
+        # ``gc.freeze()`` after the first frame (DeferredStart): for the process of a real run
+        # only; in a test process it would keep earlier tests' apps from ever being collected.
+        self.freeze_gc_after_start = False
 
     @property
     def sandbox(self) -> SandboxHandle | None:

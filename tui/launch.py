@@ -29,8 +29,10 @@ def run_tui(environment: str | None = None, sandbox: bool = False) -> int:
         return 2
     from tui.app import CarmanApp
 
+    app = CarmanApp(session)
+    app.freeze_gc_after_start = True
     try:
-        CarmanApp(session).run()
+        app.run()
     finally:
         session.stop_sandbox()
     return 0

@@ -1,0 +1,40 @@
+"""A real run moves what exists at start-up out of the cyclic collector's full passes (each
+one traversed it and paused the UI ~40 ms); an app under test never does (it would keep the
+earlier tests' apps from ever being collected)."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from tests.ui.helpers import wait_for
+from tui import launch
+from tui.app import CarmanApp
+from tui.core.session import open_session
+from tui.core.workspace import Workspace
+
+
+def test_a_real_run_asks_for_the_freeze(xdg: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[CarmanApp] = []
+    monkeypatch.setattr(CarmanApp, "run", lambda self, *a, **k: ran.append(self))
+    assert launch.run_tui(environment="test") == 0
+    assert len(ran) == 1 and ran[0].freeze_gc_after_start
+
+
+async def test_the_freeze_comes_after_the_first_frame_and_only_when_asked(xdg: Path) -> None:
+    before = gc.get_freeze_count()
+    plain = CarmanApp(open_session(workspace=Workspace().load("test")))
+    assert not plain.freeze_gc_after_start
+    async with plain.run_test(size=(100, 30)) as pilot:
+        await wait_for(pilot, lambda: plain.deferred.begun)
+        assert gc.get_freeze_count() == before
+    asked = CarmanApp(open_session(workspace=Workspace().load("test")))
+    asked.freeze_gc_after_start = True
+    try:
+        async with asked.run_test(size=(100, 30)) as pilot:
+            await wait_for(pilot, lambda: asked.deferred.begun)
+            assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()  # back to normal for the tests that follow in this process
