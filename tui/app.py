@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # types only: what the first frame does not need is imported 
     from tui.core.oauth.flow import LoginFlow
     from tui.core.oauth.manager import TokenManager
     from tui.core.workspace import Workspace
+    from tui.flows.idle_gc import IdleCollector
     from tui.flows.webhooks import WebhookHub, WebhookNews
 
 
@@ -56,9 +57,11 @@ class CarmanApp(App[None]):
         self.webhook_hub: WebhookHub | None = None  # the webhook receiver, once opened
         # The history, the sandbox and the HTTP client start after the first frame.
         self.deferred = DeferredStart(self)
-        # ``gc.freeze()`` after the first frame (DeferredStart): for the process of a real run
-        # only; in a test process it would keep earlier tests' apps from ever being collected.
-        self.freeze_gc_after_start = False
+        # ``gc.freeze()`` and full collections while no key comes, after the first frame
+        # (DeferredStart): for the process of a real run only. In a test process a freeze would
+        # keep earlier tests' apps from ever being collected.
+        self.manage_gc = False
+        self.idle_gc: IdleCollector | None = None
 
     @property
     def sandbox(self) -> SandboxHandle | None:
@@ -102,6 +105,8 @@ class CarmanApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         # Keys arrive here one at a time and in order: the place to keep bursts in order.
         if isinstance(event, events.Key) and not event.is_forwarded and self.screen_stack:
+            if self.idle_gc is not None:
+                self.idle_gc.key_pressed()
             if self.key_order.take(event):
                 return  # a screen just opened has no focus yet: it gets the key once it does
             screen = self.screen

@@ -30,7 +30,7 @@ def run_tui(environment: str | None = None, sandbox: bool = False) -> int:
     from tui.app import CarmanApp
 
     app = CarmanApp(session)
-    app.freeze_gc_after_start = True
+    app.manage_gc = True
     try:
         app.run()
     finally:

@@ -60,12 +60,17 @@ class DeferredStart:
         if self.begun:
             return
         self.begun = True
-        if self.app.freeze_gc_after_start:
+        if self.app.manage_gc:
             # Everything alive now (Textual, carman's modules, the first screen) lives as long
             # as the process: kept out of the cyclic collector's full passes, each of which
             # traversed it and held the UI thread ~40 ms, now ~20 ms (the worst key delays
-            # while a big body is formatted were such pauses).
+            # while a big body is formatted were such pauses); and those passes wait for a
+            # moment without keys (``IdleCollector``).
             gc.freeze()
+            from tui.flows.idle_gc import IdleCollector
+
+            self.app.idle_gc = IdleCollector()
+            self.app.idle_gc.start(self.app)
         self._sandbox_up = asyncio.Event()
         self.app.attach_history()
         if self.app.session.sandbox_pending:
