@@ -9,7 +9,12 @@ Whatever needs them waits instead of failing: a send, a vehicle lookup and the l
 (``ready`` / ``then``); a send pressed before the sandbox is up waits for it.
 
 The sandbox is started on a thread (its server start and imports take ~0.1-0.2 s) and attached
-on the UI thread: attaching changes variables, and their subscribers update widgets.
+on the UI thread: attaching changes variables, and their subscribers update widgets. The same
+happens when the sandbox environment is chosen later (``start_sandbox_if_pending``).
+
+A real run (``CarmanApp.manage_gc``) also hands Python's garbage collector its settings here:
+what exists at this point is frozen out of full collections, which then run while no key
+comes (``tui.flows.idle_gc``).
 """
 
 from __future__ import annotations
