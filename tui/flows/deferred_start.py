@@ -70,7 +70,9 @@ class DeferredStart:
             # as the process: kept out of the cyclic collector's full passes, each of which
             # traversed it and held the UI thread ~40 ms, now ~20 ms (the worst key delays
             # while a big body is formatted were such pauses); and those passes wait for a
-            # moment without keys (``IdleCollector``).
+            # moment without keys (``IdleCollector``). The price is bounded: an object frozen
+            # now and dropped later inside a reference cycle (a first-screen tree node after a
+            # reload) is never collected; nothing made after this point is frozen.
             gc.freeze()
             from tui.flows.idle_gc import IdleCollector
 
