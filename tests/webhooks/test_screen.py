@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+from rich.style import Style
+from rich.text import Text
 from textual.widgets import DataTable, Input, Static
 
 from tests.ui.helpers import make_workspace, run_from_palette, wait_for
@@ -229,3 +231,28 @@ async def test_a_management_token_added_while_it_runs_is_used_at_once(xdg: Path)
         assert receiver.keys.amt == AMT
         assert "No management token" not in str(warnings.render())
         assert await _deliver(receiver.local_url, compact(vehicle_state())) == 200
+
+
+async def test_the_answer_pill_follows_a_theme_change(xdg: Path) -> None:
+    app = _app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.press("ctrl+t")
+        await wait_for(pilot, lambda: isinstance(app.screen, WebhooksScreen))
+        url = app.webhook_hub.receiver.local_url
+        await _deliver(url, compact(vehicle_state(soc=55)))
+        await wait_for(pilot, lambda: app.screen.query_one(DataTable).row_count == 1)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WebhookEventScreen))
+        status_line = app.screen.query_one(ResponseViewer).query_one("#status-line", Static)
+
+        def pill_colour() -> object:
+            text = status_line.content
+            assert isinstance(text, Text) and "answered 200" in text.plain
+            style = text.spans[0].style
+            assert isinstance(style, Style)
+            return style.color
+
+        await wait_for(pilot, lambda: pill_colour() is not None)
+        before = pill_colour()
+        app.theme = "carman-light"
+        await wait_for(pilot, lambda: pill_colour() != before)

@@ -115,14 +115,9 @@ class WebhookEventScreen(Screen[None]):
             )
         return text
 
-    def on_mount(self) -> None:
-        table = self.query_one(DeliverySignalsTable)
-        rows = readings(self.document)
-        table.show(rows)
+    def _show_answer(self) -> None:
         viewer = self.query_one(ResponseViewer)
         first = self.event.first
-        viewer.border_title = "Delivery (as received)"
-        viewer.show_exchange(exchange_of(self.event))
         status = Text()
         status.append(
             f" answered {first.status} ",
@@ -132,6 +127,19 @@ class WebhookEventScreen(Screen[None]):
         status.append(f"  {human_size(first.body_size)}", style="dim")
         status.append(f"  from {first.remote or '?'}", style="dim")
         viewer.show_message(status)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DeliverySignalsTable)
+        rows = readings(self.document)
+        table.show(rows)
+        viewer = self.query_one(ResponseViewer)
+        first = self.event.first
+        viewer.border_title = "Delivery (as received)"
+        viewer.show_exchange(exchange_of(self.event))
+        self._show_answer()
+        # The answer's pill takes the theme's status colours: drawn again on a theme change
+        # (after the viewer's own restyle, which runs first: it subscribed first).
+        self.app.theme_changed_signal.subscribe(self, lambda _: self._show_answer())
         if first.body_truncated:
             viewer.set_body_caveat(f"cut in history; it was {human_size(first.body_size)}")
         if rows:
