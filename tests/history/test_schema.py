@@ -204,3 +204,34 @@ def test_a_fully_built_database_has_nothing_foreign(xdg: object, backend: str) -
         assert schema._strangers(conn) == set()
     finally:
         conn.close()
+
+
+def test_opening_waits_for_another_process_creating_the_same_database(xdg: object) -> None:
+    # Two carman processes started together: while one holds its write lock on the new file,
+    # SQLite refuses the other's switch to WAL at once ("database is locked") rather than
+    # waiting; the opening must wait for the lock instead of failing.
+    import threading
+
+    path = paths.history_db()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")  # the other process, in the middle of creating it
+    released = threading.Event()
+
+    def finish_later() -> None:
+        released.wait(0.3)
+        other.execute("COMMIT")
+        other.close()
+
+    finisher = threading.Thread(target=finish_later)
+    finisher.start()
+    try:
+        conn = schema.open_database(path)
+    finally:
+        released.set()
+        finisher.join()
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    finally:
+        conn.close()

@@ -19,6 +19,7 @@ from tui.core.history.model import HistoryError
 from tui.core.history.search_text import search_fields_of_row
 
 BUSY_TIMEOUT_S = 10.0  # another carman writing: wait for it rather than fail
+WAL_RETRY_S = 0.02
 SQLITE_MAGIC = b"SQLite format 3\x00"
 FTS_TABLE = "entries_fts"
 LIKE_TABLE = "entries_search"
@@ -439,6 +440,21 @@ def search_backend(conn: sqlite3.Connection) -> str | None:
     return None
 
 
+def _switch_to_wal(conn: sqlite3.Connection) -> str:
+    """``PRAGMA journal_mode=WAL``, waiting out another process that is creating the same new
+    database: while it holds its write lock SQLite refuses the switch at once ("database is
+    locked") instead of calling the busy handler, so two carman processes started together
+    made one of them fail."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    while True:
+        try:
+            return str(conn.execute("PRAGMA journal_mode=WAL").fetchone()[0])
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
+
+
 def open_database(
     path: Path, *, target: int = LATEST_VERSION, backend: str | None = None
 ) -> sqlite3.Connection:
@@ -458,7 +474,7 @@ def open_database(
     except sqlite3.Error as exc:
         raise HistoryError(f"Cannot open the history database {path}: {exc}") from exc
     try:
-        mode = conn.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+        mode = _switch_to_wal(conn)
         if str(mode).lower() != "wal":
             raise HistoryError(f"Cannot switch {path} to WAL mode (SQLite kept {mode!r})")
         # NORMAL is safe in WAL mode against a killed process; only a power cut may lose the
