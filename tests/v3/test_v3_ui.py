@@ -185,3 +185,22 @@ async def test_the_auth_tab_offers_the_app_token(sandbox) -> None:  # type: igno
         collection = next(c for c in app.workspace.collections if c.name == "Smartcar API")
         lock = collection.find(["Commands", "Lock"])
         assert lock is not None and collection.effective_auth(lock).kind == AuthKind.APP_TOKEN
+
+
+async def test_a_long_explanation_leaves_the_body_room_on_a_small_terminal(sandbox) -> None:  # type: ignore[no-untyped-def]
+    # At 60x20 an explanation of failed signals took 12 lines and left the body one line.
+    app = _app(sandbox)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await _login(pilot, app, "3-vehicles@smartcar.com")
+        viewer = await _send(pilot, app, "Vehicle", "All signals")
+        explanation = viewer.query_one("#explanation")
+        await wait_for(pilot, lambda: "signals failed" in _explained(viewer))
+        await pilot.press("f11")  # the response, maximised
+        await wait_for(pilot, lambda: viewer.body_view.size.height >= 5)
+        assert 1 <= explanation.size.height <= 4
+    async with _app(sandbox).run_test(size=(140, 40)) as pilot:
+        app = pilot.app
+        await _login(pilot, app, "3-vehicles@smartcar.com")  # type: ignore[arg-type]
+        viewer = await _send(pilot, app, "Vehicle", "All signals")  # type: ignore[arg-type]
+        await wait_for(pilot, lambda: "signals failed" in _explained(viewer))
+        assert viewer.query_one("#explanation").size.height > 4  # a tall terminal shows more

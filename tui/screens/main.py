@@ -50,6 +50,9 @@ class MainScreen(SteadySizeScreen):
     /* Small terminals (60x20): the tree gives way so the URL and the tables stay usable. */
     MainScreen.-narrow CollectionTree { width: 18; min-width: 12; }
     MainScreen.-short RequestEditor { height: 60%; }
+    /* An error's explanation (up to 12 lines) left one line of body at 60x20: its first lines
+       say what matters; the Signals tab and the body say the rest. */
+    MainScreen.-short ResponseViewer #explanation { max-height: 4; }
     MainScreen.-maximized ResponseViewer { height: 1fr; }
     """
 
