@@ -10,6 +10,7 @@ bound to their thread).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
@@ -204,9 +206,12 @@ class HistoryScreen(Screen[None]):
         self.app.call_from_thread(self._fill, found, total, text)
 
     def _fill(self, found: list[HistorySummary], total: int, text: str) -> None:
+        try:
+            table = self.query_one(DataTable)
+        except NoMatches:  # a search that ended while the screen was taken down (a quit)
+            return
         self.summaries = found
         self._listed = True
-        table = self.query_one(DataTable)
         table.clear()
         badges = self._badges.styles
         for summary in found:
@@ -220,7 +225,8 @@ class HistoryScreen(Screen[None]):
             waiting()
 
     def _show_status(self, text: Text) -> None:
-        self.query_one("#history-status", Static).update(text)
+        with contextlib.suppress(NoMatches):  # also called from a search ending at a quit
+            self.query_one("#history-status", Static).update(text)
 
     def _current(self) -> HistorySummary | None:
         if not self.summaries:

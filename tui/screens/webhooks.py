@@ -16,6 +16,7 @@ tells this screen.
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -24,6 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.coordinate import Coordinate
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
@@ -282,7 +284,10 @@ class WebhooksScreen(Screen[None]):
         self.app.call_from_thread(self._fill, found, total, text)
 
     def _fill(self, found: list[WebhookEventSummary], total: int, text: str) -> None:
-        table = self.query_one(DataTable)
+        try:
+            table = self.query_one(DataTable)
+        except NoMatches:  # a search that ended while the screen was taken down (a quit)
+            return
         current, was_at = self._current(), table.cursor_row
         self.summaries = found
         table.clear()
@@ -307,7 +312,8 @@ class WebhooksScreen(Screen[None]):
         self._show_highlighted()
 
     def _show_status(self, text: Text) -> None:
-        self.query_one("#wh-status", Static).update(text)
+        with contextlib.suppress(NoMatches):  # also called from a search ending at a quit
+            self.query_one("#wh-status", Static).update(text)
 
     def _show_highlighted(self) -> None:
         """The highlighted event's problem in full (the column is narrow), else the counts."""
