@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from urllib.parse import urlsplit
 
 from tui.core.history.delivery_model import DeliveryRecord, Signature
@@ -103,18 +103,15 @@ def _record(
     )
 
 
+# What a delivery's record takes from its parsed body: every field the two have in common.
+_LABELS = tuple(
+    f.name for f in fields(EventInfo) if f.name in {g.name for g in fields(DeliveryRecord)}
+)
+
+
 def _labelled(record: DeliveryRecord, info: EventInfo) -> DeliveryRecord:
-    record.event_id = info.event_id
-    record.event_type = info.event_type
-    record.delivery_id = info.delivery_id
-    record.vehicle_id = info.vehicle_id
-    record.vehicle_make = info.vehicle_make
-    record.vehicle_model = info.vehicle_model
-    record.vehicle_year = info.vehicle_year
-    record.user_id = info.user_id
-    record.webhook_id = info.webhook_id
-    record.webhook_name = info.webhook_name
-    record.mode = info.mode
+    for name in _LABELS:
+        setattr(record, name, getattr(info, name))
     return record
 
 
