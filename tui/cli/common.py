@@ -41,3 +41,21 @@ def positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
     return value
+
+
+LIST_LIMIT = 50  # rows a list command prints unless told otherwise
+
+
+def add_list_arguments(parser: argparse.ArgumentParser, rows: str) -> None:
+    """``--search`` and ``--limit`` of a list command that prints ``rows``, newest first."""
+    parser.add_argument(
+        "--search", "-s", metavar="TEXT", default="", help=f"only {rows} matching every word"
+    )
+    parser.add_argument(
+        "--limit",
+        "-n",
+        type=positive_int,
+        default=LIST_LIMIT,
+        metavar="N",
+        help=f"list at most N {rows}, newest first (default {LIST_LIMIT})",
+    )

@@ -17,7 +17,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, fail, positive_int
+from tui.cli.common import EXIT_BAD_INPUT, EXIT_OK, add_list_arguments, fail, positive_int
 from tui.core import paths
 from tui.core.history.model import (
     HistoryEntry,
@@ -28,22 +28,11 @@ from tui.core.history.model import (
 from tui.core.history.store import HistoryStore
 
 EXIT_DATABASE = 1
-DEFAULT_LIMIT = 50
 URL_COLUMN = 70  # wider URLs are cut (…); --json and `history show` print them whole
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--search", "-s", metavar="TEXT", default="", help="only entries matching every word"
-    )
-    parser.add_argument(
-        "--limit",
-        "-n",
-        type=positive_int,
-        default=DEFAULT_LIMIT,
-        metavar="N",
-        help=f"list at most N entries, newest first (default {DEFAULT_LIMIT})",
-    )
+    add_list_arguments(parser, "entries")
     parser.add_argument("--json", action="store_true", help="print JSON Lines, one entry a line")
     sub = parser.add_subparsers(dest="history_command", metavar="ACTION")
     show = sub.add_parser("show", help="print one entry: request and response")

@@ -17,7 +17,14 @@ import signal
 import sys
 from types import FrameType
 
-from tui.cli.common import EXIT_OK, add_env_argument, fail, open_cli_session, positive_int
+from tui.cli.common import (
+    EXIT_OK,
+    add_env_argument,
+    add_list_arguments,
+    fail,
+    open_cli_session,
+    positive_int,
+)
 from tui.core import paths
 from tui.core.errors import CarmanError
 from tui.core.history.deliveries import DeliveryStore
@@ -39,7 +46,6 @@ from tui.core.webhooks.service import is_sandbox
 from tui.core.workspace import Workspace
 
 EXIT_DATABASE = 1
-DEFAULT_LIMIT = 50
 
 
 def _port(text: str) -> int:
@@ -67,17 +73,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_env_argument(listen)
     listen.add_argument("--json", action="store_true", help="print JSON Lines, one a delivery")
     show_list = sub.add_parser("list", help="list stored webhook events, newest first")
-    show_list.add_argument(
-        "--search", "-s", metavar="TEXT", default="", help="only events matching every word"
-    )
-    show_list.add_argument(
-        "--limit",
-        "-n",
-        type=positive_int,
-        default=DEFAULT_LIMIT,
-        metavar="N",
-        help=f"at most N events (default {DEFAULT_LIMIT})",
-    )
+    add_list_arguments(show_list, "events")
     show_list.add_argument("--json", action="store_true", help="print JSON Lines")
     show = sub.add_parser("show", help="print one event: its deliveries, signals and body")
     show.add_argument("id", type=positive_int, help="the event id (from the list)")
