@@ -61,6 +61,40 @@ async def send_and_wait(pilot, app):  # type: ignore[no-untyped-def]
     return viewer
 
 
+async def sandbox_login(pilot, app, email: str, check=None) -> None:  # type: ignore[no-untyped-def]
+    """ctrl+o, the sandbox user ``email``, ctrl+a; returns once the login dialog has closed.
+    ``check`` is called with the dialog before it is approved."""
+    from textual.widgets import Input
+
+    from tui.dialogs.login import LoginScreen
+
+    await pilot.press("ctrl+o")
+    await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
+    if check is not None:
+        check(app.screen)
+    app.screen.query_one("#sandbox-email", Input).value = email
+    await pilot.press("ctrl+a")
+    await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen), timeout=20)
+
+
+async def send_builtin(pilot, app, *path: str):  # type: ignore[no-untyped-def]
+    """Open the built-in Smartcar request at ``path`` through the tree and send it; returns the
+    response viewer once it shows the new exchange."""
+    from tui.widgets.collection_tree import CollectionTree
+    from tui.widgets.response_viewer import ResponseViewer
+
+    collection = next(c for c in app.workspace.collections if c.name == "Smartcar API")
+    request = collection.find(list(path))
+    assert request is not None
+    app.screen.query_one(CollectionTree).select_request(request)
+    await wait_for(pilot, lambda: app.screen.request is request)
+    viewer = app.screen.query_one(ResponseViewer)
+    before = viewer.exchange
+    await pilot.press("ctrl+j")
+    await wait_for(pilot, lambda: viewer.exchange is not before, timeout=20)
+    return viewer
+
+
 def _palette_hits(app) -> list[str] | None:  # type: ignore[no-untyped-def]
     """The command palette's hits once it has finished searching (None while it searches)."""
     from textual.command import CommandList, CommandPalette

@@ -9,14 +9,12 @@ import pytest
 from textual.widgets import OptionList
 
 from tests.net import free_port
-from tests.ui.helpers import wait_for
+from tests.ui.helpers import sandbox_login, send_builtin, wait_for
 from tui.app import CarmanApp
 from tui.core.session import open_session, point_at_sandbox
 from tui.core.workspace import Workspace
-from tui.dialogs.login import LoginScreen
 from tui.dialogs.vehicle_picker import VehiclePicker
 from tui.sandbox import start_sandbox
-from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.response_viewer import ResponseViewer
 
 
@@ -38,25 +36,8 @@ def _app(sandbox, drop_scope: str | None = None) -> CarmanApp:  # type: ignore[n
     return CarmanApp(open_session(workspace=workspace, sandbox_provider=lambda: sandbox))
 
 
-async def _login(pilot, app: CarmanApp, email: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+o")
-    await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-    app.screen.query_one("#sandbox-email").value = email
-    await pilot.press("ctrl+a")
-    await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen), timeout=20)
-
-
-async def _send(pilot, app: CarmanApp, *path: str) -> ResponseViewer:  # type: ignore[no-untyped-def]
-    collection = next(c for c in app.workspace.collections if c.name == "Smartcar API")
-    request = collection.find(list(path))
-    assert request is not None
-    app.screen.query_one(CollectionTree).select_request(request)
-    await wait_for(pilot, lambda: app.screen.request is request)
-    viewer = app.screen.query_one(ResponseViewer)
-    before = viewer.exchange
-    await pilot.press("ctrl+j")
-    await wait_for(pilot, lambda: viewer.exchange is not before, timeout=20)
-    return viewer
+_login = sandbox_login
+_send = send_builtin
 
 
 def _explained(viewer: ResponseViewer) -> str:

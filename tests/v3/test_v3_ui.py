@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import OptionList, Select
 
 from tests.net import free_port
-from tests.ui.helpers import wait_for
+from tests.ui.helpers import sandbox_login, send_builtin, wait_for
 from tui.app import CarmanApp
 from tui.core.model import AuthKind
 from tui.core.session import open_session, point_at_sandbox
@@ -19,7 +19,6 @@ from tui.dialogs.login import LoginScreen
 from tui.dialogs.signal_picker import SignalPicker
 from tui.dialogs.vehicle_picker import VehiclePicker
 from tui.sandbox import start_sandbox
-from tui.widgets.collection_tree import CollectionTree
 from tui.widgets.lazy_tabs import LazyTabbedContent
 from tui.widgets.response_viewer import ResponseViewer
 from tui.widgets.signals_table import SignalsTable
@@ -45,27 +44,16 @@ def _header(app: CarmanApp) -> str:
     return app.screen.query_one(StatusHeader).render_text().plain
 
 
-async def _login(pilot, app: CarmanApp, email: str) -> None:  # type: ignore[no-untyped-def]
-    await pilot.press("ctrl+o")
-    await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen))
-    summary = str(app.screen.query_one("#login-summary").render())
+def _offers_both_generations(login: LoginScreen) -> None:
+    summary = str(login.query_one("#login-summary").render())
     assert "application token of" in summary and "per-vehicle tokens (v2.0)" in summary
-    app.screen.query_one("#sandbox-email", Input).value = email
-    await pilot.press("ctrl+a")
-    await wait_for(pilot, lambda: not isinstance(app.screen, LoginScreen), timeout=20)
 
 
-async def _send(pilot, app: CarmanApp, *path: str) -> ResponseViewer:  # type: ignore[no-untyped-def]
-    collection = next(c for c in app.workspace.collections if c.name == "Smartcar API")
-    request = collection.find(list(path))
-    assert request is not None
-    app.screen.query_one(CollectionTree).select_request(request)
-    await wait_for(pilot, lambda: app.screen.request is request)
-    viewer = app.screen.query_one(ResponseViewer)
-    before = viewer.exchange
-    await pilot.press("ctrl+j")
-    await wait_for(pilot, lambda: viewer.exchange is not before, timeout=20)
-    return viewer
+async def _login(pilot, app: CarmanApp, email: str) -> None:  # type: ignore[no-untyped-def]
+    await sandbox_login(pilot, app, email, check=_offers_both_generations)
+
+
+_send = send_builtin
 
 
 async def _pick(pilot, app: CarmanApp, make: str, user_id: str) -> None:  # type: ignore[no-untyped-def]
