@@ -2,46 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import sys
 from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
+from cli_support import banner, sandbox_cli
 
 from tui.sandbox import DEFAULT_CLIENT_ID
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _cli(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "PYTHONPATH": str(REPO),
-        "NO_PROXY": "*",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "tui.sandbox", *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def _banner(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    lines: list[str] = []
-    while len(lines) < 40 and (line := process.stdout.readline()):
-        lines.append(line)
-        if "Ctrl-C" in line:
-            break
-    return "".join(lines)
+_cli = sandbox_cli
+_banner = banner
 
 
 def test_redirect_uri_flags_register_and_are_listed(tmp_path: Path) -> None:

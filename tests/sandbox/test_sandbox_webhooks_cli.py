@@ -2,48 +2,23 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 import pytest
 import smartcar
+from cli_support import banner, sandbox_cli
 from webhook_support import serve
 
 from tui.sandbox import RunningSandbox, ensure_sandbox
 
-REPO = Path(__file__).resolve().parents[2]
 AMT = "cli-management-token"
 
 
 def start(tmp_path: Path, *args: str) -> subprocess.Popen[str]:
-    env = {
-        **os.environ,
-        "XDG_DATA_HOME": str(tmp_path / "data"),
-        "XDG_CONFIG_HOME": str(tmp_path / "config"),
-        "PYTHONPATH": str(REPO),
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "tui.sandbox", "--port", "0", *args],
-        cwd=REPO,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
-def banner(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    lines: list[str] = []
-    while len(lines) < 40 and (line := process.stdout.readline()):
-        lines.append(line)
-        if "Ctrl-C" in line:
-            break
-    return "".join(lines)
+    return sandbox_cli(tmp_path, "--port", "0", *args)
 
 
 def stop(process: subprocess.Popen[str]) -> None:
