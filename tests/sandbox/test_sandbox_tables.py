@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.core.smartcar import endpoints, errors, permissions
+from tui.core.smartcar import endpoints, errors, oauth_errors, permissions
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -104,13 +104,13 @@ def test_error_table_has_no_extra_rows_and_helpers_work() -> None:
     ]
     virtual_key = errors.error_body("CONNECTED_SERVICES_ACCOUNT", "VIRTUAL_KEY_REQUIRED", "r")
     assert virtual_key["resolution"]["url"].startswith("https://www.tesla.com/")
-    assert {e.error for e in errors.CONNECT_ERRORS} >= {
+    assert {e.error for e in oauth_errors.CONNECT_ERRORS} >= {
         "access_denied",
         "vehicle_incompatible",
         "no_vehicles",
         "configuration_error",
     }
-    assert "invalid_client" in errors.TOKEN_BY_ERROR
+    assert "invalid_client" in oauth_errors.TOKEN_BY_ERROR
 
 
 def test_permission_table() -> None:

@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from tui.core.smartcar import errors, permissions, signals, v3_commands
+from tui.core.smartcar import errors, permissions, signals, v3_commands, v3_errors
 from tui.sandbox import cli
 from tui.sandbox.v3.settings import SettingsError, SettingsHolder, V3Settings
 
@@ -75,18 +75,18 @@ def test_command_table_routes_every_row() -> None:
 
 
 def test_v3_error_items() -> None:
-    for spec in errors.V3_ERRORS:
-        item = errors.v3_error_item(spec.type, spec.code)
+    for spec in v3_errors.V3_ERRORS:
+        item = v3_errors.v3_error_item(spec.type, spec.code)
         assert item["status"] == str(spec.status) and item["detail"] == spec.description
         assert item["links"]["about"].startswith(errors.DOC_BASE)
-    denied = errors.v3_error_item("AUTHENTICATION", "ACCESS_DENIED")
+    denied = v3_errors.v3_error_item("AUTHENTICATION", "ACCESS_DENIED")
     assert denied["title"] == "Access Denied"
-    state = errors.v3_error_item("VEHICLE_STATE", "IN_MOTION", pointer="/data")
+    state = v3_errors.v3_error_item("VEHICLE_STATE", "IN_MOTION", pointer="/data")
     assert state["title"] == "Conflict" and state["source"] == {"pointer": "/data"}
-    assert errors.v3_error_body(state) == {"errors": [state]}
+    assert v3_errors.v3_error_body(state) == {"errors": [state]}
     with pytest.raises(KeyError):
-        errors.v3_error_item("VALIDATION", "NO_SUCH_CODE")
-    assert errors.lookup_v3("validation", "missing_parameter") is not None
+        v3_errors.v3_error_item("VALIDATION", "NO_SUCH_CODE")
+    assert v3_errors.lookup_v3("validation", "missing_parameter") is not None
     assert errors.lookup("VALIDATION", "MISSING_PARAMETER") is None  # v2.0 table untouched
 
 

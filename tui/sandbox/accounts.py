@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass, field
 
 from tui.core.smartcar import errors as error_table
+from tui.core.smartcar.oauth_errors import CONNECT_BY_ERROR
 from tui.sandbox import catalog, vin_decode
 
 LEVEL_TYPES: dict[str, str] = {
@@ -110,7 +111,7 @@ class ConnectError:
 
     @property
     def description(self) -> str:
-        return error_table.CONNECT_BY_ERROR[self.error].description
+        return CONNECT_BY_ERROR[self.error].description
 
 
 @dataclass(frozen=True)

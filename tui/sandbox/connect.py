@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tui.core.smartcar import permissions as permission_table
-from tui.core.smartcar.errors import CONNECT_BY_ERROR
+from tui.core.smartcar.oauth_errors import CONNECT_BY_ERROR
 from tui.sandbox import accounts, catalog, config, ids, pages, vehicle_permissions, vin_decode
 from tui.sandbox.context import Context
 from tui.sandbox.messages import Request, Response, html_response, redirect, with_query

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.core.smartcar import errors as table
+from tui.core.smartcar import v3_errors
 from tui.sandbox.config import APP_NAME
 from tui.sandbox.messages import Response, json_response
 
@@ -49,14 +50,14 @@ class ApiError(Exception):
 
     def v3_body(self, request_id: str) -> dict[str, Any]:
         """The v3 envelope of this error, built by the one v3 helper of the core table."""
-        item = table.v3_error_item(
+        item = v3_errors.v3_error_item(
             self.spec.type,
             self.spec.code,
             detail=self.description,
             resolution_url=self.resolution_url,
             meta={"detail": self.detail} if self.detail is not None else None,
         )
-        return table.v3_error_body(item)
+        return v3_errors.v3_error_body(item)
 
     def response(self, request_id: str, *, v3: bool = False) -> Response:
         payload = self.v3_body(request_id) if v3 else self.v2_body(request_id)

@@ -1,4 +1,5 @@
-"""Smartcar's v2.0 API error table, and the Connect / token error codes.
+"""Smartcar's v2.0 API error table (v3's additions: ``v3_errors``; Connect's and the token
+endpoint's: ``oauth_errors``).
 
 The sandbox builds its error bodies from this table and the error explainer of the UI reads the
 same rows, so what the sandbox says and what the explainer explains cannot drift apart.
@@ -44,7 +45,7 @@ def doc_url(error_type: str, code: str | None) -> str:
 
 _RETRY = "RETRY_LATER"
 _SUPPORT = "CONTACT_SUPPORT"
-_REAUTH = "REAUTHENTICATE"
+REAUTHENTICATE = "REAUTHENTICATE"  # resolution type, v3 uses it too
 
 # Smartcar's documented user messages name the application; the API fills in its name.
 APP_NAME_PLACEHOLDER = "<app name>"
@@ -156,7 +157,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "COMPATIBILITY",
         "PLATFORM_NOT_CAPABLE",
         501,
-        _REAUTH,
+        REAUTHENTICATE,
         "You're connected to the vehicle using an OEM integration that does not support this "
         "endpoint.",
         "Please reconnect your vehicle to keep using this feature.",
@@ -178,7 +179,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "CONNECTED_SERVICES_ACCOUNT",
         "AUTHENTICATION_FAILED",
         400,
-        _REAUTH,
+        REAUTHENTICATE,
         "Smartcar was unable to authenticate with the user’s connected services account. "
         "Please prompt the user to re-authenticate using Smartcar Connect.",
         "Your car got disconnected from <app name>. Please use this link to re-connect your "
@@ -201,7 +202,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "CONNECTED_SERVICES_ACCOUNT",
         "PERMISSION",
         400,
-        _REAUTH,
+        REAUTHENTICATE,
         "The vehicle owner has revoked Smartcar’s access to their OEM account.",
         "Your brand account does not have the rights needed. Please sign in as the primary owner.",
         "Ask the primary account holder to connect the vehicle.",
@@ -245,7 +246,7 @@ ERRORS: tuple[ErrorSpec, ...] = (
         "PERMISSION",
         None,
         403,
-        _REAUTH,
+        REAUTHENTICATE,
         "Your application has insufficient permissions to access the requested resource. "
         "Please prompt the user to re-authenticate using Smartcar Connect.",
         None,
@@ -540,224 +541,3 @@ def error_body(
     if detail is not None:
         body["detail"] = detail
     return body
-
-
-@dataclass(frozen=True)
-class OAuthErrorSpec:
-    error: str
-    description: str
-    hint: str
-
-
-# Errors Connect puts on the redirect back to the application (query ``error=``).
-CONNECT_ERRORS: tuple[OAuthErrorSpec, ...] = (
-    OAuthErrorSpec(
-        "access_denied",
-        "User denied access to application.",
-        "The owner pressed Deny; offer to try again.",
-    ),
-    OAuthErrorSpec(
-        "vehicle_incompatible",
-        "The user's vehicle is not compatible.",
-        "The vehicle cannot serve a required permission; vin/make/model/year may follow.",
-    ),
-    OAuthErrorSpec(
-        "invalid_subscription",
-        "User does not have an active connected vehicle subscription.",
-        "The owner must activate the brand's connected services.",
-    ),
-    OAuthErrorSpec(
-        "no_vehicles",
-        "No vehicles found. Please add vehicles to your account and try again.",
-        "The brand account holds no vehicles.",
-    ),
-    OAuthErrorSpec(
-        "configuration_error",
-        "There has been an error in the configuration of your application.",
-        "Read error_message and status_code; check the Connect URL parameters.",
-    ),
-    OAuthErrorSpec(
-        "server_error",
-        "Unexpected server error. Please try again.",
-        "Retry the Connect flow later.",
-    ),
-    OAuthErrorSpec(
-        "user_manually_returned_to_application",
-        "The user exited Connect before granting your application access.",
-        "The owner pressed Back to application before granting access; offer to connect again.",
-    ),
-)
-
-# Errors of the token endpoint (JSON ``{"error", "error_description"}``).
-TOKEN_ERRORS: tuple[OAuthErrorSpec, ...] = (
-    OAuthErrorSpec(
-        "invalid_client",
-        "Invalid client credentials.",
-        "Check the client id and secret sent with Basic authentication.",
-    ),
-    OAuthErrorSpec(
-        "invalid_request",
-        "The request is missing a parameter or has a bad one.",
-        "A code is single-use and lives 10 minutes; a refresh token is replaced on each refresh.",
-    ),
-    OAuthErrorSpec(
-        "invalid_grant",
-        "The grant does not match this request.",
-        "redirect_uri must be the one used at Connect.",
-    ),
-    OAuthErrorSpec(
-        "unsupported_grant_type",
-        "The grant type is not supported.",
-        "Use authorization_code or refresh_token.",
-    ),
-)
-
-CONNECT_BY_ERROR: dict[str, OAuthErrorSpec] = {e.error: e for e in CONNECT_ERRORS}
-TOKEN_BY_ERROR: dict[str, OAuthErrorSpec] = {e.error: e for e in TOKEN_ERRORS}
-
-
-# ---------------------------------------------------------------- API v3 errors
-#
-# v3 answers errors as ``{"errors": [{status, type, code, title, detail, links: {about}, ...}]}``
-# (shared/smartcar-v3.md §8). The vocabulary is v2.0's table plus the codes v3 added, which
-# live here so the v2.0 table above stays exactly Smartcar's v2.0 list.
-
-V3_ERRORS: tuple[ErrorSpec, ...] = (
-    ErrorSpec(
-        "AUTHENTICATION",
-        "UNAUTHORIZED",
-        401,
-        _REAUTH,
-        "The Authorization token is missing or invalid.",
-        None,
-        "Send Authorization: Bearer <application token>; tokens live one hour, fetch a new one "
-        "from the token endpoint with the client credentials.",
-    ),
-    ErrorSpec(
-        "AUTHENTICATION",
-        "ACCESS_DENIED",
-        403,
-        None,
-        "The given token does not provide access to the requested resource.",
-        None,
-        "Check sc-user-id: that user must have a connection to this vehicle.",
-    ),
-    ErrorSpec(
-        "VALIDATION",
-        "INVALID_INPUT_FORMAT",
-        400,
-        None,
-        "A field of the request has an invalid value or format.",
-        None,
-        "Each entry names one bad field (source.pointer).",
-    ),
-    ErrorSpec(
-        "VALIDATION",
-        "MISSING_PARAMETER",
-        400,
-        None,
-        "A required parameter is missing.",
-        None,
-        "Vehicle-scoped v3 calls need the sc-user-id header with the application token.",
-    ),
-    ErrorSpec(
-        "VALIDATION",
-        "BAD_REQUEST",
-        400,
-        None,
-        "The request could not be understood by the server due to malformed syntax.",
-        None,
-        'Send a JSON body of the form {"data": {"attributes": {...}}}.',
-    ),
-    ErrorSpec(
-        "RESOURCE_NOT_FOUND",
-        "SIGNAL_NOT_FOUND",
-        404,
-        None,
-        "The requested signal does not exist for this vehicle.",
-        None,
-        "Signal codes are <group>-<name> in lower case, e.g. odometer-traveleddistance.",
-    ),
-    # The Management API answers 409 to subscribing a vehicle twice (shared/smartcar-v3.md
-    # §7.2) without documenting the body: this type and code are carman's (UNCONFIRMED).
-    ErrorSpec(
-        "CONFLICT",
-        "SUBSCRIPTION_EXISTS",
-        409,
-        None,
-        "The vehicle is already subscribed to this webhook.",
-        None,
-        "List subscriptions with filter[webhookId] and filter[vehicleId] to find it; delete it "
-        "first to subscribe again.",
-    ),
-)
-
-V3_BY_KEY: dict[tuple[str, str | None], ErrorSpec] = {(e.type, e.code): e for e in V3_ERRORS}
-
-# HTTP reason phrases, the style of v3's ``title`` ("Bad Request", "Unauthorized" ...).
-V3_TITLES: dict[int, str] = {
-    400: "Bad Request",
-    401: "Unauthorized",
-    403: "Forbidden",
-    404: "Not Found",
-    409: "Conflict",
-    429: "Too Many Requests",
-    430: "Billing Limit",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-    502: "Bad Gateway",
-}
-_V3_CODE_TITLES = {"ACCESS_DENIED": "Access Denied"}
-
-
-def lookup_v3(error_type: str, code: str | None = None) -> ErrorSpec | None:
-    """The row for (type, code) in v3's vocabulary: v3's own codes, then v2.0's table."""
-    key = (error_type.upper(), code.upper() if code else None)
-    return V3_BY_KEY.get(key) or BY_KEY.get(key)
-
-
-def v3_error_item(
-    error_type: str,
-    code: str | None,
-    *,
-    detail: str | None = None,
-    pointer: str | None = None,
-    parameter: str | None = None,
-    resolution_url: str | None = None,
-    meta: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """One entry of a v3 ``errors`` array (``KeyError`` for a pair no table knows).
-
-    ``pointer`` (a JSON pointer into the body) or ``parameter`` (a header or query name) go in
-    JSON:API's ``source`` member and say which field was wrong.
-    """
-    spec = lookup_v3(error_type, code)
-    if spec is None:
-        raise KeyError((error_type, code))
-    resolution: dict[str, Any] = {"type": spec.resolution}
-    url = resolution_url or spec.resolution_url
-    if url:
-        resolution["url"] = url
-    item: dict[str, Any] = {
-        "status": str(spec.status),
-        "type": spec.type,
-        "code": spec.code,
-        "title": _V3_CODE_TITLES.get(spec.code or "", V3_TITLES.get(spec.status, "Error")),
-        "detail": detail or spec.description,
-        "links": {"about": spec.doc_url},
-        "resolution": resolution,
-    }
-    if spec.suggested_user_message:
-        item["suggestedUserMessage"] = spec.suggested_user_message
-    if pointer is not None:
-        item["source"] = {"pointer": pointer}
-    elif parameter is not None:
-        item["source"] = {"parameter": parameter}
-    if meta:
-        item["meta"] = meta
-    return item
-
-
-def v3_error_body(*items: dict[str, Any]) -> dict[str, Any]:
-    """The v3 error document: ``{"errors": [items...]}``."""
-    return {"errors": list(items)}

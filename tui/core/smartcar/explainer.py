@@ -24,6 +24,7 @@ from typing import Any
 from tui.core.exchange import Exchange, Response
 from tui.core.model import Request
 from tui.core.smartcar import errors as table
+from tui.core.smartcar import oauth_errors, v3_errors
 from tui.core.smartcar.advice import _advice
 from tui.core.smartcar.explain_context import (
     _code,
@@ -199,8 +200,8 @@ def explain_oauth_error(
 ) -> Explanation:
     """An OAuth error: of the token endpoint, or ``?error=`` on Connect's redirect."""
     error = error.strip()
-    spec = table.TOKEN_BY_ERROR.get(error)
-    connect = table.CONNECT_BY_ERROR.get(error)
+    spec = oauth_errors.TOKEN_BY_ERROR.get(error)
+    connect = oauth_errors.CONNECT_BY_ERROR.get(error)
     known = spec or connect
     advice: list[str] = []
     lowered = description.lower()
@@ -345,7 +346,7 @@ def _explain_v3(items: list[Any], context: _Context) -> Explanation | None:
     error_type = _text(first.get("type")).strip().upper() or "ERROR"
     code = _code(first.get("code"))
     status = _int(first.get("status")) or context.status
-    spec = table.lookup_v3(error_type, code)
+    spec = v3_errors.lookup_v3(error_type, code)
     resolution_type, resolution_url = _resolution(first.get("resolution"))
     raw_links = first.get("links")
     links = raw_links if isinstance(raw_links, dict) else {}

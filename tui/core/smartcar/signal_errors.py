@@ -16,8 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from tui.core.smartcar import errors as table
-from tui.core.smartcar import permissions, signals
+from tui.core.smartcar import permissions, signals, v3_errors
 from tui.core.smartcar.explain_words import (
     CONNECTIONS_REQUEST,
     LOGIN_KEY,
@@ -74,7 +73,7 @@ class FailedSignal:
             return "it could not be read this time; retry later"
         if self.description:
             return self.description.rstrip(".")
-        spec = table.lookup_v3(kind, code)
+        spec = v3_errors.lookup_v3(kind, code)
         if spec is not None:
             return spec.description.rstrip(".")
         return TYPE_SUMMARY.get(kind, "it failed")

@@ -1,6 +1,6 @@
 """v3 error answers: ``{"errors": [...]}`` (shared/smartcar-v3.md §8), from one helper.
 
-Every entry is built by ``tui.core.smartcar.errors.v3_error_item``; this module only raises
+Every entry is built by ``tui.core.smartcar.v3_errors.v3_error_item``; this module only raises
 them from handlers. ``ApiError`` (the v2.0 exception, raised by shared code such as the
 throttle) is rendered through the same helper when it escapes a v3 handler.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.core.smartcar.errors import lookup_v3, v3_error_body, v3_error_item
+from tui.core.smartcar.v3_errors import lookup_v3, v3_error_body, v3_error_item
 from tui.sandbox.errors import ApiError
 from tui.sandbox.messages import Response, json_response
 
