@@ -10,8 +10,9 @@ Recognises four shapes:
 * Vehicle API v3 ``{"errors": [{"status", "type", "code", "title", "detail", ...}]}``;
 * and a successful v3 signals answer whose signals failed one by one (``signal_errors``).
 
-The facts (descriptions, resolutions, documentation links) come from the error table in
-``errors.py``, the one the sandbox answers from, so the explanation and the answer agree.
+The facts (descriptions, resolutions, documentation links) come from the error tables
+(``errors``, ``v3_errors``, ``oauth_errors``), the ones the sandbox answers from, so the
+explanation and the answer agree.
 Headless: no textual, no rich.
 """
 
